@@ -1,0 +1,1 @@
+"""Louyu: supervision platform for broadband access in commercial buildings."""

@@ -1,0 +1,21 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from louyu.api import views
+
+router = DefaultRouter()
+router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("work-items", views.WorkItemViewSet, basename="work-item")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/regions/resolve/", views.RegionResolveView.as_view(), name="region-resolve"),
+    path("v1/calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
+    path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
+]
