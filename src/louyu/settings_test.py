@@ -1,0 +1,12 @@
+"""Settings for the test suite: the project settings with in-process tasks and a fast hasher.
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL."""
+
+import os
+
+os.environ.setdefault("LOUYU_TASK_BACKEND", "immediate")
+
+from louyu.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOUYU_SMS_BACKEND = "louyu.core.sms.LocmemSmsBackend"
