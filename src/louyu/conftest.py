@@ -1,0 +1,32 @@
+import pytest
+
+from louyu.core import roles
+from louyu.core.models import OrganizationType
+from louyu.core.tests.factories import JurisdictionFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def two_jurisdictions(db):
+    """Two administrations A and B, each with one admin user, plus a ministry user."""
+    ja = JurisdictionFactory(code="970001", name="甲省通信管理局", short_name="甲")
+    jb = JurisdictionFactory(code="970002", name="乙省通信管理局", short_name="乙")
+    org_a = OrganizationFactory(code="ca-970001", jurisdiction=ja)
+    org_b = OrganizationFactory(code="ca-970002", jurisdiction=jb)
+    ministry_org = OrganizationFactory(
+        code="ministry-test", type=OrganizationType.MINISTRY, jurisdiction=None
+    )
+    return {
+        "ja": ja,
+        "jb": jb,
+        "org_a": org_a,
+        "org_b": org_b,
+        "user_a": UserFactory(
+            username="admin-a", organization=org_a, roles=[roles.ADMINISTRATION_ADMIN]
+        ),
+        "user_b": UserFactory(
+            username="admin-b", organization=org_b, roles=[roles.ADMINISTRATION_ADMIN]
+        ),
+        "ministry": UserFactory(
+            username="ministry-user", organization=ministry_org, roles=[roles.MINISTRY_ADMIN]
+        ),
+    }

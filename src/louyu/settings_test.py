@@ -10,3 +10,5 @@ from louyu.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOUYU_SMS_BACKEND = "louyu.core.sms.LocmemSmsBackend"
+# A queue of its own, so tests never feed a running development worker.
+RQ_QUEUES = {**RQ_QUEUES, "louyu-test": {"URL": REDIS_URL}}  # noqa: F405

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "louyu.core"
     label = "core"
     verbose_name = _("基础数据与审计")
+
+    def ready(self) -> None:
+        from louyu.core import roles, signals  # noqa: F401  (connects the receivers)
+
+        post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

@@ -14,7 +14,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "louyu_request_context", default=RequestContext()
+    "louyu_request_context",
+    default=RequestContext(),  # noqa: B039 (a frozen dataclass is immutable)
 )
 
 

@@ -188,7 +188,7 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -198,7 +198,7 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人机构"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -208,7 +208,7 @@ class AuditEvent(models.Model):
         verbose_name=_("对象类型"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
@@ -218,7 +218,7 @@ class AuditEvent(models.Model):
         verbose_name=_("管辖范围"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -230,6 +230,8 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
+        default_permissions = ("view",)
+        permissions = [("export_auditevent", _("导出审计记录"))]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["jurisdiction", "created_at"]),

@@ -1,0 +1,49 @@
+# Louyu: `make run` starts the platform on http://127.0.0.1:8000, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/louyu
+
+.PHONY: run test test-sqlite test-postgres lint format install install-test browser messages clean
+
+$(BIN)/louyu: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+install: $(BIN)/louyu
+
+$(VENV)/.test-deps: $(BIN)/louyu
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install-test: $(VENV)/.test-deps
+
+run: install
+	@bash scripts/run-dev.sh
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-sqlite: install-test browser
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install-test browser
+	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
+
+test: lint test-sqlite test-postgres
+
+messages: install-test
+	cd src/louyu && ../../$(BIN)/louyu makemessages -l en --ignore=tests && ../../$(BIN)/louyu compilemessages
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_items, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Create the reference organisations, the demo accounts and demo work items."
+
+    def handle(self, *args, **options):
+        users = create_demo_users()
+        items = create_demo_work_items()
+        self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
+        for username, org in demo_logins():
+            self.stdout.write(f"  {username:<20} {org}")
+        self.stdout.write(
+            "  … ca-<辖区代码>, samr-<代码>, housing-<代码>, "
+            "op-<telecom|mobile|unicom|broadnet>-<代码>"
+        )

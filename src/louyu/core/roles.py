@@ -1,0 +1,84 @@
+"""Roles are Django groups; their permissions are data kept here and synced after every
+migration (``sync_roles``). Code checks permissions (``user.has_perm``), never group names."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+MINISTRY_ADMIN = "ministry_admin"
+ADMINISTRATION_ADMIN = "administration_admin"
+ADMINISTRATION_STAFF = "administration_staff"
+JOINT_DEPARTMENT_STAFF = "joint_department_staff"
+INSTITUTE_ANALYST = "institute_analyst"
+OPERATOR_STAFF = "operator_staff"
+PROPERTY_STAFF = "property_staff"
+
+ROLE_LABELS = {
+    MINISTRY_ADMIN: "部级管理员",
+    ADMINISTRATION_ADMIN: "管理局管理员",
+    ADMINISTRATION_STAFF: "管理局工作人员",
+    JOINT_DEPARTMENT_STAFF: "联合部门工作人员",
+    INSTITUTE_ANALYST: "研究院分析人员",
+    OPERATOR_STAFF: "运营商工作人员",
+    PROPERTY_STAFF: "物业公司人员",
+}
+
+_WORK = ["core.view_workitem", "core.change_workitem", "core.view_notification"]
+_REFERENCE_VIEW = ["core.view_region", "core.view_jurisdiction", "core.view_organization"]
+_CALENDAR_VIEW = ["core.view_calendarday", "core.view_calendaryear"]
+_CALENDAR_EDIT = [
+    "core.add_calendarday",
+    "core.change_calendarday",
+    "core.delete_calendarday",
+    "core.add_calendaryear",
+    "core.change_calendaryear",
+]
+_AUDIT = ["core.view_auditevent", "core.export_auditevent"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    MINISTRY_ADMIN: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_CALENDAR_EDIT,
+        *_AUDIT,
+        "core.add_workitem",
+        "core.change_organization",
+        "core.add_organization",
+        "core.change_jurisdiction",
+        "core.view_user",
+    ],
+    ADMINISTRATION_ADMIN: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_AUDIT,
+        "core.add_workitem",
+        "core.view_user",
+    ],
+    ADMINISTRATION_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW, "core.add_workitem"],
+    JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
+    INSTITUTE_ANALYST: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
+    OPERATOR_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
+    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW],
+}
+
+
+@transaction.atomic
+def sync_roles() -> None:
+    """Create every role group and set exactly its listed permissions (idempotent)."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_key = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        codename__in={p.split(".", 1)[1] for p in wanted}
+    ):
+        by_key[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([by_key[p] for p in perms if p in by_key])
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    if sender.name == "louyu.core":
+        sync_roles()

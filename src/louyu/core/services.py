@@ -1,0 +1,210 @@
+"""Writes for work items and notifications. Every service runs in one transaction, writes
+its audit event in it, and hands delivery to the task queue after commit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from louyu.core.audit import audit_record
+from louyu.core.models import Notification, Organization, User, WorkItem, WorkItemState
+
+
+def users_of_organization(organization: Organization) -> models.QuerySet[User]:
+    return User.objects.filter(organization=organization, is_active=True)
+
+
+def work_item_recipients(item: WorkItem) -> list[User]:
+    if item.assignee_user_id:
+        return [item.assignee_user] if item.assignee_user.is_active else []
+    if item.assignee_organization_id:
+        return list(users_of_organization(item.assignee_organization))
+    return []
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    link: str = "",
+    kind: str = "info",
+) -> list[Notification]:
+    """Store one in-app notification per recipient and queue its delivery after commit."""
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, title=title[:200], body=body, link=link, kind=kind)
+            for user in {u.pk: u for u in recipients}.values()
+        ]
+    )
+    ids = [n.pk for n in created]
+    if not ids:
+        return created
+
+    def _enqueue() -> None:
+        from louyu.core.tasks import deliver_notifications
+
+        deliver_notifications.enqueue(notification_ids=ids)
+
+    transaction.on_commit(_enqueue)
+    return created
+
+
+@transaction.atomic
+def work_item_create(
+    *,
+    actor: User | None,
+    title: str,
+    assignee_organization: Organization | None = None,
+    assignee_user: User | None = None,
+    due_at: datetime.datetime | None = None,
+    due_provisional: bool = False,
+    target: models.Model | None = None,
+    link: str = "",
+    kind: str = "task",
+    jurisdiction=None,
+) -> WorkItem:
+    """Assign a work item and tell its assignees. At least one assignee is required."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "请填写待办事项标题。"})
+    if assignee_organization is None and assignee_user is None:
+        raise ValidationError({"assignee_organization": "请指定承办机构或承办人。"})
+    if due_at is not None and timezone.is_naive(due_at):
+        raise ValidationError({"due_at": "办理时限必须带时区。"})
+    item = WorkItem.objects.create(
+        title=title[:200],
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=str(target.pk) if target is not None else "",
+        link=link,
+        jurisdiction=jurisdiction
+        if jurisdiction is not None
+        else getattr(assignee_organization, "jurisdiction", None),
+        assignee_organization=assignee_organization,
+        assignee_user=assignee_user,
+        due_at=due_at,
+        due_provisional=due_provisional,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="work_item.create",
+        obj=item,
+        changes={
+            "title": item.title,
+            "assignee_organization": assignee_organization,
+            "assignee_user": assignee_user,
+            "due_at": due_at,
+        },
+    )
+    notify(
+        recipients=work_item_recipients(item),
+        title=f"新待办：{item.title}",
+        link=item.link,
+        kind="assigned",
+    )
+    return item
+
+
+def _can_act_on(user: User, item: WorkItem) -> bool:
+    return item.assignee_user_id == user.pk or (
+        item.assignee_organization_id is not None
+        and item.assignee_organization_id == user.organization_id
+    )
+
+
+@transaction.atomic
+def work_item_complete(*, actor: User, item: WorkItem) -> WorkItem:
+    """Mark an open work item done. Only its assignee (person or organisation) may."""
+    locked = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if not _can_act_on(actor, locked):
+        raise PermissionDenied("只有承办人或承办机构可以办结此待办。")
+    if locked.state != WorkItemState.OPEN:
+        raise ValidationError({"state": "该待办已办结或已取消，不能重复办结。"})
+    locked.state = WorkItemState.DONE
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["state", "completed_at"])
+    audit_record(
+        actor=actor,
+        action="work_item.complete",
+        obj=locked,
+        changes={"state": [WorkItemState.OPEN, WorkItemState.DONE]},
+    )
+    return locked
+
+
+@transaction.atomic
+def work_items_close_for(*, actor: User | None, target: models.Model, state: str) -> int:
+    """Close every open work item about ``target`` (when the step it asked for is done)."""
+    items = WorkItem.objects.select_for_update().filter(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        state=WorkItemState.OPEN,
+    )
+    count = 0
+    for item in items:
+        item.state = state
+        item.completed_at = timezone.now()
+        item.save(update_fields=["state", "completed_at"])
+        audit_record(actor=actor, action=f"work_item.{state}", obj=item)
+        count += 1
+    return count
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all unread ones when ``ids`` is None)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def send_due_reminders(*, now: datetime.datetime, lead: datetime.timedelta) -> dict[str, int]:
+    """Remind assignees of work items due within ``lead`` and warn of overdue ones, each
+    exactly once: the flag is set by a conditional UPDATE, so concurrent runs never send
+    twice."""
+    sent = {"due_soon": 0, "overdue": 0}
+    open_items = WorkItem.objects.filter(state=WorkItemState.OPEN, due_at__isnull=False)
+    for pk in open_items.filter(overdue_notified_at__isnull=True, due_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            if not WorkItem.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=now, reminded_at=models.functions.Coalesce("reminded_at", now)
+            ):
+                continue
+            item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(
+                pk=pk
+            )
+            notify(
+                recipients=work_item_recipients(item),
+                title=f"已超期：{item.title}",
+                body=f"办理时限 {timezone.localtime(item.due_at):%Y-%m-%d %H:%M} 已过。",
+                link=item.link,
+                kind="overdue",
+            )
+            sent["overdue"] += 1
+    for pk in open_items.filter(
+        reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + lead
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            if not WorkItem.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(
+                pk=pk
+            )
+            notify(
+                recipients=work_item_recipients(item),
+                title=f"即将到期：{item.title}",
+                body=f"办理时限 {timezone.localtime(item.due_at):%Y-%m-%d %H:%M}。",
+                link=item.link,
+                kind="due_soon",
+            )
+            sent["due_soon"] += 1
+    return sent

@@ -1,0 +1,42 @@
+"""Signal receivers of the core app. Importing this module connects them (do it once, in
+``CoreConfig.ready``); the ``dispatch_uid`` values make a second import harmless."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from louyu.core.calendar import clear_calendar_cache
+from louyu.core.models import CalendarDay, CalendarYear, Jurisdiction, Region
+from louyu.core.regions import assign_jurisdictions, clear_region_cache
+
+
+@receiver(post_save, sender=CalendarDay, dispatch_uid="louyu.calendar.day_saved")
+@receiver(post_delete, sender=CalendarDay, dispatch_uid="louyu.calendar.day_deleted")
+@receiver(post_save, sender=CalendarYear, dispatch_uid="louyu.calendar.year_saved")
+@receiver(post_delete, sender=CalendarYear, dispatch_uid="louyu.calendar.year_deleted")
+def calendar_changed(sender, using: str | None = None, **kwargs) -> None:
+    """An administrator changed the holiday schedule: drop the cached overrides now (this
+    process sees its own uncommitted change) and again on commit (so a copy reloaded by
+    another thread before the commit is not kept)."""
+    clear_calendar_cache()
+    transaction.on_commit(clear_calendar_cache, using=using)
+
+
+@receiver(post_save, sender=Region, dispatch_uid="louyu.regions.region_saved")
+@receiver(post_delete, sender=Region, dispatch_uid="louyu.regions.region_deleted")
+@receiver(post_save, sender=Jurisdiction, dispatch_uid="louyu.regions.jurisdiction_saved")
+def regions_changed(sender, using: str | None = None, **kwargs) -> None:
+    """A region or jurisdiction changed: rebuild the address index on next use."""
+    clear_region_cache()
+    transaction.on_commit(clear_region_cache, using=using)
+
+
+@receiver(m2m_changed, sender=Jurisdiction.regions.through, dispatch_uid="louyu.regions.ownership")
+def jurisdiction_regions_changed(sender, action: str, using: str | None = None, **kwargs) -> None:
+    """A jurisdiction's set of regions changed: recompute every region's jurisdiction in the
+    same transaction, so routing and scoping follow at once."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        assign_jurisdictions()
+        transaction.on_commit(clear_region_cache, using=using)
