@@ -35,7 +35,7 @@ format: install-test
 	$(BIN)/ruff format .
 
 test-sqlite: install-test browser
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL LOUYU_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 test-postgres: install-test browser
 	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"

@@ -19,4 +19,4 @@ then
   echo "WARNING: PostgreSQL not reachable at $URL; the PostgreSQL run is skipped." >&2
   exit 0
 fi
-DATABASE_URL="$URL" .venv/bin/pytest --create-db
+DATABASE_URL="$URL" LOUYU_REQUIRE_BROWSER=1 .venv/bin/pytest --create-db

@@ -4,6 +4,22 @@ from louyu.core import roles
 from louyu.core.models import OrganizationType
 from louyu.core.tests.factories import JurisdictionFactory, OrganizationFactory, UserFactory
 
+pytest_plugins = ["louyu.web.tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """The legal calendar and the region index are cached per process; a test's rolled-back
+    rows must not leak into the next test."""
+    from louyu.core.calendar import clear_calendar_cache
+    from louyu.core.regions import clear_region_cache
+
+    clear_calendar_cache()
+    clear_region_cache()
+    yield
+    clear_calendar_cache()
+    clear_region_cache()
+
 
 @pytest.fixture
 def two_jurisdictions(db):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 MINISTRY_ADMIN = "ministry_admin"
 ADMINISTRATION_ADMIN = "administration_admin"
@@ -15,13 +16,13 @@ OPERATOR_STAFF = "operator_staff"
 PROPERTY_STAFF = "property_staff"
 
 ROLE_LABELS = {
-    MINISTRY_ADMIN: "部级管理员",
-    ADMINISTRATION_ADMIN: "管理局管理员",
-    ADMINISTRATION_STAFF: "管理局工作人员",
-    JOINT_DEPARTMENT_STAFF: "联合部门工作人员",
-    INSTITUTE_ANALYST: "研究院分析人员",
-    OPERATOR_STAFF: "运营商工作人员",
-    PROPERTY_STAFF: "物业公司人员",
+    MINISTRY_ADMIN: _("部级管理员"),
+    ADMINISTRATION_ADMIN: _("管理局管理员"),
+    ADMINISTRATION_STAFF: _("管理局工作人员"),
+    JOINT_DEPARTMENT_STAFF: _("联合部门工作人员"),
+    INSTITUTE_ANALYST: _("研究院分析人员"),
+    OPERATOR_STAFF: _("运营商工作人员"),
+    PROPERTY_STAFF: _("物业公司人员"),
 }
 
 _WORK = ["core.view_workitem", "core.change_workitem", "core.view_notification"]

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from louyu.core.models import (
     AuditEvent,
+    CalendarDay,
+    CalendarYear,
     Jurisdiction,
     Notification,
     Organization,
@@ -168,3 +170,21 @@ def audit_event_filter(
         )
         qs = qs.filter(created_at__lt=end)
     return qs
+
+
+@dataclass(frozen=True)
+class CalendarOverrides:
+    year: CalendarYear | None
+    days: QuerySet[CalendarDay]
+
+
+def calendar_overrides(*, user: User, year: int) -> CalendarOverrides:
+    """The administrator's entries for one year of the holiday schedule: the ``CalendarYear``
+    row (published flag, source document) and its ``CalendarDay`` rows. The calendar is
+    reference data, readable by every signed-in user with a scope."""
+    if scope_for(user).kind == "none":
+        return CalendarOverrides(year=None, days=CalendarDay.objects.none())
+    return CalendarOverrides(
+        year=CalendarYear.objects.filter(year=year).first(),
+        days=CalendarDay.objects.filter(date__year=year).order_by("date"),
+    )

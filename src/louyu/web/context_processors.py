@@ -1,21 +1,49 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from louyu.core.scope import scope_for
+from louyu.core.selectors import notification_list
 
 
 def navigation(request):
-    """Navigation entries the current user may use, in display order."""
+    """Navigation entries the current user may use, in display order, and the count of
+    unread notifications for the top bar (evaluated only when a template shows it)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     scope = scope_for(user)
     items = [
-        {"url": reverse("web:home"), "label": _("工作台"), "key": "home"},
-        {"url": reverse("web:inbox"), "label": _("待办"), "key": "inbox"},
-        {"url": reverse("web:notifications"), "label": _("通知"), "key": "notifications"},
+        {"url": reverse("web:home"), "label": _("工作台"), "key": "home", "icon": "house"},
+        {"url": reverse("web:inbox"), "label": _("我的待办"), "key": "inbox", "icon": "inbox"},
+        {
+            "url": reverse("web:notifications"),
+            "label": _("通知消息"),
+            "key": "notifications",
+            "icon": "bell",
+        },
     ]
     if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
-        items.append({"url": reverse("web:audit"), "label": _("审计日志"), "key": "audit"})
-    items.append({"url": reverse("web:calendar"), "label": _("工作日历"), "key": "calendar"})
-    return {"nav_items": items, "user_scope": scope}
+        items.append(
+            {
+                "url": reverse("web:audit"),
+                "label": _("审计日志"),
+                "key": "audit",
+                "icon": "journal-text",
+            }
+        )
+    items.append(
+        {
+            "url": reverse("web:calendar"),
+            "label": _("工作日历"),
+            "key": "calendar",
+            "icon": "calendar3",
+        }
+    )
+    return {
+        "nav_items": items,
+        "user_scope": scope,
+        "unread_notifications": SimpleLazyObject(
+            lambda: notification_list(user=user, unread_only=True).count()
+        ),
+    }

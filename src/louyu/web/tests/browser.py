@@ -1,0 +1,79 @@
+"""Browser fixtures for Playwright tests (``@pytest.mark.browser``), reusable by every app:
+the web tests import them in their conftest; another app's tests can do the same, or the
+project conftest can list this module in ``pytest_plugins``.
+
+Playwright's own browser builds cannot be downloaded here, so the tests drive Debian's
+Chromium (``apt-get install chromium``; path overridable with ``LOUYU_CHROMIUM``). When it is
+missing the browser tests are skipped, unless ``LOUYU_REQUIRE_BROWSER=1`` (CI), which turns
+the skip into a failure so a missing install step cannot pass unnoticed.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise
+# refuse to run in the test body and in live_server fixtures.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("LOUYU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DESKTOP = {"width": 1366, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for the whole session."""
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("LOUYU_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_reference_data(transactional_db):
+    """Browser tests run as transactional tests, whose teardown flushes the database, and
+    Playwright's greenlets give them a fresh connection object, so Django's serialized
+    rollback cannot restore migration data for them. Recreate it here instead: content
+    types, permissions and roles (post_migrate) and the regions and jurisdictions."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    from louyu.core.models import Region
+
+    if not Group.objects.exists():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    if not Region.objects.exists():
+        migration = importlib.import_module("louyu.core.migrations.0002_reference_regions")
+        with connection.schema_editor() as editor:
+            migration.load(apps, editor)
+
+
+@pytest.fixture
+def browser_page(chromium_browser, browser_reference_data):
+    """A fresh browser context (no cookies) with a desktop viewport, Chinese locale and
+    Asia/Shanghai time zone; closed after the test."""
+    context = chromium_browser.new_context(
+        viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()

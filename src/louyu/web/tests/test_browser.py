@@ -1,0 +1,88 @@
+import datetime
+import os
+
+import pytest
+from django.utils import timezone
+
+from louyu.core import roles, services
+from louyu.core.models import WorkItem, WorkItemState
+from louyu.core.tests.factories import JurisdictionFactory, OrganizationFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_sign_in_complete_a_work_item_and_switch_to_english(live_server, browser_page):
+    from playwright.sync_api import expect
+
+    jurisdiction = JurisdictionFactory(code="970011", name="丙省通信管理局", short_name="丙")
+    org = OrganizationFactory(code="ca-970011", name="丙省通信管理局", jurisdiction=jurisdiction)
+    user = UserFactory(
+        username="clerk",
+        first_name="小明",
+        last_name="王",
+        organization=org,
+        roles=[roles.ADMINISTRATION_STAFF],
+    )
+    item = services.work_item_create(
+        actor=None,
+        title="核查某商务楼宇的进场受阻情况",
+        assignee_organization=org,
+        due_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    page = browser_page
+
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+
+    expect(page.get_by_test_id("home-heading")).to_contain_text("王小明")
+    expect(page.get_by_test_id("scope-label")).to_have_text("丙省通信管理局")
+    expect(page.get_by_test_id("urgent-item")).to_contain_text("核查某商务楼宇的进场受阻情况")
+    expect(page.get_by_test_id("count-open")).to_contain_text("1")
+
+    page.locator(".ly-sidebar").get_by_role("link", name="我的待办").click()
+    row = page.get_by_test_id("inbox-item").filter(has_text="核查某商务楼宇的进场受阻情况")
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="办结").click()
+    expect(page.get_by_test_id("message-success")).to_contain_text(
+        "已办结：核查某商务楼宇的进场受阻情况"
+    )
+    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
+    item.refresh_from_db()
+    assert item.state == WorkItemState.DONE
+    assert WorkItem.objects.filter(state=WorkItemState.OPEN).count() == 0
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work items")
+    expect(page.get_by_role("button", name="中文")).to_be_visible()
+    assert user.display_name == "王小明"
+
+
+def test_mobile_navigation_opens_the_menu(live_server, chromium_browser, browser_reference_data):
+    from playwright.sync_api import expect
+
+    from louyu.web.tests.browser import MOBILE
+
+    UserFactory(username="mobile-user", roles=[roles.ADMINISTRATION_STAFF])
+    context = chromium_browser.new_context(viewport=MOBILE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill("mobile-user")
+        page.get_by_label("密码").fill("demo12345")
+        page.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("home-heading")).to_be_visible()
+        expect(page.locator(".ly-sidebar")).to_be_hidden()
+        page.get_by_role("button", name="菜单").click()
+        page.locator("#ly-nav-mobile").get_by_role("link", name="工作日历").click()
+        expect(page.get_by_test_id("calendar-heading")).to_be_visible()
+    finally:
+        context.close()
