@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("louyu.api.urls")),
     *auth_urlpatterns,
+    path("buildings/", include("louyu.buildings.urls")),
     path("", include("louyu.web.urls")),
 ]
 if settings.DEBUG:

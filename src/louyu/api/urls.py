@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from louyu.api import views
+from louyu.buildings import api as buildings_api
 
 router = DefaultRouter()
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
@@ -10,6 +11,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("buildings", buildings_api.BuildingViewSet, basename="building")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

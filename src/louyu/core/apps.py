@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from louyu.core import roles, signals  # noqa: F401  (connects the receivers)
 
-        post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        post_migrate.connect(roles.sync_roles_after_migrate)

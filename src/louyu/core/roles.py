@@ -36,6 +36,14 @@ _CALENDAR_EDIT = [
     "core.change_calendaryear",
 ]
 _AUDIT = ["core.view_auditevent", "core.export_auditevent"]
+_BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
+_BUILDINGS_EDIT = [
+    *_BUILDINGS_VIEW,
+    "buildings.add_building",
+    "buildings.change_building",
+    "buildings.change_presence",
+    "buildings.export_building",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     MINISTRY_ADMIN: [
@@ -49,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_organization",
         "core.change_jurisdiction",
         "core.view_user",
+        *_BUILDINGS_EDIT,
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -57,12 +66,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_AUDIT,
         "core.add_workitem",
         "core.view_user",
+        *_BUILDINGS_EDIT,
     ],
-    ADMINISTRATION_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW, "core.add_workitem"],
+    ADMINISTRATION_STAFF: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        "core.add_workitem",
+        *_BUILDINGS_EDIT,
+    ],
     JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
-    INSTITUTE_ANALYST: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
-    OPERATOR_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
-    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW],
+    INSTITUTE_ANALYST: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_BUILDINGS_VIEW,
+        "buildings.export_building",
+    ],
+    OPERATOR_STAFF: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_BUILDINGS_VIEW,
+        "buildings.change_presence",
+    ],
+    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW],
 }
 
 
@@ -81,5 +109,9 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
-    if sender.name == "louyu.core":
+    """Run after the last app's post_migrate, when every app's permissions exist."""
+    from django.apps import apps
+
+    with_models = [app for app in apps.get_app_configs() if app.models_module is not None]
+    if sender.label == with_models[-1].label:
         sync_roles()

@@ -23,6 +23,15 @@ def navigation(request):
             "icon": "bell",
         },
     ]
+    if user.has_perm("buildings.view_building"):
+        items.append(
+            {
+                "url": reverse("buildings:list"),
+                "label": _("楼宇名录"),
+                "key": "buildings",
+                "icon": "buildings",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
         items.append(
             {

@@ -6,9 +6,18 @@ from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_i
 class Command(BaseCommand):
     help = "Create the reference organisations, the demo accounts and demo work items."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--buildings", type=int, default=2000, help="demo buildings")
+
     def handle(self, *args, **options):
         users = create_demo_users()
         items = create_demo_work_items()
+        from louyu.buildings.demo import generate_buildings
+        from louyu.buildings.models import Building
+
+        if not Building.objects.exists():
+            made = generate_buildings(count=options["buildings"], seed=1)
+            self.stdout.write(f"demo buildings: {made}")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from louyu.buildings.models import Building, Presence, PresenceEvent
+
+
+class PresenceInline(admin.TabularInline):
+    model = Presence
+    extra = 0
+    readonly_fields = ["operator", "status", "since", "source", "updated_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # presence changes go through the service, which keeps the history
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "jurisdiction", "building_type", "operator_count"]
+    list_filter = ["jurisdiction", "building_type", "operator_count"]
+    search_fields = ["code", "name", "address"]
+    raw_id_fields = ["region", "property_company", "access_agent"]
+    readonly_fields = [
+        "code",
+        "jurisdiction",
+        "normalized_address",
+        "normalized_name",
+        "operator_count",
+        "fibre_rule_applies",
+    ]
+    inlines = [PresenceInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # edits go through the web pages and API (scope, audit, derivations)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PresenceEvent)
+class PresenceEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "building", "operator", "old_status", "new_status", "source"]
+    list_filter = ["source", "new_status"]
+    raw_id_fields = ["building", "operator", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,117 @@
+"""Reads of the building registry, scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from louyu.buildings.models import Building, Presence, PresenceEvent
+from louyu.core.models import Organization, User
+from louyu.core.regions import normalize_address
+from louyu.core.scope import scope_for
+
+
+def building_list(*, user: User) -> QuerySet[Building]:
+    """Buildings the user may see: national users all; an administration its jurisdiction;
+    an operator's branch the buildings of its jurisdiction (to report presence), its
+    headquarters all; a property company the buildings it manages; others none."""
+    scope = scope_for(user)
+    qs = Building.objects.filter(is_active=True)
+    if scope.kind in ("national", "jurisdiction"):
+        qs = scope.filter_jurisdiction(qs)
+    elif scope.kind == "operator":
+        org = user.organization
+        if org.jurisdiction_id:
+            qs = qs.filter(jurisdiction_id=org.jurisdiction_id)
+    elif scope.kind == "property":
+        qs = qs.filter(Q(property_company_id__in=scope.organization_ids))
+    else:
+        return Building.objects.none()
+    return qs
+
+
+def with_presence(qs: QuerySet[Building]) -> QuerySet[Building]:
+    return qs.select_related("region", "region__parent", "jurisdiction").prefetch_related(
+        Prefetch(
+            "presences",
+            queryset=Presence.objects.select_related("operator").order_by("operator__code"),
+        )
+    )
+
+
+OPERATOR_COUNT_FILTERS = {
+    "0": Q(operator_count=0),
+    "1": Q(operator_count=1),
+    "2+": Q(operator_count__gte=2),
+}
+FLAG_FIELDS = ["exclusive_deal_known", "entry_fee_charged", "notice_posted", "friendly_pledge"]
+SORTS = {
+    "name": "normalized_name",
+    "-name": "-normalized_name",
+    "operators": "operator_count",
+    "-operators": "-operator_count",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+    "code": "code",
+}
+
+
+@dataclass(frozen=True)
+class BuildingFilters:
+    """The filters shared by the web list, the export and the API."""
+
+    jurisdiction: str = ""
+    city: str = ""
+    district: str = ""
+    building_type: str = ""
+    operators: str = ""
+    operator: str = ""
+    q: str = ""
+    exclusive_deal_known: bool | None = None
+    entry_fee_charged: bool | None = None
+    notice_posted: bool | None = None
+    friendly_pledge: bool | None = None
+    sort: str = ""
+
+
+def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySet[Building]:
+    if filters.jurisdiction:
+        qs = qs.filter(jurisdiction__code=filters.jurisdiction)
+    if filters.city:
+        qs = qs.filter(Q(region__parent_id=filters.city) | Q(region_id=filters.city))
+    if filters.district:
+        qs = qs.filter(region_id=filters.district)
+    if filters.building_type:
+        qs = qs.filter(building_type=filters.building_type)
+    if filters.operators in OPERATOR_COUNT_FILTERS:
+        qs = qs.filter(OPERATOR_COUNT_FILTERS[filters.operators])
+    if filters.operator:
+        qs = qs.filter(
+            presences__operator__operator_key=filters.operator, presences__status="serving"
+        )
+    for flag in FLAG_FIELDS:
+        value = getattr(filters, flag)
+        if value is not None:
+            qs = qs.filter(**{flag: value})
+    text = normalize_address(filters.q or "")[:100]
+    if text:
+        qs = qs.filter(
+            Q(normalized_name__contains=text.lower())
+            | Q(normalized_address__contains=text)
+            | Q(code__iexact=filters.q.strip())
+            | Q(alias_text__contains=text.lower())
+        )
+    return qs.order_by(SORTS.get(filters.sort, "normalized_name"), "id")
+
+
+def building_get(*, user: User, pk: int) -> Building:
+    return with_presence(building_list(user=user)).get(pk=pk)
+
+
+def presence_history(*, building: Building) -> QuerySet[PresenceEvent]:
+    return building.presence_events.select_related("operator", "actor")
+
+
+def basic_operators() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_basic_operator=True, is_active=True).order_by("code")

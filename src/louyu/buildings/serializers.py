@@ -1,0 +1,255 @@
+"""REST representations of buildings and presence, and the parsers of API input.
+
+Serializers only parse and render; writes go through ``louyu.buildings.services``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from louyu.buildings.models import (
+    Building,
+    BuildingType,
+    Presence,
+    PresenceEvent,
+    PresenceStatus,
+)
+from louyu.buildings.selectors import SORTS, BuildingFilters
+from louyu.core.models import Organization, OrganizationType, RegionLevel
+
+MAX_BATCH_ITEMS = 5000
+
+OPERATOR_COUNT_CHOICES = [("0", _("零运营商")), ("1", _("单一运营商")), ("2+", _("两家及以上"))]
+
+
+class PresenceSerializer(serializers.ModelSerializer):
+    operator = serializers.CharField(source="operator.operator_key", read_only=True)
+    operator_name = serializers.CharField(source="operator.short_name", read_only=True)
+
+    class Meta:
+        model = Presence
+        fields = ["operator", "operator_name", "status", "since", "source", "updated_at"]
+
+
+class PresenceEventSerializer(serializers.ModelSerializer):
+    operator = serializers.CharField(source="operator.operator_key", read_only=True)
+    operator_name = serializers.CharField(source="operator.short_name", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PresenceEvent
+        fields = [
+            "id",
+            "operator",
+            "operator_name",
+            "old_status",
+            "new_status",
+            "since",
+            "source",
+            "note",
+            "actor",
+            "created_at",
+        ]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    """A building as read. Expects ``selectors.with_presence`` plus the two organisations
+    select-related, so a page of buildings costs a constant number of queries."""
+
+    region = serializers.CharField(source="region_id", read_only=True)
+    region_name = serializers.CharField(source="region.full_name", read_only=True)
+    city = serializers.SerializerMethodField()
+    jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
+    property_company = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    access_agent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    presence = PresenceSerializer(source="presences", many=True, read_only=True)
+
+    class Meta:
+        model = Building
+        fields = [
+            "id",
+            "code",
+            "name",
+            "aliases",
+            "address",
+            "region",
+            "region_name",
+            "city",
+            "jurisdiction",
+            "building_type",
+            "property_company",
+            "access_agent",
+            "floors",
+            "floor_area",
+            "tenant_count",
+            "year_completed",
+            "fibre_rule_applies",
+            "latitude",
+            "longitude",
+            "facility_notes",
+            "exclusive_deal_known",
+            "entry_fee_charged",
+            "notice_posted",
+            "friendly_pledge",
+            "operator_count",
+            "presence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_city(self, obj) -> str | None:
+        """The prefecture-level region: the county's parent, or the region itself when the
+        building is placed at prefecture level; None under a municipality."""
+        region = obj.region
+        if region.level == RegionLevel.PREFECTURE:
+            return region.code
+        parent = region.parent
+        if parent is not None and parent.level == RegionLevel.PREFECTURE:
+            return parent.code
+        return None
+
+
+class BuildingWriteSerializer(serializers.Serializer):
+    """Input of create (POST), update (PUT) and partial update (PATCH)."""
+
+    code = serializers.RegexField(
+        r"^[0-9A-Za-z-]{4,32}$",
+        required=False,
+        label=_("楼宇编码"),
+        help_text=_("仅新建时可指定；留空则自动生成。"),
+    )
+    name = serializers.CharField(max_length=200, label=_("楼宇名称"))
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+    address = serializers.CharField(max_length=300, label=_("地址"))
+    region = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        label=_("区划代码"),
+        help_text=_("六位区县代码；留空则从地址识别。"),
+    )
+    building_type = serializers.ChoiceField(choices=BuildingType.choices, required=False)
+    property_company = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.filter(type=OrganizationType.PROPERTY_COMPANY),
+        required=False,
+        allow_null=True,
+    )
+    access_agent = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.filter(type=OrganizationType.ACCESS_AGENT),
+        required=False,
+        allow_null=True,
+    )
+    floors = serializers.IntegerField(min_value=0, max_value=300, required=False, allow_null=True)
+    floor_area = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    tenant_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    year_completed = serializers.IntegerField(
+        min_value=1900, max_value=2100, required=False, allow_null=True
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    facility_notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    exclusive_deal_known = serializers.BooleanField(required=False)
+    entry_fee_charged = serializers.BooleanField(required=False)
+    notice_posted = serializers.BooleanField(required=False)
+    friendly_pledge = serializers.BooleanField(required=False)
+
+
+class BuildingFilterSerializer(serializers.Serializer):
+    """The list filters of the web list, parsed from query parameters."""
+
+    jurisdiction = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
+    city = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
+    district = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
+    building_type = serializers.ChoiceField(
+        choices=BuildingType.choices, required=False, allow_blank=True
+    )
+    operators = serializers.ChoiceField(
+        choices=OPERATOR_COUNT_CHOICES, required=False, allow_blank=True
+    )
+    operator = serializers.SlugField(
+        max_length=16, required=False, allow_blank=True, help_text=_("运营商标识，如 telecom")
+    )
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    exclusive_deal_known = serializers.BooleanField(required=False, allow_null=True, default=None)
+    entry_fee_charged = serializers.BooleanField(required=False, allow_null=True, default=None)
+    notice_posted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    friendly_pledge = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sort = serializers.ChoiceField(choices=sorted(SORTS), required=False, allow_blank=True)
+
+    def to_filters(self) -> BuildingFilters:
+        return BuildingFilters(**self.validated_data)
+
+
+class PresenceSetSerializer(serializers.Serializer):
+    operator = serializers.SlugField(max_length=16, help_text=_("运营商标识，如 telecom"))
+    status = serializers.ChoiceField(choices=PresenceStatus.choices)
+    since = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class PresenceResultSerializer(serializers.Serializer):
+    changed = serializers.BooleanField()
+    operator_count = serializers.IntegerField()
+    presence = PresenceSerializer(many=True)
+
+
+class PresenceHistorySerializer(serializers.Serializer):
+    presence = PresenceSerializer(many=True)
+    history = PresenceEventSerializer(many=True)
+
+
+class PresenceBatchItemSerializer(serializers.Serializer):
+    building = serializers.CharField(max_length=32, help_text=_("楼宇编码"))
+    operator = serializers.SlugField(
+        max_length=16,
+        required=False,
+        help_text=_("运营商标识；运营商用户可省略，默认为本企业"),
+    )
+    status = serializers.ChoiceField(choices=PresenceStatus.choices)
+    since = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class PresenceBatchSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.DictField(), allow_empty=False, help_text=_("最多 5000 条")
+    )
+
+    def validate_items(self, value):
+        if len(value) > MAX_BATCH_ITEMS:
+            raise serializers.ValidationError(f"一次最多报送 {MAX_BATCH_ITEMS} 条，请分批提交。")
+        return value
+
+
+class PresenceBatchRequestSerializer(serializers.Serializer):
+    """Documentation of the batch request body (rows are validated one by one in the view,
+    so errors can name the row)."""
+
+    items = PresenceBatchItemSerializer(many=True, help_text=_("最多 5000 条"))
+
+
+class PresenceBatchRowError(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("items 中的下标（从 0 开始）"))
+    building = serializers.CharField(allow_blank=True)
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class PresenceBatchErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = PresenceBatchRowError(many=True)
+
+
+class PresenceBatchResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
