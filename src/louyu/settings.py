@@ -207,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BuildingImportStatusEnum": "louyu.buildings.models.ImportStatus",
+        "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -242,6 +246,8 @@ LOUYU_PERIODIC_TASKS = {
     ),
 }
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
+# The largest building import file accepted (bytes); larger uploads are refused unread.
+LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
 SPECTACULAR_SETTINGS.update(
     {
         "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from louyu.api import views
 from louyu.buildings import api as buildings_api
+from louyu.buildings import import_api as building_import_api
 
 router = DefaultRouter()
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
@@ -12,6 +13,9 @@ router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("buildings", buildings_api.BuildingViewSet, basename="building")
+router.register(
+    "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from louyu.buildings.models import Building, Presence, PresenceEvent
+from louyu.buildings.models import Building, BuildingImport, Presence, PresenceEvent
 
 
 class PresenceInline(admin.TabularInline):
@@ -49,4 +49,18 @@ class PresenceEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BuildingImport)
+class BuildingImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "original_filename", "created_by", "status", "dry_run"]
+    list_filter = ["status", "dry_run"]
+    search_fields = ["original_filename", "sha256"]
+    raw_id_fields = ["created_by", "organization", "jurisdiction", "committed_from"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from louyu.buildings import selectors
@@ -308,6 +308,42 @@ def _batches(iterable, size: int):
         yield batch
 
 
+def _reserve_ids(model, count: int) -> list[int]:
+    """``count`` fresh primary keys from the table's identity sequence (PostgreSQL)."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model, objs: list) -> None:
+    """Insert ``objs`` with PostgreSQL ``COPY``: the values ``bulk_create`` would write
+    (``pre_save`` then ``get_db_prep_save`` of every concrete field), in a fraction of the
+    time. Primary keys must already be set."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy
+    fields = list(model._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+
+
+def _insert(model, objs: list, *, batch_size: int) -> None:
+    if not objs:
+        return
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
+            obj.pk = pk
+        _copy(model, objs)
+    else:
+        model.objects.bulk_create(objs, batch_size=batch_size)
+
+
 def generate_buildings(
     *,
     count: int,
@@ -318,7 +354,10 @@ def generate_buildings(
     """Insert ``count`` demo buildings with their presence and one presence event each
     (source ``import``), in one transaction, in batches of ``batch_size`` so memory stays
     bounded; writes one summary audit event ``building.generate``. Returns the number of
-    buildings created. Raises ValueError (in Chinese) when this seed's data already exists."""
+    buildings created. Raises ValueError (in Chinese) when this seed's data already exists.
+
+    On PostgreSQL the rows go in with ``COPY`` (same values, primary keys taken from the
+    tables' sequences); elsewhere with ``bulk_create``."""
     if count < 1:
         raise ValueError("数量须为正整数。")
     operators = {o.operator_key: o.pk for o in selectors.basic_operators()}
@@ -331,7 +370,7 @@ def generate_buildings(
             buildings = [plan.building for plan in batch]
             if created == 0 and Building.objects.filter(code=buildings[0].code).exists():
                 raise ValueError(f"种子 {seed} 的演示楼宇已经生成过，请换一个种子。")
-            Building.objects.bulk_create(buildings, batch_size=batch_size)
+            _insert(Building, buildings, batch_size=batch_size)
             if any(b.pk is None for b in buildings):
                 ids = dict(
                     Building.objects.filter(code__in=[b.code for b in buildings]).values_list(
@@ -360,8 +399,8 @@ def generate_buildings(
                             **row,
                         )
                     )
-            Presence.objects.bulk_create(presence_rows, batch_size=batch_size)
-            PresenceEvent.objects.bulk_create(event_rows, batch_size=batch_size)
+            _insert(Presence, presence_rows, batch_size=batch_size)
+            _insert(PresenceEvent, event_rows, batch_size=batch_size)
             created += len(buildings)
             presences_created += len(presence_rows)
             if progress is not None:

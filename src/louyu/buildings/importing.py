@@ -658,7 +658,7 @@ def run_import(
         counts = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         accepted: list[ParsedRow] = []
         for done, parsed in enumerate(parsed_rows, start=1):
-            if progress and done % step == 0:
+            if progress and dry_run and done % step == 0:
                 progress(total // 2 + done // 2, total)
             data = parsed.data
             match_id = by_code.get(data["code"]) if data["code"] else None
@@ -700,15 +700,19 @@ def run_import(
                 object_repr=source_label[:200] or "楼宇名录导入",
                 changes={"counts": counts, "rows": total},
             )
-        if progress:
-            progress(total, total)
         return result
 
+    # Progress is reported outside the write transaction only (another connection could not
+    # see it before the commit anyway).
     if dry_run:
-        return plan_and_write()
-    with transaction.atomic():
-        _lock_registry(allowed)
-        return plan_and_write()
+        result = plan_and_write()
+    else:
+        with transaction.atomic():
+            _lock_registry(allowed)
+            result = plan_and_write()
+    if progress:
+        progress(total, total)
+    return result
 
 
 @dataclass

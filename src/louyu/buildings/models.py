@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -213,3 +215,110 @@ class PresenceEvent(models.Model):
         if self.pk is not None:
             raise PermissionError("Presence events are append-only.")
         super().save(*args, **kwargs)
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+ACTIVE_IMPORT_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class BuildingImport(models.Model):
+    """One run of a building import file: a dry run (preview) or a commit. A commit made
+    from a dry run points to it with ``committed_from`` and reuses its stored file and
+    column mapping."""
+
+    public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="building_imports",
+    )
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("发起机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    jurisdiction = models.ForeignKey(
+        "core.Jurisdiction",
+        verbose_name=_("管辖范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("全国用户发起的导入为空。"),
+    )
+    original_filename = models.CharField(_("原文件名"), max_length=255)
+    file = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/", max_length=300)
+    size = models.PositiveBigIntegerField(_("文件大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    dry_run = models.BooleanField(_("试导入"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    progress_total = models.PositiveIntegerField(_("总行数"), default=0)
+    counts = models.JSONField(_("计数"), default=dict, blank=True)
+    headers = models.JSONField(_("表头"), default=list, blank=True)
+    mapping = models.JSONField(
+        _("列对应关系"), default=dict, blank=True, help_text=_("列序号 → 字段。")
+    )
+    unknown_columns = models.JSONField(_("未识别的列"), default=list, blank=True)
+    rejected_file = models.FileField(
+        _("未通过行清单"), upload_to="imports/%Y/%m/", max_length=300, null=True, blank=True
+    )
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    committed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("所确认的试导入"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmations",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("楼宇导入")
+        verbose_name_plural = _("楼宇导入")
+        indexes = [
+            models.Index(fields=["created_by", "created_at"]),
+            models.Index(fields=["sha256", "status"]),
+            models.Index(fields=["jurisdiction", "created_at"]),
+        ]
+        constraints = [
+            # Two commits of the same file may not wait or run at the same time.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=models.Q(dry_run=False, status__in=["queued", "running"]),
+                name="building_import_one_active_commit_per_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_IMPORT_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

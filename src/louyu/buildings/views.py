@@ -9,7 +9,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -90,7 +89,7 @@ def building_list(request):
     form.prepare_region_choices()
     operators = list(selectors.basic_operators())
     queryset = selectors.with_presence(_filtered(request, form))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "building": building,

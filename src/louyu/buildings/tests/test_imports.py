@@ -1,0 +1,606 @@
+"""Building import jobs: upload, dry run, confirmation, the worker task, the web pages, the
+API and the CLI, with real XLSX and CSV files (UTF-8 and GBK) and the bad inputs the issue
+lists."""
+
+import datetime
+import hashlib
+import io
+import json
+import logging
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from louyu.buildings import importing, imports
+from louyu.buildings.models import Building, BuildingImport, ImportStatus
+from louyu.core import roles
+from louyu.core.models import AuditEvent, Notification, Organization
+from louyu.core.reference import load_reference_organizations
+from louyu.core.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["楼宇名称", "地址", "楼宇类型", "楼层数"]
+GOOD_ROWS = [
+    ["国贸大厦", "北京市朝阳区建国路88号", "写字楼", "30"],
+    ["光华创业园", "北京市朝阳区光华路9号", "产业园区", "5"],
+]
+BAD_ROWS = [
+    ["国贸大厦", "北京市朝阳区建国路88号", "写字楼", "30"],  # duplicate of row 2
+    ["无处大厦", "火星某地1号", "写字楼", "3"],  # address resolves to no region
+]
+
+
+def xlsx_bytes(rows, headers=HEADERS, title=None) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    if title:
+        sheet.append([title])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows, encoding: str, headers=HEADERS) -> bytes:
+    lines = [",".join(headers), *(",".join(row) for row in rows)]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def upload(content: bytes, name: str = "楼宇.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (the queued import job) as a real commit would."""
+
+    def runner():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return runner
+
+
+@pytest.fixture
+def env(db):
+    load_reference_organizations()
+    org = Organization.objects.get
+
+    def user(username, code, role):
+        return UserFactory(username=username, organization=org(code=code), roles=[role])
+
+    return {
+        "bj": user("t-ca-110000", "ca-110000", roles.ADMINISTRATION_ADMIN),
+        "bj2": user("t2-ca-110000", "ca-110000", roles.ADMINISTRATION_STAFF),
+        "dl": user("t-ca-210200", "ca-210200", roles.ADMINISTRATION_ADMIN),
+        "operator": user("t-op-telecom-110000", "op-telecom-110000", roles.OPERATOR_STAFF),
+        "ministry": user("t-ministry", "ministry", roles.MINISTRY_ADMIN),
+    }
+
+
+def start(run_tasks, actor, content, *, name="楼宇.xlsx", dry_run=True, mapping=None):
+    with run_tasks():
+        job = imports.building_import_create(
+            actor=actor, upload=upload(content, name), dry_run=dry_run, mapping=mapping
+        )
+    job.refresh_from_db()
+    return job
+
+
+def confirm(run_tasks, actor, job):
+    with run_tasks():
+        new = imports.building_import_confirm(actor=actor, job=job)
+    new.refresh_from_db()
+    return new
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+# --- services and the task ---------------------------------------------------------------------
+
+
+def test_dry_run_counts_rows_and_writes_nothing(env, run_tasks):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS + BAD_ROWS))
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.counts == {"new": 2, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert job.progress_done == job.progress_total == 4
+    assert job.started_at and job.finished_at and job.finished_at >= job.started_at
+    assert job.headers == HEADERS
+    assert job.mapping == {"0": "name", "1": "address", "2": "building_type", "3": "floors"}
+    assert job.jurisdiction.code == "110000"
+    assert job.rejected_file
+    assert not Building.objects.exists()
+    assert not AuditEvent.objects.filter(action="building.import").exists()
+    assert AuditEvent.objects.filter(action="building_import.create").count() == 1
+    note = Notification.objects.get(recipient=env["bj"])
+    assert "试导入已完成" in note.title and "新增 2" in note.body
+    assert note.link == reverse("buildings:import_detail", args=[job.public_id])
+
+
+def test_confirm_writes_and_a_reimport_is_unchanged(env, run_tasks):
+    content = xlsx_bytes(GOOD_ROWS)
+    dry = start(run_tasks, env["bj"], content)
+    committed = confirm(run_tasks, env["bj"], dry)
+    assert committed.status == ImportStatus.DONE, committed.error
+    assert not committed.dry_run and committed.committed_from == dry
+    assert committed.file.name == dry.file.name and committed.sha256 == dry.sha256
+    assert committed.counts["new"] == 2
+    assert set(Building.objects.values_list("name", flat=True)) == {"国贸大厦", "光华创业园"}
+    assert AuditEvent.objects.filter(action="building.import").count() == 1
+    assert AuditEvent.objects.filter(action="building_import.confirm").count() == 1
+
+    again = start(run_tasks, env["bj"], content, dry_run=False)
+    assert again.counts == {"new": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert Building.objects.count() == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_in_utf8_and_gbk(env, run_tasks, encoding):
+    job = start(run_tasks, env["bj"], csv_bytes(GOOD_ROWS, encoding), name="楼宇.csv")
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.counts["new"] == 2 and job.counts["rejected"] == 0
+
+
+def test_title_rows_and_formulas_are_read_as_text(env, run_tasks):
+    rows = [*GOOD_ROWS, ['=HYPERLINK("http://x","点我")', "北京市朝阳区光华路1号", "写字楼", "2"]]
+    job = start(run_tasks, env["bj"], xlsx_bytes(rows, title="2026年楼宇台账"))
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.progress_total == 3
+
+
+def test_empty_upload_is_refused_before_queueing(env):
+    with pytest.raises(ValidationError, match="文件为空"):
+        imports.building_import_create(actor=env["bj"], upload=upload(b""), dry_run=True)
+    assert not BuildingImport.objects.exists()
+
+
+def test_blank_file_fails_with_the_engines_message(env, run_tasks):
+    job = start(run_tasks, env["bj"], b" \r\n ", name="空.csv")
+    assert job.status == ImportStatus.FAILED
+    assert job.error == "文件为空。"
+
+
+def test_text_file_renamed_xlsx_fails_cleanly(env, run_tasks):
+    job = start(run_tasks, env["bj"], "这不是表格\n只是文字".encode(), name="假的.xlsx")
+    assert job.status == ImportStatus.FAILED
+    assert "Excel" in job.error
+    note = Notification.objects.get(recipient=env["bj"])
+    assert "失败" in note.title
+
+
+def test_missing_required_column_fails_then_a_mapping_fixes_it(env, run_tasks):
+    headers = ["大厦", "地址", "楼宇类型", "楼层数"]
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS, headers=headers))
+    assert job.status == ImportStatus.FAILED
+    assert "楼宇名称" in job.error
+    assert job.headers == headers and job.mapping["0"] == ""
+
+    with run_tasks():
+        rerun = imports.building_import_rerun(
+            actor=env["bj"], job=job, mapping={"0": "name", "1": "address"}
+        )
+    rerun.refresh_from_db()
+    assert rerun.status == ImportStatus.DONE, rerun.error
+    assert rerun.dry_run and rerun.file.name == job.file.name
+    assert rerun.counts["new"] == 2
+    assert rerun.mapping["0"] == "name"
+
+
+def test_mapping_is_validated(env):
+    with pytest.raises(ValidationError, match="未知的字段"):
+        imports.clean_mapping({"0": "colour"})
+    with pytest.raises(ValidationError, match="每个字段只能对应一列"):
+        imports.clean_mapping({"0": "name", "2": "name"})
+    with pytest.raises(ValidationError, match="超出"):
+        imports.clean_mapping({"9": "name"}, width=4)
+    assert imports.clean_mapping({"1": "address", "0": ""}) == {1: "address", 0: ""}
+
+
+def test_oversized_upload_is_refused_unread(env, settings):
+    settings.LOUYU_IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ValidationError, match="文件过大"):
+        imports.building_import_create(
+            actor=env["bj"], upload=upload(b"x" * 1001, "大.csv"), dry_run=True
+        )
+    assert not BuildingImport.objects.exists()
+
+
+def test_operators_cannot_import(env):
+    with pytest.raises(PermissionDenied):
+        imports.building_import_create(
+            actor=env["operator"], upload=upload(xlsx_bytes(GOOD_ROWS)), dry_run=True
+        )
+
+
+def _queued_commit(content: bytes, user) -> BuildingImport:
+    return BuildingImport.objects.create(
+        created_by=user,
+        original_filename="楼宇.xlsx",
+        file="imports/other.xlsx",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        dry_run=False,
+        status=ImportStatus.QUEUED,
+    )
+
+
+def test_a_second_commit_of_the_same_file_is_refused_while_the_first_waits(env, run_tasks):
+    content = xlsx_bytes(GOOD_ROWS)
+    dry = start(run_tasks, env["bj"], content)
+    _queued_commit(content, env["bj2"])
+    with pytest.raises(imports.ImportConflict, match="同一文件正在导入"):
+        imports.building_import_create(actor=env["bj"], upload=upload(content), dry_run=False)
+    with pytest.raises(imports.ImportConflict, match="同一文件正在导入"):
+        imports.building_import_confirm(actor=env["bj"], job=dry)
+    # A dry run of the same file is still fine.
+    assert start(run_tasks, env["bj"], content).status == ImportStatus.DONE
+
+
+def test_the_database_refuses_two_active_commits_of_one_file(env):
+    from django.db import IntegrityError, transaction
+
+    content = xlsx_bytes(GOOD_ROWS)
+    _queued_commit(content, env["bj"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _queued_commit(content, env["bj2"])
+
+
+def test_a_stale_running_commit_no_longer_blocks_the_file(env, run_tasks):
+    content = xlsx_bytes(GOOD_ROWS)
+    stale = _queued_commit(content, env["bj"])
+    BuildingImport.objects.filter(pk=stale.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    job = start(run_tasks, env["bj"], content, dry_run=False)
+    assert job.status == ImportStatus.DONE
+    stale.refresh_from_db()
+    assert stale.status == ImportStatus.FAILED and "中断" in stale.error
+
+
+def test_confirm_refusals(env, run_tasks):
+    dry = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
+    with pytest.raises(PermissionDenied):
+        imports.building_import_confirm(actor=env["bj2"], job=dry)
+    committed = confirm(run_tasks, env["bj"], dry)
+    with pytest.raises(imports.ImportConflict, match="已确认"):
+        imports.building_import_confirm(actor=env["bj"], job=dry)
+    with pytest.raises(imports.ImportConflict, match="只能确认试导入"):
+        imports.building_import_confirm(actor=env["bj"], job=committed)
+    queued = _queued_commit(b"other", env["bj"])
+    BuildingImport.objects.filter(pk=queued.pk).update(dry_run=True)
+    queued.refresh_from_db()
+    with pytest.raises(imports.ImportConflict, match="尚未完成"):
+        imports.building_import_confirm(actor=env["bj"], job=queued)
+
+
+def test_an_import_interrupted_halfway_writes_nothing(env, run_tasks, monkeypatch, caplog):
+    personal = "张三 13800000000"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(personal)
+
+    monkeypatch.setattr(importing, "_refresh_counts", broken)
+    rows = [*GOOD_ROWS, ["有电信的楼", "北京市朝阳区光华路2号", "写字楼", "3"]]
+    with caplog.at_level(logging.ERROR, logger="louyu.buildings.imports"):
+        job = start(run_tasks, env["bj"], xlsx_bytes(rows), dry_run=False)
+    assert job.status == ImportStatus.FAILED
+    assert job.error == imports.SYSTEM_ERROR
+    assert not Building.objects.exists()
+    assert not AuditEvent.objects.filter(action="building.import").exists()
+    assert "RuntimeError" in caplog.text and "张三" not in caplog.text
+
+
+def test_progress_is_written_about_every_percent(env):
+    job = _queued_commit(b"p", env["bj"])
+    record = imports._progress_recorder(job.pk)
+    with CaptureQueriesContext(connection) as queries:
+        for done in range(1, 1001):
+            record(done, 1000)
+    assert 90 <= len(queries) <= 102
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total) == (1000, 1000)
+
+
+def test_a_job_runs_once(env, run_tasks):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
+    assert imports.building_import_run(import_id=job.pk) == "skipped"
+
+
+# --- scoping -----------------------------------------------------------------------------------
+
+
+def test_who_sees_which_jobs(env, run_tasks):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
+    national = start(run_tasks, env["ministry"], xlsx_bytes(GOOD_ROWS))
+    assert national.jurisdiction is None
+
+    def visible(user):
+        return set(imports.building_import_list(user=user).values_list("pk", flat=True))
+
+    assert visible(env["bj"]) == {job.pk}
+    assert visible(env["bj2"]) == {job.pk}  # same administration
+    assert visible(env["dl"]) == set()
+    assert visible(env["operator"]) == set()
+    assert visible(env["ministry"]) == {job.pk, national.pk}
+
+
+def test_another_jurisdictions_job_is_404_on_the_web(env, run_tasks, client):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS + BAD_ROWS))
+    client.force_login(env["dl"])
+    for name in ("import_detail", "import_progress", "import_rejected"):
+        assert client.get(reverse(f"buildings:{name}", args=[job.public_id])).status_code == 404
+    for name in ("import_confirm", "import_remap"):
+        assert client.post(reverse(f"buildings:{name}", args=[job.public_id])).status_code == 404
+    client.logout()
+    response = client.get(reverse("buildings:import_detail", args=[job.public_id]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_another_jurisdictions_job_is_404_in_the_api(env, run_tasks):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS + BAD_ROWS))
+    base = f"/api/v1/building-imports/{job.public_id}/"
+    other = api(env["dl"])
+    assert other.get(base).status_code == 404
+    assert other.get(base + "rejected/").status_code == 404
+    assert other.post(base + "confirm/").status_code == 404
+    assert other.get("/api/v1/building-imports/").json()["count"] == 0
+    assert api().get(base).status_code == 401
+    assert api().post("/api/v1/building-imports/").status_code == 401
+    assert api(env["bj"]).get("/api/v1/building-imports/not-a-uuid/").status_code == 404
+
+
+# --- web ---------------------------------------------------------------------------------------
+
+
+def test_upload_page_lists_fields_and_the_template_downloads(env, client):
+    client.force_login(env["bj"])
+    page = client.get(reverse("buildings:imports"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "楼宇名称" in html and 'accept=".xlsx,.xls,.csv"' in html
+    assert 'name="dry_run" id="id_dry_run" checked' in html
+    response = client.get(reverse("buildings:import_template"))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    header = [c.value for c in workbook.worksheets[0][1]]
+    assert header[:2] == ["楼宇编码", "楼宇名称"] and "地址" in header
+    list_page = client.get(reverse("buildings:list")).content.decode()
+    assert reverse("buildings:imports") in list_page and "批量导入" in list_page
+
+
+def test_operator_gets_no_import_page(env, client):
+    client.force_login(env["operator"])
+    assert client.get(reverse("buildings:imports")).status_code == 403
+    response = client.post(reverse("buildings:imports"), {"file": upload(xlsx_bytes(GOOD_ROWS))})
+    assert response.status_code == 403
+
+
+def test_web_dry_run_then_confirm(env, client, run_tasks):
+    client.force_login(env["bj"])
+    with run_tasks():
+        response = client.post(
+            reverse("buildings:imports"),
+            {"file": upload(xlsx_bytes(GOOD_ROWS + BAD_ROWS)), "dry_run": "on"},
+        )
+    job = BuildingImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("buildings:import_detail", args=[job.public_id])
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="count-new"' in page and "确认导入" in page
+    assert reverse("buildings:import_rejected", args=[job.public_id]) in page
+
+    rejected = client.get(reverse("buildings:import_rejected", args=[job.public_id]))
+    assert rejected.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(rejected.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("行号", "原因")
+    assert [r[0] for r in rows[1:]] == [4, 5]
+    assert "重复" in rows[1][1]
+
+    with run_tasks():
+        response = client.post(reverse("buildings:import_confirm", args=[job.public_id]))
+    committed = BuildingImport.objects.get(dry_run=False)
+    assert response["Location"] == reverse("buildings:import_detail", args=[committed.public_id])
+    assert Building.objects.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "已写入楼宇名录" in page
+    dry_page = client.get(reverse("buildings:import_detail", args=[job.public_id]))
+    assert 'data-testid="import-confirm"' not in dry_page.content.decode()
+
+
+def test_web_bad_uploads_never_500(env, client, run_tasks, settings):
+    client.force_login(env["bj"])
+    url = reverse("buildings:imports")
+    assert client.post(url, {}).status_code == 400
+    assert client.post(url, {"file": upload(b"", "a.xlsx")}).status_code == 400
+    settings.LOUYU_IMPORT_MAX_BYTES = 100
+    response = client.post(url, {"file": upload(b"x" * 200, "a.csv"), "dry_run": "on"})
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    settings.LOUYU_IMPORT_MAX_BYTES = 30 * 1024 * 1024
+    with run_tasks():
+        response = client.post(url, {"file": upload(b"PK\x03\x04garbage", "a.xlsx")})
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert 'data-testid="import-error"' in response.content.decode()
+
+
+def test_web_remap_and_unknown_columns(env, client, run_tasks):
+    headers = ["大厦", "地址", "楼宇类型", "楼层数", "联系电话"]
+    rows = [[*row, "12345"] for row in GOOD_ROWS]
+    job = start(run_tasks, env["bj"], xlsx_bytes(rows, headers=headers))
+    client.force_login(env["bj"])
+    page = client.get(reverse("buildings:import_detail", args=[job.public_id])).content.decode()
+    assert 'data-testid="import-mapping"' in page and "大厦" in page
+    data = {"col_0": "name", "col_1": "address", "col_2": "building_type", "col_3": "floors"}
+    with run_tasks():
+        response = client.post(reverse("buildings:import_remap", args=[job.public_id]), data)
+    rerun = BuildingImport.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("buildings:import_detail", args=[rerun.public_id])
+    assert rerun.status == ImportStatus.DONE and rerun.counts["new"] == 2
+    assert rerun.unknown_columns == ["联系电话"]
+    page = client.get(response["Location"]).content.decode()
+    assert "联系电话" in page and 'data-testid="import-unknown"' in page
+    bad = client.post(
+        reverse("buildings:import_remap", args=[rerun.public_id]),
+        {"col_0": "name", "col_1": "name"},
+        follow=True,
+    )
+    assert "每个字段只能对应一列" in bad.content.decode()
+
+
+def test_progress_partial_polls_while_active_and_reloads_when_done(env, client, run_tasks):
+    client.force_login(env["bj"])
+    running = _queued_commit(b"r", env["bj"])
+    BuildingImport.objects.filter(pk=running.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), progress_done=5, progress_total=10
+    )
+    response = client.get(reverse("buildings:import_progress", args=[running.public_id]))
+    html = response.content.decode()
+    assert 'hx-trigger="every 1s"' in html and "50%" in html and "HX-Refresh" not in response
+    page = client.get(reverse("buildings:import_detail", args=[running.public_id]))
+    assert 'hx-get="' in page.content.decode()
+    done = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
+    response = client.get(reverse("buildings:import_progress", args=[done.public_id]))
+    assert response["HX-Refresh"] == "true" and "hx-trigger" not in response.content.decode()
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_api_upload_defaults_to_a_dry_run_and_reports_the_job(env, run_tasks):
+    client = api(env["bj"])
+    with run_tasks():
+        response = client.post(
+            "/api/v1/building-imports/",
+            {"file": upload(xlsx_bytes(GOOD_ROWS + BAD_ROWS))},
+            format="multipart",
+        )
+    assert response.status_code == 202, response.content
+    job_id = response.json()["id"]
+    body = client.get(f"/api/v1/building-imports/{job_id}/").json()
+    assert body["status"] == "done" and body["dry_run"] is True
+    assert body["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert body["progress"] == {"done": 4, "total": 4}
+    assert body["rejected_url"].endswith(f"/api/v1/building-imports/{job_id}/rejected/")
+    assert body["unknown_columns"] == [] and body["error"] == ""
+    assert body["created_at"].endswith("+08:00") and body["finished_at"]
+    rejected = client.get(f"/api/v1/building-imports/{job_id}/rejected/")
+    assert rejected.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(rejected.streaming_content))).active
+    assert [c.value for c in sheet[1]][:2] == ["行号", "原因"]
+
+    with run_tasks():
+        confirmed = client.post(f"/api/v1/building-imports/{job_id}/confirm/")
+    assert confirmed.status_code == 202
+    assert confirmed.json()["dry_run"] is False and confirmed.json()["committed_from"] == job_id
+    assert Building.objects.count() == 2
+    again = client.post(f"/api/v1/building-imports/{job_id}/confirm/")
+    assert again.status_code == 409 and "已确认" in again.json()["detail"]
+
+
+def test_api_commit_with_mapping_and_refusals(env, run_tasks, settings):
+    client = api(env["bj"])
+    headers = ["大厦", "地址", "楼宇类型", "楼层数"]
+    content = xlsx_bytes(GOOD_ROWS, headers=headers)
+    with run_tasks():
+        response = client.post(
+            "/api/v1/building-imports/",
+            {"file": upload(content), "dry_run": "false", "mapping": json.dumps({"0": "name"})},
+            format="multipart",
+        )
+    assert response.status_code == 202
+    body = client.get(f"/api/v1/building-imports/{response.json()['id']}/").json()
+    assert body["status"] == "done" and body["counts"]["new"] == 2
+    assert body["rejected_url"] is None and body["mapping"]["0"] == "name"
+    assert Building.objects.count() == 2
+
+    _queued_commit(content, env["bj2"])
+    busy = client.post(
+        "/api/v1/building-imports/",
+        {"file": upload(content), "dry_run": "false"},
+        format="multipart",
+    )
+    assert busy.status_code == 409 and "同一文件正在导入" in busy.json()["detail"]
+    bad_mapping = client.post(
+        "/api/v1/building-imports/",
+        {"file": upload(content), "mapping": "{not json"},
+        format="multipart",
+    )
+    assert bad_mapping.status_code == 400 and "mapping" in bad_mapping.json()
+    assert client.post("/api/v1/building-imports/", {}, format="multipart").status_code == 400
+    settings.LOUYU_IMPORT_MAX_BYTES = 10
+    big = client.post("/api/v1/building-imports/", {"file": upload(content)}, format="multipart")
+    assert big.status_code == 400 and "文件过大" in big.json()["file"][0]
+    operator = api(env["operator"]).post(
+        "/api/v1/building-imports/", {"file": upload(content)}, format="multipart"
+    )
+    assert operator.status_code == 403
+
+
+def test_api_confirm_of_someone_elses_dry_run_is_403(env, run_tasks):
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
+    response = api(env["bj2"]).post(f"/api/v1/building-imports/{job.public_id}/confirm/")
+    assert response.status_code == 403
+    assert (
+        api(env["bj"]).get(f"/api/v1/building-imports/{job.public_id}/rejected/").status_code == 404
+    )
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_imports_with_a_progress_bar_and_writes_rejected_rows(env, tmp_path):
+    path = tmp_path / "楼宇台账.xlsx"
+    path.write_bytes(xlsx_bytes(GOOD_ROWS + BAD_ROWS))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import-buildings", str(path), "--dry-run", stdout=out, stderr=err)
+    assert "新增 2" in out.getvalue() and "未通过 2" in out.getvalue()
+    assert not Building.objects.exists()
+    assert "100%" in err.getvalue() and "\r[" in err.getvalue()
+
+    out = io.StringIO()
+    call_command("import_buildings", str(path), "--user", "t-ca-110000", stdout=out, stderr=err)
+    assert "导入完成：新增 2" in out.getvalue()
+    assert Building.objects.count() == 2
+    rejected = tmp_path / "楼宇台账.rejected.xlsx"
+    assert str(rejected) in out.getvalue()
+    sheet = openpyxl.load_workbook(rejected).active
+    assert [c.value for c in sheet[1]][:2] == ["行号", "原因"]
+
+
+def test_cli_bad_input(env, tmp_path):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a spreadsheet")
+    with pytest.raises(CommandError, match="Excel"):
+        call_command("import_buildings", str(fake), stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("import_buildings", str(tmp_path / "missing.xlsx"))
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx_bytes(GOOD_ROWS))
+    with pytest.raises(CommandError, match="无权"):
+        call_command("import_buildings", str(good), "--user", "t-op-telecom-110000")
+    with pytest.raises(CommandError, match="JSON"):
+        call_command("import_buildings", str(good), "--mapping", "{oops")
+    assert not Building.objects.exists()
