@@ -113,6 +113,21 @@ class Building(models.Model):
             models.Index(fields=["region", "normalized_name"]),
             models.Index(fields=["jurisdiction", "building_type"]),
             models.Index(fields=["jurisdiction", "name"]),
+            models.Index(fields=["normalized_name", "id"], name="buildings_name_id_idx"),
+            models.Index(
+                fields=["jurisdiction", "normalized_name", "id"], name="buildings_jur_name_id_idx"
+            ),
+            models.Index(fields=["operator_count", "id"], name="buildings_opcount_id_idx"),
+            models.Index(
+                fields=["normalized_name", "id"],
+                condition=models.Q(exclusive_deal_known=True),
+                name="buildings_exclusive_idx",
+            ),
+            models.Index(
+                fields=["normalized_name", "id"],
+                condition=models.Q(entry_fee_charged=True),
+                name="buildings_entry_fee_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,14 +48,16 @@ OPERATOR_COUNT_FILTERS = {
     "2+": Q(operator_count__gte=2),
 }
 FLAG_FIELDS = ["exclusive_deal_known", "entry_fee_charged", "notice_posted", "friendly_pledge"]
+# Each sort ends with the primary key in the same direction, so one (column, id) index
+# serves both directions of a sort and deep pages stay index scans.
 SORTS = {
-    "name": "normalized_name",
-    "-name": "-normalized_name",
-    "operators": "operator_count",
-    "-operators": "-operator_count",
-    "updated": "updated_at",
-    "-updated": "-updated_at",
-    "code": "code",
+    "name": ("normalized_name", "id"),
+    "-name": ("-normalized_name", "-id"),
+    "operators": ("operator_count", "id"),
+    "-operators": ("-operator_count", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "code": ("code",),
 }
 
 
@@ -89,11 +91,16 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
     if filters.operators in OPERATOR_COUNT_FILTERS:
         qs = qs.filter(OPERATOR_COUNT_FILTERS[filters.operators])
     if filters.operator:
+        operator_ids = list(
+            Organization.objects.filter(
+                operator_key=filters.operator, is_basic_operator=True
+            ).values_list("pk", flat=True)
+        )
         qs = qs.filter(
             Exists(
                 Presence.objects.filter(
                     building_id=OuterRef("pk"),
-                    operator__operator_key=filters.operator,
+                    operator_id__in=operator_ids,
                     status=PresenceStatus.SERVING,
                 )
             )
@@ -107,10 +114,10 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
         qs = qs.filter(
             Q(normalized_name__contains=text.lower())
             | Q(normalized_address__contains=text)
-            | Q(code__iexact=filters.q.strip())
+            | Q(code__in={filters.q.strip(), filters.q.strip().upper()})
             | Q(alias_text__contains=text.lower())
         )
-    return qs.order_by(SORTS.get(filters.sort, "normalized_name"), "id")
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
 LIST_COUNT_CAP = 10_000

@@ -428,3 +428,13 @@ def test_nav_item_for_users_who_may_view(client, world):
     client.force_login(world["admin_bj"])
     response = client.get(reverse("web:home"))
     assert any(item["key"] == "buildings" for item in response.context["nav_items"])
+
+
+def test_a_list_longer_than_the_count_cap_says_more_than(client, world, monkeypatch):
+    from louyu.buildings import selectors
+
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 1)
+    client.force_login(world["admin_bj"])  # two buildings in 北京
+    body = client.get("/buildings/").content.decode()
+    assert "超过 1 栋楼宇符合条件" in body
+    assert "超过 1 条" in body
