@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from louyu.buildings import selectors
@@ -30,6 +30,7 @@ from louyu.buildings.models import (
 )
 from louyu.buildings.services import CODE_ALPHABET, alias_text, normalize_name
 from louyu.core.audit import audit_record
+from louyu.core.bulk import bulk_insert
 from louyu.core.models import Jurisdiction, Region, RegionLevel
 from louyu.core.reference import load_reference_organizations
 from louyu.core.regions import normalize_address
@@ -308,40 +309,8 @@ def _batches(iterable, size: int):
         yield batch
 
 
-def _reserve_ids(model, count: int) -> list[int]:
-    """``count`` fresh primary keys from the table's identity sequence (PostgreSQL)."""
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _copy(model, objs: list) -> None:
-    """Insert ``objs`` with PostgreSQL ``COPY``: the values ``bulk_create`` would write
-    (``pre_save`` then ``get_db_prep_save`` of every concrete field), in a fraction of the
-    time. Primary keys must already be set."""
-    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy
-    fields = list(model._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-
-
 def _insert(model, objs: list, *, batch_size: int) -> None:
-    if not objs:
-        return
-    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-        for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
-            obj.pk = pk
-        _copy(model, objs)
-    else:
-        model.objects.bulk_create(objs, batch_size=batch_size)
+    bulk_insert(model, objs, batch_size=batch_size)
 
 
 def generate_buildings(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from louyu.buildings import importing, imports
 from louyu.buildings.exports import XLSX_CONTENT_TYPE
 from louyu.buildings.models import BuildingImport, ImportStatus
+from louyu.core.scope import scope_for
 
 RECENT_JOBS = 20
 ACCEPT = ".xlsx,.xls,.csv"
@@ -88,6 +89,7 @@ def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
         {
             "nav_active": "buildings",
             "form": form,
+            "operator_mode": scope_for(request.user).kind == "operator",
             "accept": ACCEPT,
             "fields": _field_notes(),
             "max_mb": imports.max_import_bytes() // (1024 * 1024),

@@ -43,6 +43,7 @@ from louyu.buildings.models import (
 )
 from louyu.buildings.services import alias_text, new_building_code, normalize_name
 from louyu.core.audit import audit_record
+from louyu.core.bulk import bulk_insert
 from louyu.core.models import Jurisdiction, Organization, Region, RegionLevel
 from louyu.core.regions import normalize_address, resolve_address, resolve_code
 from louyu.core.scope import scope_for
@@ -82,6 +83,7 @@ FIELD_LABELS: dict[str, str] = {
     "op:mobile": "中国移动",
     "op:unicom": "中国联通",
     "op:broadnet": "中国广电",
+    "status": "本企业入驻状态（运营商上报）",
     "exclusive_deal_known": "存在排他协议",
     "entry_fee_charged": "收取进场费",
     "notice_posted": "已公示服务信息",
@@ -121,6 +123,7 @@ HEADER_ALIASES: dict[str, list[str]] = {
     "op:mobile": ["移动", "中国移动", "移动是否进驻", "移动进驻"],
     "op:unicom": ["联通", "中国联通", "联通是否进驻", "联通进驻"],
     "op:broadnet": ["广电", "中国广电", "广电是否进驻", "广电进驻"],
+    "status": ["入驻状态", "服务状态", "状态", "是否进驻", "进驻情况", "进驻状态"],
     "exclusive_deal_known": ["排他协议", "是否存在排他协议", "存在排他协议", "是否排他"],
     "entry_fee_charged": ["进场费", "是否收取进场费", "收取进场费"],
     "notice_posted": ["是否公示", "公示", "已公示服务信息", "服务信息公示"],
@@ -468,6 +471,23 @@ def _parse_row(cells: list[str], mapping: dict[int, str]) -> tuple[dict[str, Any
     return data, presence
 
 
+def data_status(cells: list[str], mapping: dict[int, str]) -> str:
+    """An operator's own status on a presence-list row: the status column when there is
+    one (blank = serving), else serving (the row lists a building it serves)."""
+    for index, key in mapping.items():
+        if key == "status" and index < len(cells):
+            text = cells[index].strip()
+            if not text:
+                return PresenceStatus.SERVING
+            if "退" in text:
+                return PresenceStatus.WITHDRAWN
+            status = _parse_operator_cell(text)
+            if status is None:
+                raise _RowError("入驻状态应填“已进驻/在建/被拒/已退出”")
+            return status or PresenceStatus.WITHDRAWN
+    return PresenceStatus.SERVING
+
+
 def _place(parsed: ParsedRow, regions: dict[str, Region]) -> Region:
     data = parsed.data
     if data["region_code"]:
@@ -616,9 +636,19 @@ def run_import(
         table.headers[i] for i, key in sorted(mapping.items()) if not key and table.headers[i]
     ]
     scope = scope_for(actor) if actor is not None else None
-    if scope is not None and scope.kind not in ("national", "jurisdiction"):
-        raise ImportFileError("只有通信管理局和部级用户可以导入楼宇名录。")
-    allowed = None if scope is None or scope.is_national else set(scope.jurisdiction_ids)
+    own_operator = None
+    if scope is not None and scope.kind == "operator":
+        # An operator reports its own presence list: rows must name registered buildings in
+        # its area; building attributes and other operators' columns are not touched.
+        own_operator = actor.organization.operator
+        if own_operator is None or not actor.has_perm("buildings.change_presence"):
+            raise ImportFileError("您无权上报入驻情况。")
+        area = actor.organization.jurisdiction_id
+        allowed = {area} if area else None
+    elif scope is not None and scope.kind not in ("national", "jurisdiction"):
+        raise ImportFileError("只有通信管理局、部级用户和基础电信企业可以导入。")
+    else:
+        allowed = None if scope is None or scope.is_national else set(scope.jurisdiction_ids)
 
     total = len(table.rows)
     step = max(1, total // 100)
@@ -632,6 +662,11 @@ def run_import(
             progress(done // 2, total)
         try:
             data, presence = _parse_row(cells, mapping)
+            if own_operator is not None:
+                data = {
+                    k: data[k] for k in ("name", "address", "code", "region_code", "place_text")
+                }
+                presence = {own_operator.operator_key: data_status(cells, mapping)}
             parsed = ParsedRow(row=row_number, values=cells, data=data, presence=presence)
             parsed.region = _place(parsed, regions)
             if allowed is not None and parsed.region.jurisdiction_id not in allowed:
@@ -677,9 +712,16 @@ def run_import(
                 if org_field in data:
                     org = organizations.get(data[org_field])
                     data[org_field] = org.pk if org else None
+            if own_operator is not None and match_id is None:
+                rejected.append(
+                    RejectedRow(
+                        parsed.row, "名录中未找到该楼宇，请先由通信管理局登记", parsed.values
+                    )
+                )
+                continue
             parsed.match_id = match_id
             accepted.append(parsed)
-        changes = _diff(accepted, registry, operators)
+        changes = _diff(accepted, registry, operators, attributes=own_operator is None)
         counts["new"] = sum(1 for p in accepted if p.match_id is None)
         counts["updated"] = len(changes.updated_ids)
         counts["unchanged"] = len(accepted) - counts["new"] - counts["updated"]
@@ -730,8 +772,11 @@ def _normalise_for_compare(key: str, value: Any) -> Any:
     return value
 
 
-def _diff(accepted: list[ParsedRow], registry: _Registry, operators) -> _Changes:
-    """What each matched row would change (attributes and presence)."""
+def _diff(
+    accepted: list[ParsedRow], registry: _Registry, operators, *, attributes: bool = True
+) -> _Changes:
+    """What each matched row would change (attributes unless ``attributes`` is False, and
+    presence)."""
     field_updates: dict[int, dict[str, Any]] = {}
     updated: set[int] = set()
     presence_changes: list[tuple[ParsedRow, str, str]] = []
@@ -753,14 +798,14 @@ def _diff(accepted: list[ParsedRow], registry: _Registry, operators) -> _Changes
             continue
         existing = registry.by_id[parsed.match_id]
         diff: dict[str, Any] = {}
-        for key in COMPARE_FIELDS:
+        for key in COMPARE_FIELDS if attributes else ():
             if key in data and _normalise_for_compare(key, data[key]) != _normalise_for_compare(
                 key, existing.get(key)
             ):
                 if key in ("address",) and not data[key]:
                     continue
                 diff[key] = data[key]
-        if existing["region_id"] != parsed.region.code and data["address"]:
+        if attributes and existing["region_id"] != parsed.region.code and data["address"]:
             diff["region_id"] = parsed.region.code
         if diff:
             field_updates[parsed.match_id] = diff
@@ -770,7 +815,7 @@ def _diff(accepted: list[ParsedRow], registry: _Registry, operators) -> _Changes
                 if key not in operators:
                     continue
                 old = current.get((parsed.match_id, key), "")
-                if status == old:
+                if status == old or (status == PresenceStatus.WITHDRAWN and not old):
                     continue
                 if not status:
                     if old in (PresenceStatus.SERVING, PresenceStatus.BUILDING_IN):
@@ -826,7 +871,7 @@ def _write(accepted, changes: _Changes, registry: _Registry, operators, actor) -
                 created_at=now,
             )
         )
-    created = Building.objects.bulk_create(buildings, batch_size=WRITE_BATCH)
+    created = bulk_insert(Building, buildings, batch_size=WRITE_BATCH)
     for parsed, building in zip(new_rows, created, strict=True):
         parsed.match_id = building.pk
     if changes.field_updates:
@@ -871,10 +916,18 @@ def _write(accepted, changes: _Changes, registry: _Registry, operators, actor) -
             )
         )
         touched.add(parsed.match_id)
-    Presence.objects.bulk_create(to_create, batch_size=WRITE_BATCH)
+    bulk_insert(Presence, to_create, batch_size=WRITE_BATCH)
     _update_rows(Presence, to_update, ["status", "since", "source", "updated_at"])
-    PresenceEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
-    _refresh_counts(touched)
+    bulk_insert(PresenceEvent, events, batch_size=WRITE_BATCH)
+    basic = {o.pk for o in operators.values()}
+    serving: dict[int, int] = dict.fromkeys(touched, 0)
+    for (building_id, operator_id), presence in presence_objs.items():
+        if building_id in serving and operator_id in basic and presence.status == "serving":
+            serving[building_id] += 1
+    for presence in to_create:
+        if presence.operator_id in basic and presence.status == "serving":
+            serving[presence.building_id] += 1
+    _refresh_counts(serving)
     return [b.pk for b in created]
 
 
@@ -930,18 +983,9 @@ def _apply_field_updates(updates: dict[int, dict[str, Any]]) -> None:
     _update_rows(Building, objs, sorted(fields))
 
 
-def _refresh_counts(building_ids: set[int]) -> None:
-    if not building_ids:
-        return
-    serving: dict[int, int] = dict.fromkeys(building_ids, 0)
-    ids = sorted(building_ids)
-    for start in range(0, len(ids), 500):
-        for building_id in Presence.objects.filter(
-            building_id__in=ids[start : start + 500],
-            status=PresenceStatus.SERVING,
-            operator__is_basic_operator=True,
-        ).values_list("building_id", flat=True):
-            serving[building_id] += 1
+def _refresh_counts(serving: dict[int, int]) -> None:
+    """Store the number of basic operators serving each touched building (computed from the
+    presence rows the import just read and wrote, all under the import's lock)."""
     objs = [Building(pk=pk, operator_count=count) for pk, count in serving.items()]
     _update_rows(Building, objs, ["operator_count"])
 

@@ -60,12 +60,14 @@ def _size_text(size: int) -> str:
 
 
 def _can_import(actor: User | None) -> bool:
+    """Administrations and the ministry import the registry; an operator imports its own
+    presence list (the engine then only changes that operator's presence)."""
     if actor is None:
         return True
-    return actor.has_perm(IMPORT_PERMISSION) and scope_for(actor).kind in (
-        "national",
-        "jurisdiction",
-    )
+    kind = scope_for(actor).kind
+    if kind == "operator":
+        return actor.has_perm("buildings.change_presence")
+    return actor.has_perm(IMPORT_PERMISSION) and kind in ("national", "jurisdiction")
 
 
 def can_import(user) -> bool:
@@ -199,7 +201,9 @@ def building_import_create(
     organization = getattr(actor, "organization", None)
     scope = scope_for(actor) if actor is not None else None
     jurisdiction_id = (
-        organization.jurisdiction_id if scope is not None and scope.kind == "jurisdiction" else None
+        organization.jurisdiction_id
+        if scope is not None and scope.kind in ("jurisdiction", "operator")
+        else None
     )
     _expire_stale_jobs()
     with transaction.atomic():

@@ -35,6 +35,11 @@ STATUS_CSS = {
 }
 
 
+def can_upload_presence(user) -> bool:
+    """Operators upload their presence list through the same import pages."""
+    return scope_for(user).kind == "operator" and user.has_perm("buildings.change_presence")
+
+
 def _require_view(user) -> None:
     if not user.has_perm("buildings.view_building"):
         raise PermissionDenied
@@ -112,6 +117,7 @@ def building_list(request):
             "query": _query_without_page(request),
             "can_export": request.user.has_perm("buildings.export_building"),
             "can_add": request.user.has_perm("buildings.add_building"),
+            "can_upload_presence": can_upload_presence(request.user),
             "advanced_open": any(
                 form.data.get(name) for name in [*selectors.FLAG_FIELDS, "operator", "sort"]
             ),

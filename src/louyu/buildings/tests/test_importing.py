@@ -263,9 +263,30 @@ def test_an_administration_imports_only_its_jurisdiction(env):
     assert not Building.objects.filter(jurisdiction__code="210200").exists()
 
 
-def test_operators_cannot_import_the_registry(env):
-    with pytest.raises(ImportFileError, match="只有通信管理局"):
-        run_import(table=_table(GOOD), actor=env["operator"], dry_run=True)
+def test_an_operator_branch_uploads_its_presence_list(env):
+    run_import(table=_table(GOOD), actor=None, dry_run=False)  # the registry
+    zgc = Building.objects.get(name="中关村软件园")
+    headers = ["楼宇名称", "地址", "楼层数", "移动", "入驻状态"]
+    rows = [
+        ["国贸大厦", "北京市朝阳区建国门外大街1号", "99", "否", "已退出"],
+        ["中关村软件园", "北京市海淀区东北旺西路8号", "99", "是", ""],
+        ["不存在的大厦", "北京市朝阳区建国路1号", "", "", ""],
+        ["星海广场", "辽宁省大连市沙河口区星海广场1号", "", "", ""],
+        ["银泰中心", "北京市朝阳区建国门外大街2号", "", "", "也许"],
+    ]
+    result = run_import(table=_table(rows, headers=headers), actor=env["operator"], dry_run=False)
+    assert result.counts == {"new": 0, "updated": 2, "unchanged": 0, "rejected": 3}
+    reasons = {r.row: r.reason for r in result.rejected}
+    assert "名录中未找到该楼宇" in reasons[4]
+    assert "不在您的管辖范围" in reasons[5]
+    assert "入驻状态" in reasons[6]
+    guomao = Building.objects.get(name="国贸大厦")
+    assert guomao.presences.get(operator__operator_key="telecom").status == "withdrawn"
+    assert guomao.presences.get(operator__operator_key="mobile").status == "serving"  # untouched
+    assert guomao.floors == 38  # attributes untouched by an operator's list
+    zgc.refresh_from_db()
+    assert zgc.operator_count == 1
+    assert zgc.presences.get().operator.operator_key == "telecom"
 
 
 def test_operator_columns(env):

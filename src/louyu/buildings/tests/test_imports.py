@@ -227,11 +227,25 @@ def test_oversized_upload_is_refused_unread(env, settings):
     assert not BuildingImport.objects.exists()
 
 
-def test_operators_cannot_import(env):
+def test_joint_departments_cannot_import(env):
+    samr = UserFactory(
+        organization=Organization.objects.get(code="samr-110000"),
+        roles=[roles.JOINT_DEPARTMENT_STAFF],
+    )
     with pytest.raises(PermissionDenied):
         imports.building_import_create(
-            actor=env["operator"], upload=upload(xlsx_bytes(GOOD_ROWS)), dry_run=True
+            actor=samr, upload=upload(xlsx_bytes(GOOD_ROWS)), dry_run=True
         )
+
+
+def test_an_operator_uploads_its_presence_list_as_a_job(env, run_tasks):
+    registry = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS), dry_run=False)
+    assert registry.status == "done" and registry.counts["new"] >= 1
+    job = start(run_tasks, env["operator"], xlsx_bytes(GOOD_ROWS), dry_run=False)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.counts["new"] == 0  # an operator's list never registers buildings
+    assert job.jurisdiction.code == "110000"
 
 
 def _queued_commit(content: bytes, user) -> BuildingImport:
@@ -390,11 +404,12 @@ def test_upload_page_lists_fields_and_the_template_downloads(env, client):
     assert reverse("buildings:imports") in list_page and "批量导入" in list_page
 
 
-def test_operator_gets_no_import_page(env, client):
+def test_operator_import_page_explains_the_presence_list(env, client):
     client.force_login(env["operator"])
-    assert client.get(reverse("buildings:imports")).status_code == 403
-    response = client.post(reverse("buildings:imports"), {"file": upload(xlsx_bytes(GOOD_ROWS))})
-    assert response.status_code == 403
+    page = client.get(reverse("buildings:imports"))
+    assert page.status_code == 200
+    assert 'data-testid="operator-mode"' in page.content.decode()
+    assert "上报入驻清单" in client.get(reverse("buildings:list")).content.decode()
 
 
 def test_web_dry_run_then_confirm(env, client, run_tasks):
@@ -553,10 +568,14 @@ def test_api_commit_with_mapping_and_refusals(env, run_tasks, settings):
     settings.LOUYU_IMPORT_MAX_BYTES = 10
     big = client.post("/api/v1/building-imports/", {"file": upload(content)}, format="multipart")
     assert big.status_code == 400 and "文件过大" in big.json()["file"][0]
-    operator = api(env["operator"]).post(
+    samr = UserFactory(
+        organization=Organization.objects.get(code="samr-110000"),
+        roles=[roles.JOINT_DEPARTMENT_STAFF],
+    )
+    refused = api(samr).post(
         "/api/v1/building-imports/", {"file": upload(content)}, format="multipart"
     )
-    assert operator.status_code == 403
+    assert refused.status_code == 403
 
 
 def test_api_confirm_of_someone_elses_dry_run_is_403(env, run_tasks):
@@ -599,8 +618,13 @@ def test_cli_bad_input(env, tmp_path):
         call_command("import_buildings", str(tmp_path / "missing.xlsx"))
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx_bytes(GOOD_ROWS))
+    UserFactory(
+        username="t-samr",
+        organization=Organization.objects.get(code="samr-110000"),
+        roles=[roles.JOINT_DEPARTMENT_STAFF],
+    )
     with pytest.raises(CommandError, match="无权"):
-        call_command("import_buildings", str(good), "--user", "t-op-telecom-110000")
+        call_command("import_buildings", str(good), "--user", "t-samr")
     with pytest.raises(CommandError, match="JSON"):
         call_command("import_buildings", str(good), "--mapping", "{oops")
     assert not Building.objects.exists()
