@@ -40,6 +40,11 @@ class ImportCountsSerializer(serializers.Serializer):
     rejected = serializers.IntegerField()
 
 
+class RejectedSampleSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="源文件中的行号")
+    reason = serializers.CharField()
+
+
 class BuildingImportSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     filename = serializers.CharField(source="original_filename", read_only=True)
@@ -47,6 +52,7 @@ class BuildingImportSerializer(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     rejected_url = serializers.SerializerMethodField()
     unknown_columns = serializers.ListField(child=serializers.CharField(), read_only=True)
+    rejected_sample = RejectedSampleSerializer(many=True, read_only=True)
     mapping = serializers.DictField(child=serializers.CharField(allow_blank=True), read_only=True)
     committed_from = serializers.UUIDField(
         source="committed_from.public_id", read_only=True, allow_null=True, default=None
@@ -62,6 +68,7 @@ class BuildingImportSerializer(serializers.ModelSerializer):
             "progress",
             "counts",
             "rejected_url",
+            "rejected_sample",
             "unknown_columns",
             "mapping",
             "error",

@@ -42,6 +42,7 @@ STALE_QUEUED_AFTER = datetime.timedelta(days=1)
 SYSTEM_ERROR = "导入过程中发生系统错误，未写入任何数据。请稍后重试，或联系系统管理员。"
 INTERRUPTED_ERROR = "导入被中断（处理进程已退出），未写入任何数据。请重新导入。"
 COUNT_KEYS = ("new", "updated", "unchanged", "rejected")
+REJECTED_SAMPLE = 20
 
 
 class ImportConflict(ValidationError):
@@ -368,6 +369,9 @@ def building_import_run(*, import_id: int) -> str:
         "counts": {key: int(result.counts.get(key, 0)) for key in COUNT_KEYS},
         "mapping": {str(k): v for k, v in sorted(result.mapping.items())},
         "unknown_columns": list(result.unknown_columns),
+        "rejected_sample": [
+            {"row": r.row, "reason": r.reason} for r in result.rejected[:REJECTED_SAMPLE]
+        ],
         "headers": list(table.headers),
         "progress_done": len(table.rows),
         "progress_total": len(table.rows),

@@ -289,6 +289,12 @@ class BuildingImport(models.Model):
         _("列对应关系"), default=dict, blank=True, help_text=_("列序号 → 字段。")
     )
     unknown_columns = models.JSONField(_("未识别的列"), default=list, blank=True)
+    rejected_sample = models.JSONField(
+        _("未通过的行（示例）"),
+        default=list,
+        blank=True,
+        help_text=_("前 20 个未通过的行号与原因，不含单元格内容。"),
+    )
     rejected_file = models.FileField(
         _("未通过行清单"), upload_to="imports/%Y/%m/", max_length=300, null=True, blank=True
     )

@@ -425,6 +425,7 @@ def test_web_dry_run_then_confirm(env, client, run_tasks):
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="count-new"' in page and "确认导入" in page
     assert reverse("buildings:import_rejected", args=[job.public_id]) in page
+    assert 'data-testid="import-rejected-sample"' in page and "第 4 行" in page
 
     rejected = client.get(reverse("buildings:import_rejected", args=[job.public_id]))
     assert rejected.status_code == 200
@@ -519,6 +520,7 @@ def test_api_upload_defaults_to_a_dry_run_and_reports_the_job(env, run_tasks):
     assert body["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "rejected": 2}
     assert body["progress"] == {"done": 4, "total": 4}
     assert body["rejected_url"].endswith(f"/api/v1/building-imports/{job_id}/rejected/")
+    assert body["rejected_sample"] and {"row", "reason"} == set(body["rejected_sample"][0])
     assert body["unknown_columns"] == [] and body["error"] == ""
     assert body["created_at"].endswith("+08:00") and body["finished_at"]
     rejected = client.get(f"/api/v1/building-imports/{job_id}/rejected/")
