@@ -348,3 +348,22 @@ def test_a_full_xlsx_round_trip_with_user_mapping(env):
     )
     assert result.counts["new"] == 1
     assert result.unknown_columns == ["备用列"]
+
+
+def test_formulas_in_cells_are_read_as_their_values(env):
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["楼宇名称", "地址", "楼层数"])
+    sheet.write_formula(1, 0, '="国贸"&"大厦"', None, "国贸大厦")
+    sheet.write(1, 1, "北京市朝阳区建国门外大街1号")
+    sheet.write_formula(1, 2, "=30+8", None, 38)
+    sheet.write_string(2, 0, "=危险公式")
+    sheet.write(2, 1, "北京市朝阳区建国门外大街2号")
+    workbook.close()
+    table = read_table(output.getvalue(), filename="f.xlsx")
+    assert table.rows[0][1] == ["国贸大厦", "北京市朝阳区建国门外大街1号", "38"]
+    result = run_import(table=table, actor=None, dry_run=False)
+    assert result.counts["new"] == 2
+    assert Building.objects.get(floors=38).name == "国贸大厦"
+    assert Building.objects.filter(name="=危险公式").exists()  # stored as text, never evaluated
