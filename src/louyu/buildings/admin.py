@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from louyu.buildings.models import Building, BuildingImport, Presence, PresenceEvent
+from louyu.core.admin import ReadOnlyAdmin
 
 
 class PresenceInline(admin.TabularInline):
@@ -37,30 +38,15 @@ class BuildingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PresenceEvent)
-class PresenceEventAdmin(admin.ModelAdmin):
+class PresenceEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "building", "operator", "old_status", "new_status", "source"]
     list_filter = ["source", "new_status"]
     raw_id_fields = ["building", "operator", "actor"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BuildingImport)
-class BuildingImportAdmin(admin.ModelAdmin):
+class BuildingImportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "original_filename", "created_by", "status", "dry_run"]
     list_filter = ["status", "dry_run"]
     search_fields = ["original_filename", "sha256"]
     raw_id_fields = ["created_by", "organization", "jurisdiction", "committed_from"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -20,6 +20,20 @@ admin.site.site_title = _("楼宇管理后台")
 admin.site.index_title = _("参考数据与规则")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For append-only records and job logs: viewable, never added, changed or deleted
+    through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Admin edits of reference data and rules are audited like any other write; the admin
     already runs each save in a transaction."""
@@ -94,7 +108,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "actor_repr",
@@ -106,15 +120,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "jurisdiction"]
     search_fields = ["actor_repr", "action", "object_repr", "object_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CalendarDay)

@@ -165,46 +165,51 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     return qs.update(read_at=timezone.now())
 
 
+def _claim_and_notify(pk: int, *, flag: str, updates: dict, kind: str, title: str, body: str):
+    """Set ``flag`` on one work item if it is still unset (a conditional UPDATE that only
+    one concurrent run can win) and, if this run won, notify its assignees."""
+    with transaction.atomic():
+        if not WorkItem.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(**updates):
+            return False
+        item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(pk=pk)
+        due = f"{timezone.localtime(item.due_at):%Y-%m-%d %H:%M}"
+        notify(
+            recipients=work_item_recipients(item),
+            title=title.format(title=item.title),
+            body=body.format(due=due),
+            link=item.link,
+            kind=kind,
+        )
+        return True
+
+
 def send_due_reminders(*, now: datetime.datetime, lead: datetime.timedelta) -> dict[str, int]:
     """Remind assignees of work items due within ``lead`` and warn of overdue ones, each
     exactly once: the flag is set by a conditional UPDATE, so concurrent runs never send
     twice."""
     sent = {"due_soon": 0, "overdue": 0}
     open_items = WorkItem.objects.filter(state=WorkItemState.OPEN, due_at__isnull=False)
-    for pk in open_items.filter(overdue_notified_at__isnull=True, due_at__lte=now).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            if not WorkItem.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=now, reminded_at=models.functions.Coalesce("reminded_at", now)
-            ):
-                continue
-            item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(
-                pk=pk
-            )
-            notify(
-                recipients=work_item_recipients(item),
-                title=f"已超期：{item.title}",
-                body=f"办理时限 {timezone.localtime(item.due_at):%Y-%m-%d %H:%M} 已过。",
-                link=item.link,
-                kind="overdue",
-            )
-            sent["overdue"] += 1
-    for pk in open_items.filter(
-        reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + lead
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            if not WorkItem.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-                continue
-            item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(
-                pk=pk
-            )
-            notify(
-                recipients=work_item_recipients(item),
-                title=f"即将到期：{item.title}",
-                body=f"办理时限 {timezone.localtime(item.due_at):%Y-%m-%d %H:%M}。",
-                link=item.link,
-                kind="due_soon",
-            )
-            sent["due_soon"] += 1
+    overdue = open_items.filter(overdue_notified_at__isnull=True, due_at__lte=now)
+    for pk in overdue.values_list("pk", flat=True):
+        sent["overdue"] += _claim_and_notify(
+            pk,
+            flag="overdue_notified_at",
+            updates={
+                "overdue_notified_at": now,
+                "reminded_at": models.functions.Coalesce("reminded_at", now),
+            },
+            kind="overdue",
+            title="已超期：{title}",
+            body="办理时限 {due} 已过。",
+        )
+    due_soon = open_items.filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + lead)
+    for pk in due_soon.values_list("pk", flat=True):
+        sent["due_soon"] += _claim_and_notify(
+            pk,
+            flag="reminded_at",
+            updates={"reminded_at": now},
+            kind="due_soon",
+            title="即将到期：{title}",
+            body="办理时限 {due}。",
+        )
     return sent
