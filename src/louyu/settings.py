@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_rq",
     "louyu.core",
     "louyu.buildings",
+    "louyu.complaints",
     "louyu.web",
     "louyu.api",
 ]

@@ -36,6 +36,19 @@ _CALENDAR_EDIT = [
     "core.change_calendaryear",
 ]
 _AUDIT = ["core.view_auditevent", "core.export_auditevent"]
+_COMPLAINTS_VIEW = ["complaints.view_complaint"]
+_COMPLAINTS_HANDLE = [*_COMPLAINTS_VIEW, "complaints.add_complaint", "complaints.change_complaint"]
+_COMPLAINT_RULES = [
+    "complaints.view_category",
+    "complaints.change_category",
+    "complaints.view_deadlinepolicy",
+    "complaints.change_deadlinepolicy",
+    "complaints.add_deadlinepolicy",
+    "complaints.view_routingrule",
+    "complaints.add_routingrule",
+    "complaints.change_routingrule",
+    "complaints.delete_routingrule",
+]
 _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
@@ -58,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.change_jurisdiction",
         "core.view_user",
         *_BUILDINGS_EDIT,
+        *_COMPLAINTS_HANDLE,
+        *_COMPLAINT_RULES,
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -67,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_workitem",
         "core.view_user",
         *_BUILDINGS_EDIT,
+        *_COMPLAINTS_HANDLE,
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -74,14 +90,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALENDAR_VIEW,
         "core.add_workitem",
         *_BUILDINGS_EDIT,
+        *_COMPLAINTS_HANDLE,
     ],
-    JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW],
+    JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW, *_COMPLAINTS_VIEW],
     INSTITUTE_ANALYST: [
         *_WORK,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_BUILDINGS_VIEW,
         "buildings.export_building",
+        *_COMPLAINTS_VIEW,
     ],
     OPERATOR_STAFF: [
         *_WORK,
@@ -89,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALENDAR_VIEW,
         *_BUILDINGS_VIEW,
         "buildings.change_presence",
+        *_COMPLAINTS_VIEW,
     ],
     PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW],
 }

@@ -1,0 +1,720 @@
+"""Writes for complaints: intake, the one transition service, referral and verification.
+
+Every write is one transaction that locks the complaint, appends its status row, recomputes
+its deadlines, writes the audit event (never with personal data in it) and schedules
+notifications after commit. Deadlines follow 电信用户申诉处理办法 (acceptance within 5 working
+days of receipt, reply within 30 days of acceptance, by the category's DeadlinePolicy) and
+the Civil Code's period rules through ``louyu.core.calendar``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from louyu.complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    DeadlinePolicy,
+    Referral,
+    RoutingRule,
+    StatusChange,
+    Verification,
+)
+from louyu.complaints.workflow import (
+    REQUIRED,
+    RefusalReason,
+    ReplyResult,
+    State,
+    allowed_targets,
+)
+from louyu.core import calendar
+from louyu.core.audit import audit_record
+from louyu.core.models import Organization, OrganizationType, User, WorkItemState
+from louyu.core.regions import normalize_address, resolve_address
+from louyu.core.scope import scope_for
+from louyu.core.services import (
+    notify,
+    users_of_organization,
+    work_item_create,
+    work_items_close_for,
+)
+
+REPEAT_WINDOW = datetime.timedelta(days=90)
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+CODE_ALPHABET = "0123456789"
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class InvalidTransition(ValidationError):
+    """The transition is not allowed from the complaint's current state (API: 409)."""
+
+
+class ConcurrentEdit(ValidationError):
+    """Someone changed the complaint since the caller read it (API: 409)."""
+
+
+# --- Codes and secrets ------------------------------------------------------------------
+
+
+def secret_digest(tracking_code: str, secret: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    message = f"{tracking_code}:{secret.strip().upper()}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def check_secret(complaint: Complaint, secret: str) -> bool:
+    return hmac.compare_digest(
+        complaint.secret_hash, secret_digest(complaint.tracking_code, secret)
+    )
+
+
+def _new_tracking_code(received: datetime.date) -> str:
+    return f"TS{received:%Y%m%d}{''.join(secrets.choice(CODE_ALPHABET) for _ in range(6))}"
+
+
+def _new_secret() -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(6))
+
+
+# --- Rules --------------------------------------------------------------------------------
+
+
+def policy_for(category: Category) -> DeadlinePolicy:
+    """The category's deadline policy, else the default one (created if missing)."""
+    policy = DeadlinePolicy.objects.filter(category=category).first()
+    if policy is None:
+        policy = DeadlinePolicy.objects.filter(category__isnull=True).first()
+    if policy is None:
+        policy = DeadlinePolicy.objects.create(category=None)
+    return policy
+
+
+def route(*, jurisdiction, category: Category, channel: str, operator=None) -> Organization:
+    """The handling organisation: the first active routing rule whose conditions all match,
+    else the jurisdiction's communications administration."""
+    for rule in RoutingRule.objects.filter(is_active=True).select_related("handler"):
+        if rule.jurisdiction_id and rule.jurisdiction_id != jurisdiction.pk:
+            continue
+        if rule.category_id and rule.category_id != category.pk:
+            continue
+        if rule.channel and rule.channel != channel:
+            continue
+        if rule.operator_id and (operator is None or rule.operator_id != operator.pk):
+            continue
+        if rule.handler.is_active:
+            return rule.handler
+    handler = Organization.objects.filter(
+        type=OrganizationType.COMM_ADMIN, jurisdiction=jurisdiction, is_active=True
+    ).first()
+    if handler is None:
+        raise ValidationError({"address": "该地区尚无承办的通信管理局，请联系系统管理员。"})
+    return handler
+
+
+def refusal_grounds(complaint: Complaint, *, today: datetime.date | None = None) -> list[str]:
+    """Refusal reasons the dates given on the complaint support (age limits: fee disputes
+    5 months, other matters 2 years; operator-first: raised with the operator less than 15
+    days before receipt). Staff still decide; this only suggests."""
+    today = today or timezone.localdate()
+    grounds = []
+    if complaint.matter_date:
+        if complaint.category.is_fee_dispute:
+            if complaint.matter_date < calendar.months_before(today, 5):
+                grounds.append(RefusalReason.FEE_DISPUTE_TOO_OLD)
+        elif complaint.matter_date < calendar.years_before(today, 2):
+            grounds.append(RefusalReason.TOO_OLD)
+    if complaint.operator_id:
+        raised = complaint.first_raised_with_operator_on
+        received = calendar.local_date(complaint.received_at)
+        if raised is None or (received - raised).days < 15:
+            grounds.append(RefusalReason.OPERATOR_FIRST)
+    return grounds
+
+
+def _accept_deadline(complaint: Complaint, policy: DeadlinePolicy) -> calendar.Deadline:
+    return calendar.deadline_from(complaint.received_at, working_days=policy.accept_working_days)
+
+
+def _reply_deadline(complaint: Complaint, policy: DeadlinePolicy, start) -> calendar.Deadline:
+    paused = [
+        (datetime.datetime.fromisoformat(a), datetime.datetime.fromisoformat(b))
+        for a, b in complaint.pauses
+        if a and b
+    ]
+    return calendar.deadline_from(start, days=policy.reply_days, paused=paused)
+
+
+# --- Masking ------------------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, min(len(name) - 1, 3))
+
+
+def mask_phone(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def handles(user: User, complaint: Complaint) -> bool:
+    """Whether the user is one of the people handling the complaint: its handler
+    organisation or an organisation it was referred to."""
+    if not user.is_authenticated or not user.organization_id:
+        return False
+    if complaint.handler_id == user.organization_id:
+        return True
+    return complaint.referrals.filter(to_organization_id=user.organization_id).exists()
+
+
+@transaction.atomic
+def complaint_personal_data(*, user: User, complaint: Complaint) -> dict[str, str]:
+    """The complainant's personal data: in full (and audited) for people handling the
+    complaint, masked for everyone else."""
+    if complaint.personal_data_erased_at:
+        return {"name": "（已清除）", "phone": "", "company": "", "address": "", "full": False}
+    if handles(user, complaint) and user.has_perm("complaints.view_complaint"):
+        audit_record(
+            actor=user,
+            action="complaint.view_personal_data",
+            obj=complaint,
+            changes={"fields": ["complainant_name", "complainant_phone", "complainant_address"]},
+        )
+        return {
+            "name": complaint.complainant_name,
+            "phone": complaint.complainant_phone,
+            "company": complaint.complainant_company,
+            "address": complaint.complainant_address,
+            "full": True,
+        }
+    return {
+        "name": mask_name(complaint.complainant_name),
+        "phone": mask_phone(complaint.complainant_phone),
+        "company": complaint.complainant_company,
+        "address": "",
+        "full": False,
+    }
+
+
+# --- Intake -------------------------------------------------------------------------------
+
+
+def _clean_intake(data: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    name = (data.get("complainant_name") or "").strip()
+    phone = (data.get("complainant_phone") or "").strip()
+    description = (data.get("description") or "").strip()
+    if not name:
+        errors["complainant_name"] = "请填写申诉人姓名。"
+    elif len(name) > 64:
+        errors["complainant_name"] = "姓名不能超过 64 个字。"
+    if not PHONE_RE.match(phone):
+        errors["complainant_phone"] = "请填写正确的联系电话（7–20 位数字）。"
+    if len(description) < 5:
+        errors["description"] = "请描述遇到的问题（至少 5 个字）。"
+    elif len(description) > 5000:
+        errors["description"] = "问题描述不能超过 5000 字。"
+    return errors
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    actor: User | None,
+    channel: str,
+    category: Category,
+    description: str,
+    complainant_name: str,
+    complainant_phone: str,
+    received_at: datetime.datetime | None = None,
+    building=None,
+    address: str = "",
+    complainant_company: str = "",
+    complainant_address: str = "",
+    operator: Organization | None = None,
+    first_raised_with_operator_on: datetime.date | None = None,
+    matter_date: datetime.date | None = None,
+) -> tuple[Complaint, str]:
+    """Register a complaint from any channel. Returns it and its secret query code (shown
+    once to the complainant; only a digest is stored)."""
+    now = timezone.now()
+    errors = _clean_intake(locals())
+    if channel not in Channel.values:
+        errors["channel"] = "未知的申诉渠道。"
+    if category is None or not category.is_active:
+        errors["category"] = "请选择问题类别。"
+    if received_at is None:
+        received_at = now
+    elif timezone.is_naive(received_at):
+        errors["received_at"] = "收到时间必须带时区。"
+    elif received_at > now + FUTURE_TOLERANCE:
+        errors["received_at"] = "收到时间不能晚于当前时间。"
+    if operator is not None and not operator.is_basic_operator:
+        errors["operator"] = "被申诉企业必须是基础电信企业。"
+    for field_name, day in (
+        ("first_raised_with_operator_on", first_raised_with_operator_on),
+        ("matter_date", matter_date),
+    ):
+        if day is not None and day > timezone.localdate():
+            errors[field_name] = "日期不能晚于今天。"
+    region = jurisdiction = None
+    address = (address or "").strip()[:300]
+    if building is not None:
+        region, jurisdiction = building.region, building.jurisdiction
+        address = address or building.address
+    elif address:
+        found = resolve_address(address)
+        if found is None or found.jurisdiction is None:
+            errors["address"] = "无法从地址识别所在地区，请写明省、市、区县。"
+        else:
+            region = found.county or found.region
+            jurisdiction = found.jurisdiction
+    else:
+        errors["address"] = "请选择楼宇或填写楼宇地址。"
+    if errors:
+        raise ValidationError(errors)
+    handler = route(
+        jurisdiction=jurisdiction, category=category, channel=channel, operator=operator
+    )
+    normalized = normalize_address(address)[:300]
+    complaint = Complaint(
+        channel=channel,
+        received_at=received_at,
+        created_by=actor if actor is not None and actor.pk else None,
+        complainant_name=complainant_name.strip(),
+        complainant_phone=complainant_phone.strip(),
+        complainant_company=(complainant_company or "").strip()[:128],
+        complainant_address=(complainant_address or "").strip()[:300],
+        category=category,
+        description=description.strip(),
+        building=building,
+        address=address,
+        normalized_address=normalized,
+        region=region,
+        jurisdiction=jurisdiction,
+        operator=operator,
+        first_raised_with_operator_on=first_raised_with_operator_on,
+        matter_date=matter_date,
+        handler=handler,
+    )
+    deadline = _accept_deadline(complaint, policy_for(category))
+    complaint.accept_due_at = deadline.due_at
+    complaint.deadline_provisional = deadline.provisional
+    complaint.is_repeat = _is_repeat(complaint)
+    secret = _new_secret()
+    for _attempt in range(10):
+        complaint.tracking_code = _new_tracking_code(calendar.local_date(received_at))
+        complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
+        try:
+            with transaction.atomic():
+                complaint.save()
+            break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - 10 collisions in a million codes per day
+        raise ValidationError({"tracking_code": "受理编号生成失败，请重试。"})
+    StatusChange.objects.create(
+        complaint=complaint,
+        from_state="",
+        to_state=State.SUBMITTED,
+        actor=complaint.created_by,
+        actor_organization_id=getattr(actor, "organization_id", None),
+        note="",
+        details={"channel": channel},
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.create",
+        obj=complaint,
+        changes={"channel": channel, "category": category.code, "handler": handler.code},
+    )
+    work_item_create(
+        actor=actor,
+        title=f"受理审查：{complaint.tracking_code}",
+        assignee_organization=handler,
+        due_at=complaint.accept_due_at,
+        due_provisional=complaint.deadline_provisional,
+        target=complaint,
+        link=f"/complaints/{complaint.pk}/",
+        kind="complaint",
+        jurisdiction=jurisdiction,
+    )
+    return complaint, secret
+
+
+def _is_repeat(complaint: Complaint) -> bool:
+    """Same building (or normalised address) and category as a complaint closed in the 90
+    days before this one was received."""
+    since = complaint.received_at - REPEAT_WINDOW
+    qs = Complaint.objects.filter(
+        category=complaint.category,
+        state=State.CLOSED,
+        closed_at__gte=since,
+        closed_at__lte=complaint.received_at,
+    )
+    if complaint.building_id:
+        qs = qs.filter(building_id=complaint.building_id)
+    elif complaint.normalized_address:
+        qs = qs.filter(normalized_address=complaint.normalized_address)
+    else:
+        return False
+    return qs.exists()
+
+
+# --- Transitions --------------------------------------------------------------------------
+
+
+def can_handle(user: User | None, complaint: Complaint) -> bool:
+    """Whether ``user`` may move the complaint through its workflow."""
+    if user is None:
+        return True  # system jobs
+    if not user.has_perm("complaints.change_complaint"):
+        return False
+    scope = scope_for(user)
+    if scope.is_national or complaint.handler_id == user.organization_id:
+        return True
+    return scope.kind == "jurisdiction" and complaint.jurisdiction_id in scope.jurisdiction_ids
+
+
+def _require(details: dict[str, Any], to: str) -> None:
+    missing = {
+        name: "此项为必填。" for name in REQUIRED.get(to, ()) if details.get(name) in (None, "")
+    }
+    if missing:
+        raise ValidationError(missing)
+
+
+def _clean_details(locked: Complaint, to: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Validate the details of a transition into ``to``; returns the cleaned values."""
+    cleaned: dict[str, Any] = {}
+    if to == State.REJECTED:
+        if details["refusal_reason"] not in RefusalReason.values:
+            raise ValidationError({"refusal_reason": "不予受理理由必须是法定理由之一。"})
+        cleaned["refusal_reason"] = details["refusal_reason"]
+    if to in (State.SUSPENDED, State.REOPENED):
+        reason = str(details["reason"]).strip()
+        if not reason:
+            raise ValidationError({"reason": "请说明理由。"})
+        cleaned["reason"] = reason[:1000]
+    if to == State.REPLIED:
+        if details["result"] not in ReplyResult.values:
+            raise ValidationError({"result": "核查结论只能是属实、部分属实或不属实。"})
+        text = str(details["reply_text"]).strip()
+        if len(text) < 5:
+            raise ValidationError({"reply_text": "请填写答复内容。"})
+        cleaned["result"], cleaned["reply_text"] = details["result"], text[:5000]
+    if to == State.CLOSED:
+        try:
+            satisfaction = int(details["satisfaction"])
+        except (TypeError, ValueError):
+            satisfaction = 0
+        if not 1 <= satisfaction <= 5:
+            raise ValidationError({"satisfaction": "满意度为 1 到 5 的整数。"})
+        resolved = details["resolved"]
+        if isinstance(resolved, str):
+            resolved = {
+                "true": True,
+                "1": True,
+                "是": True,
+                "false": False,
+                "0": False,
+                "否": False,
+            }.get(resolved.strip().lower())
+        if not isinstance(resolved, bool):
+            raise ValidationError({"resolved": "请说明问题是否已解决（是/否）。"})
+        cleaned["satisfaction"], cleaned["resolved"] = satisfaction, resolved
+    if to == State.MERGED:
+        master = details["master"]
+        if not isinstance(master, Complaint):
+            master = Complaint.objects.filter(pk=master).first() if str(master).isdigit() else None
+        if (
+            master is None
+            or master.pk == locked.pk
+            or master.jurisdiction_id != locked.jurisdiction_id
+            or master.state == State.MERGED
+        ):
+            raise ValidationError({"master": "请选择同一管辖范围内、未被合并的另一件申诉。"})
+        cleaned["master"] = master
+    if "note" in details:
+        cleaned["note"] = str(details["note"] or "").strip()[:2000]
+    return cleaned
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    actor: User | None,
+    complaint: Complaint,
+    to: str,
+    expected_version: int | None = None,
+    **details: Any,
+) -> Complaint:
+    """Move a complaint to state ``to``.
+
+    Locks the row; refuses with ConcurrentEdit when ``expected_version`` is given and the
+    complaint changed since, with InvalidTransition when the workflow does not allow it,
+    with ValidationError (per field) when a required detail is missing or wrong, and with
+    PermissionDenied when the actor does not handle it. Then appends the status row,
+    recomputes deadlines, closes the previous step's work item and opens the next one,
+    audits, and notifies after commit."""
+    locked = Complaint.objects.select_for_update().select_related("category").get(pk=complaint.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEdit("该申诉已被他人更新，请刷新页面后再操作。")
+    if not can_handle(actor, locked):
+        raise PermissionDenied("您不是该申诉的承办人员，不能办理。")
+    from_state = locked.state
+    if to not in allowed_targets(from_state) or (
+        from_state == State.SUSPENDED and to != locked.suspended_from
+    ):
+        target = State(to).label if to in State.values else to
+        raise InvalidTransition(f"当前状态为“{locked.get_state_display()}”，不能转为“{target}”。")
+    _require(details, to)
+    cleaned = _clean_details(locked, to, details)
+    now = timezone.now()
+    policy = policy_for(locked.category)
+    public_details: dict[str, Any] = {}
+    if to == State.ACCEPTED and from_state == State.SUBMITTED:
+        locked.accepted_at = now
+        deadline = _reply_deadline(locked, policy, now)
+        locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
+    elif to == State.REJECTED:
+        locked.refusal_reason = cleaned["refusal_reason"]
+        public_details["refusal_reason"] = cleaned["refusal_reason"]
+    elif to == State.SUSPENDED:
+        locked.suspended_from = from_state
+        locked.pauses = [*locked.pauses, [now.isoformat(), None]]
+    elif from_state == State.SUSPENDED:
+        start, _end = locked.pauses[-1]
+        locked.pauses = [*locked.pauses[:-1], [start, now.isoformat()]]
+        locked.suspended_from = ""
+        if locked.accepted_at:
+            deadline = _reply_deadline(locked, policy, locked.accepted_at)
+            locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
+    elif to == State.REPLIED:
+        locked.replied_at = now
+        locked.reply_result, locked.reply_text = cleaned["result"], cleaned["reply_text"]
+        public_details["result"] = cleaned["result"]
+    elif to == State.CLOSED:
+        locked.closed_at = now
+        locked.satisfaction, locked.resolved = cleaned["satisfaction"], cleaned["resolved"]
+    elif to == State.REOPENED:
+        locked.replied_at = None
+        deadline = _reply_deadline(locked, policy, now)
+        locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
+    elif to == State.MERGED:
+        locked.merged_into = cleaned["master"]
+        public_details["merged_into"] = cleaned["master"].tracking_code
+    locked.state = to
+    locked.version += 1
+    locked.warned_at = locked.overdue_notified_at = None
+    locked.escalation_level = 0
+    locked.save()
+    internal = {k: v for k, v in cleaned.items() if k in ("reason", "note")}
+    StatusChange.objects.create(
+        complaint=locked,
+        from_state=from_state,
+        to_state=to,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_organization_id=getattr(actor, "organization_id", None),
+        note=internal.get("note", "") or internal.get("reason", ""),
+        details={**public_details, "version": locked.version},
+    )
+    audit_record(
+        actor=actor,
+        action=f"complaint.{to}",
+        obj=locked,
+        changes={"state": [from_state, to], **public_details},
+    )
+    work_items_close_for(actor=actor, target=locked, state=WorkItemState.DONE)
+    _open_next_work_item(actor, locked)
+    complaint.__dict__.update(locked.__dict__)
+    return locked
+
+
+NEXT_STEP_TITLES = {
+    State.ACCEPTED: "核查处理：{code}",
+    State.VERIFYING: "核查处理：{code}",
+    State.HANDLING: "答复申诉人：{code}",
+    State.REOPENED: "重新处理：{code}",
+    State.REPLIED: "回访：{code}",
+}
+
+
+def _open_next_work_item(actor, complaint: Complaint) -> None:
+    template = NEXT_STEP_TITLES.get(complaint.state)
+    if template is None:
+        return
+    due = complaint.reply_due_at if complaint.state != State.REPLIED else None
+    work_item_create(
+        actor=actor,
+        title=template.format(code=complaint.tracking_code),
+        assignee_organization=complaint.handler,
+        assignee_user=complaint.assignee,
+        due_at=due,
+        due_provisional=complaint.deadline_provisional,
+        target=complaint,
+        link=f"/complaints/{complaint.pk}/",
+        kind="complaint",
+        jurisdiction=complaint.jurisdiction,
+    )
+
+
+# --- Other actions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_assign(*, actor: User, complaints: list[Complaint], assignee: User) -> int:
+    """Assign complaints to a person of their handling organisation."""
+    count = 0
+    for complaint in complaints:
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if not can_handle(actor, locked):
+            raise PermissionDenied("您不是该申诉的承办人员，不能分派。")
+        if assignee.organization_id != locked.handler_id or not assignee.is_active:
+            raise ValidationError({"assignee": "只能分派给承办机构的在岗人员。"})
+        if locked.assignee_id == assignee.pk:
+            continue
+        before = locked.assignee_id
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version"])
+        audit_record(
+            actor=actor,
+            action="complaint.assign",
+            obj=locked,
+            changes={"assignee": [before, assignee.pk]},
+        )
+        notify(
+            recipients=[assignee],
+            title=f"分派给您的申诉：{locked.tracking_code}",
+            link=f"/complaints/{locked.pk}/",
+            kind="assigned",
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def complaint_refer(
+    *, actor: User, complaint: Complaint, to_organization: Organization, kind: str, note: str = ""
+) -> Referral:
+    """Refer (转办) or share for co-handling (协办) a complaint in handling with another
+    department, which then sees and answers that complaint only."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not can_handle(actor, locked):
+        raise PermissionDenied("您不是该申诉的承办人员，不能转办。")
+    if locked.state not in (State.HANDLING, State.VERIFYING, State.REOPENED):
+        raise InvalidTransition("只有核查或处理中的申诉可以转办。")
+    if kind not in Referral.Kind.values:
+        raise ValidationError({"kind": "转办方式只能是转办或协办。"})
+    if to_organization.pk == locked.handler_id or not to_organization.is_active:
+        raise ValidationError({"to_organization": "请选择承办机构以外的在用机构。"})
+    if (
+        to_organization.jurisdiction_id not in (None, locked.jurisdiction_id)
+        and to_organization.type != OrganizationType.OPERATOR
+    ):
+        raise ValidationError({"to_organization": "只能转给本管辖范围内的部门。"})
+    referral = Referral.objects.create(
+        complaint=locked,
+        to_organization=to_organization,
+        kind=kind,
+        note=note[:2000],
+        created_by=actor,
+    )
+    StatusChange.objects.create(
+        complaint=locked,
+        from_state=locked.state,
+        to_state=locked.state,
+        actor=actor,
+        actor_organization_id=actor.organization_id,
+        note=note[:2000],
+        details={"referral": kind, "to": to_organization.name},
+        public=False,
+    )
+    audit_record(
+        actor=actor,
+        action=f"complaint.{kind}",
+        obj=locked,
+        changes={"to_organization": to_organization.code},
+    )
+    work_item_create(
+        actor=actor,
+        title=f"{Referral.Kind(kind).label}申诉：{locked.tracking_code}",
+        assignee_organization=to_organization,
+        due_at=locked.reply_due_at,
+        target=referral,
+        link=f"/complaints/{locked.pk}/",
+        kind="complaint_referral",
+        jurisdiction=locked.jurisdiction,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral:
+    """The referred department records its findings (once)."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if actor.organization_id != locked.to_organization_id:
+        raise PermissionDenied("只有被转办的部门可以答复。")
+    if locked.answered_at:
+        raise InvalidTransition("该转办已经答复。")
+    answer = (answer or "").strip()
+    if len(answer) < 2:
+        raise ValidationError({"answer": "请填写办理意见。"})
+    locked.answer, locked.answered_at, locked.answered_by = answer[:5000], timezone.now(), actor
+    locked.save()
+    audit_record(actor=actor, action="complaint.referral_answer", obj=locked.complaint)
+    work_items_close_for(actor=actor, target=locked, state=WorkItemState.DONE)
+    notify(
+        recipients=users_of_organization(locked.complaint.handler),
+        title=f"转办已答复：{locked.complaint.tracking_code}",
+        link=f"/complaints/{locked.complaint_id}/",
+    )
+    return locked
+
+
+@transaction.atomic
+def verification_add(
+    *, actor: User, complaint: Complaint, method: str, performed_on: datetime.date, findings: str
+) -> Verification:
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not (can_handle(actor, locked) or handles(actor, locked)):
+        raise PermissionDenied("您不是该申诉的承办人员。")
+    if locked.state not in (State.VERIFYING, State.HANDLING, State.REOPENED, State.ACCEPTED):
+        raise InvalidTransition("当前状态不能登记核查记录。")
+    errors = {}
+    if method not in Verification.Method.values:
+        errors["method"] = "核查方式无效。"
+    if performed_on > timezone.localdate():
+        errors["performed_on"] = "核查日期不能晚于今天。"
+    if len((findings or "").strip()) < 2:
+        errors["findings"] = "请填写核查情况。"
+    if errors:
+        raise ValidationError(errors)
+    record = Verification.objects.create(
+        complaint=locked,
+        method=method,
+        performed_on=performed_on,
+        findings=findings.strip()[:5000],
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor, action="complaint.verification", obj=locked, changes={"method": method}
+    )
+    return record

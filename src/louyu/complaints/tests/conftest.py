@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from louyu.complaints import services
+from louyu.complaints.models import Category
+from louyu.core import roles
+from louyu.core.models import Organization
+from louyu.core.reference import load_reference_organizations
+from louyu.core.tests.factories import UserFactory
+
+
+@pytest.fixture
+def cenv(db):
+    """Real jurisdictions (北京 110000, 大连 210200), their administrations' staff, a joint
+    department, an operator branch and the ministry; plus a helper to file complaints."""
+    load_reference_organizations()
+    org = Organization.objects.get
+
+    def user(username, code, role):
+        return UserFactory(username=username, organization=org(code=code), roles=[role])
+
+    env = {
+        "bj": user("c-ca-110000", "ca-110000", roles.ADMINISTRATION_STAFF),
+        "bj2": user("c2-ca-110000", "ca-110000", roles.ADMINISTRATION_STAFF),
+        "dl": user("c-ca-210200", "ca-210200", roles.ADMINISTRATION_STAFF),
+        "samr": user("c-samr-110000", "samr-110000", roles.JOINT_DEPARTMENT_STAFF),
+        "operator": user("c-op-telecom-110000", "op-telecom-110000", roles.OPERATOR_STAFF),
+        "ministry": user("c-ministry", "ministry", roles.MINISTRY_ADMIN),
+        "samr_org": org(code="samr-110000"),
+        "telecom": org(code="op-telecom"),
+        "category": Category.objects.get(code="entry_blocked"),
+    }
+
+    def file(**overrides):
+        data = {
+            "actor": env["bj"],
+            "channel": "phone",
+            "category": env["category"],
+            "description": "物业不让电信进场施工，只能用指定代理商的宽带。",
+            "complainant_name": "张三",
+            "complainant_phone": "13800138000",
+            "address": "北京市朝阳区建国路88号",
+            "received_at": timezone.now() - datetime.timedelta(hours=1),
+        }
+        data.update(overrides)
+        return services.complaint_create(**data)
+
+    env["file"] = file
+    return env
