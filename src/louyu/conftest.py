@@ -7,6 +7,24 @@ from louyu.core.tests.factories import JurisdictionFactory, OrganizationFactory,
 pytest_plugins = ["louyu.web.tests.browser"]
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool({"live_server", "transactional_db"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Transactional tests flush the database when they end, and once Playwright runs in the
+    session Django's serialized rollback no longer restores migration data; so every
+    transactional test makes sure roles, permissions, regions and jurisdictions exist."""
+    if _is_transactional(request):
+        request.getfixturevalue("browser_reference_data")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """The legal calendar and the region index are cached per process; a test's rolled-back

@@ -245,6 +245,9 @@ LOUYU_PERIODIC_TASKS = {
     "louyu.core.tasks.send_work_item_reminders": env.int(
         "LOUYU_REMINDER_INTERVAL_SECONDS", default=300
     ),
+    "louyu.complaints.tasks.send_complaint_deadline_reminders": env.int(
+        "LOUYU_COMPLAINT_REMINDER_INTERVAL_SECONDS", default=900
+    ),
 }
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
 # The largest building import file accepted (bytes); larger uploads are refused unread.
@@ -256,3 +259,19 @@ SPECTACULAR_SETTINGS.update(
         "REDOC_DIST": "SIDECAR",
     }
 )
+
+# --- Public complaint pages (/public/) --------------------------------------------------------
+# Attachments: largest file (bytes), most files per complaint, largest image (pixels; more is
+# treated as a decompression bomb).
+LOUYU_ATTACHMENT_MAX_BYTES = env.int("LOUYU_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+LOUYU_ATTACHMENT_MAX_FILES = env.int("LOUYU_ATTACHMENT_MAX_FILES", default=5)
+LOUYU_ATTACHMENT_MAX_PIXELS = env.int("LOUYU_ATTACHMENT_MAX_PIXELS", default=50_000_000)
+# A public form submitted sooner than this after it was shown is refused (bots).
+LOUYU_PUBLIC_FORM_MIN_SECONDS = env.float("LOUYU_PUBLIC_FORM_MIN_SECONDS", default=3.0)
+# Rate limits kept in the cache: name -> (requests, window in seconds).
+LOUYU_PUBLIC_RATE_LIMITS = {
+    "complaint_ip": (env.int("LOUYU_PUBLIC_COMPLAINTS_PER_IP_HOUR", default=5), 3600),
+    "complaint_phone": (env.int("LOUYU_PUBLIC_COMPLAINTS_PER_PHONE_DAY", default=3), 86400),
+    "track_ip": (env.int("LOUYU_PUBLIC_TRACK_PER_IP_HOUR", default=20), 3600),
+    "building_search_ip": (env.int("LOUYU_PUBLIC_SEARCH_PER_IP_MINUTE", default=60), 60),
+}

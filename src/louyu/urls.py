@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/", include("louyu.api.urls")),
     *auth_urlpatterns,
     path("buildings/", include("louyu.buildings.urls")),
+    path("complaints/", include("louyu.complaints.urls")),
+    path("public/", include("louyu.complaints.public_urls")),
+    path("open311/v2/", include("louyu.complaints.open311_urls")),
     path("", include("louyu.web.urls")),
 ]
 if settings.DEBUG:

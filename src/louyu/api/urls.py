@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from louyu.api import views
 from louyu.buildings import api as buildings_api
 from louyu.buildings import import_api as building_import_api
+from louyu.complaints import api as complaints_api
 
 router = DefaultRouter()
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
@@ -13,6 +14,7 @@ router.register("work-items", views.WorkItemViewSet, basename="work-item")
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("buildings", buildings_api.BuildingViewSet, basename="building")
+router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
 )

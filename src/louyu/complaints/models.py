@@ -408,3 +408,73 @@ class IdempotencyKey(models.Model):
 
 
 RESULT_CHOICES = ReplyResult.choices
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """Stored under complaints/%Y/%m/ with a random name; the original name is kept apart."""
+    now = timezone.now()
+    return f"complaints/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    lowered = filename.lower()
+    for ext in (".jpg", ".png", ".pdf"):
+        if lowered.endswith(ext):
+            return ext
+    return ""
+
+
+class Attachment(models.Model):
+    """A file sent with a complaint (by the complainant) or added as evidence by staff.
+    Only checked content is stored: images re-encoded without metadata, PDFs as sent."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("申诉材料")
+        EVIDENCE = "evidence", _("核查证据")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PublicRating(models.Model):
+    """The complainant's own rating after the reply, given on the public tracking page.
+    It does not move the complaint: staff record the call-back with the close transition."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="public_ratings"
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("满意度"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    resolved = models.BooleanField(_("问题已解决"))
+    comment = models.TextField(_("意见"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("申诉人评价")
+        verbose_name_plural = _("申诉人评价")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.satisfaction}"

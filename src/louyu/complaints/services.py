@@ -532,7 +532,7 @@ def complaint_transition(
         to_state=to,
         actor=actor if actor is not None and actor.pk else None,
         actor_organization_id=getattr(actor, "organization_id", None),
-        note=internal.get("note", "") or internal.get("reason", ""),
+        note="\n".join(v for v in (internal.get("reason"), internal.get("note")) if v),
         details={**public_details, "version": locked.version},
     )
     audit_record(

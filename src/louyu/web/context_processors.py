@@ -32,6 +32,15 @@ def navigation(request):
                 "icon": "buildings",
             }
         )
+    if user.has_perm("complaints.view_complaint"):
+        items.append(
+            {
+                "url": reverse("complaints:queue"),
+                "label": _("申诉处理"),
+                "key": "complaints",
+                "icon": "chat-left-text",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
         items.append(
             {

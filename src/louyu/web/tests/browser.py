@@ -41,12 +41,20 @@ def chromium_browser():
             browser.close()
 
 
+# Data migrations whose rows tests rely on: (module, loader, model whose emptiness says the
+# data is gone). A new data migration that tests need belongs here.
+DATA_MIGRATIONS = [
+    ("louyu.core.migrations.0002_reference_regions", "load", "core.Region"),
+    ("louyu.complaints.migrations.0002_reference_categories", "load", "complaints.Category"),
+]
+
+
 @pytest.fixture
 def browser_reference_data(transactional_db):
     """Browser tests run as transactional tests, whose teardown flushes the database, and
     Playwright's greenlets give them a fresh connection object, so Django's serialized
     rollback cannot restore migration data for them. Recreate it here instead: content
-    types, permissions and roles (post_migrate) and the regions and jurisdictions."""
+    types, permissions and roles (post_migrate) and the rows of DATA_MIGRATIONS."""
     import importlib
 
     from django.apps import apps
@@ -54,14 +62,13 @@ def browser_reference_data(transactional_db):
     from django.core.management.sql import emit_post_migrate_signal
     from django.db import connection
 
-    from louyu.core.models import Region
-
     if not Group.objects.exists():
         emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-    if not Region.objects.exists():
-        migration = importlib.import_module("louyu.core.migrations.0002_reference_regions")
-        with connection.schema_editor() as editor:
-            migration.load(apps, editor)
+    for module, loader, sentinel in DATA_MIGRATIONS:
+        if not apps.get_model(sentinel).objects.exists():
+            migration = importlib.import_module(module)
+            with connection.schema_editor() as editor:
+                getattr(migration, loader)(apps, editor)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--buildings", type=int, default=2000, help="demo buildings")
+        parser.add_argument("--complaints", type=int, default=200, help="demo complaints")
 
     def handle(self, *args, **options):
         users = create_demo_users()
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         if not Building.objects.exists():
             made = generate_buildings(count=options["buildings"], seed=1)
             self.stdout.write(f"demo buildings: {made}")
+        from louyu.complaints.demo import create_demo_complaints
+
+        complaints = create_demo_complaints(count=options["complaints"], seed=1)
+        self.stdout.write(f"new demo complaints: {complaints}")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():

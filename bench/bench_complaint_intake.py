@@ -1,0 +1,262 @@
+"""Complaint intake throughput through the REST API (target: ≥ 300 complaints/s and ≥ 0.3
+of the baseline), on PostgreSQL behind gunicorn.
+
+Starts gunicorn (4 sync workers, 127.0.0.1:8090, settings ``bench/intake_settings.py``),
+then drives it with ``wrk`` (loopback only, bounded: ``--seconds`` per run, ``--connections``
+connections) twice:
+
+- baseline: ``POST /bench/baseline/`` (``bench/intake_urls.py``), token-authenticated like
+  the API, parses the JSON body and inserts one row;
+- intake: ``POST /api/v1/complaints/`` with a token header and a JSON body whose phone
+  number varies per request (so no complaint is a repeat of another by the same caller).
+
+Prints complaints/s, p50/p99 latency, baseline req/s and the ratio; counts the rows really
+written, and fails if any answer was not 201. Run::
+
+    .venv/bin/python bench/bench_complaint_intake.py            # 20 s, 16 connections
+
+``DATABASE_URL`` defaults to postgres://postgres@127.0.0.1:5432/louyu_bench_intake (created
+if missing, migrated, complaints of earlier runs kept). Needs ``wrk`` (apt-get install wrk).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/louyu_bench_intake"
+os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+os.environ.setdefault("LOUYU_VAR_DIR", "/tmp/louyu-bench")
+os.environ.setdefault("LOUYU_DEBUG", "false")
+os.environ.setdefault("LOUYU_LOG_LEVEL", "WARNING")
+os.environ["DJANGO_SETTINGS_MODULE"] = "intake_settings"
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
+
+HOST, PORT = "127.0.0.1", 8090
+
+LUA = r"""
+local token = os.getenv("BENCH_TOKEN")
+local path = os.getenv("BENCH_PATH")
+local counter = 0
+local statuses = {}
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  bad = 0
+end
+
+function request()
+  counter = counter + 1
+  local phone = string.format("139%02d%06d", id, counter % 1000000)
+  local body = string.format(
+    '{"channel":"api","category":"entry_blocked","address":"北京市朝阳区建国路88号",' ..
+    '"description":"物业不让电信进场施工，只能用指定代理商的宽带。","complainant_name":"张三",' ..
+    '"complainant_phone":"%s"}', phone)
+  return wrk.format("POST", path, {
+    ["Authorization"] = "Token " .. token,
+    ["Content-Type"] = "application/json",
+    ["Host"] = "127.0.0.1",
+  }, body)
+end
+
+function response(status, headers, body)
+  if status ~= 201 then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad_total = 0
+  for _, t in ipairs(threads) do bad_total = bad_total + t:get("bad") end
+  io.write(string.format(
+    'RESULT {"requests":%d,"seconds":%.3f,"p50_ms":%.2f,"p99_ms":%.2f,"errors":%d,"bad":%d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout + summary.errors.status,
+    bad_total))
+end
+"""
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> str:
+    """Migrate, load reference data, create the bench user and its token; returns the key."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from louyu.core import roles
+    from louyu.core.models import Organization, User
+    from louyu.core.reference import load_reference_organizations
+
+    call_command("migrate", verbosity=0)
+    load_reference_organizations()
+    user, _ = User.objects.get_or_create(
+        username="bench-intake",
+        defaults={"organization": Organization.objects.get(code="ca-110000")},
+    )
+    user.groups.set([Group.objects.get(name=roles.ADMINISTRATION_STAFF)])
+    token, _ = Token.objects.get_or_create(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_baseline (id serial PRIMARY KEY, body text)"
+        )
+    connection.close()
+    return token.key
+
+
+def count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+        (n,) = cursor.fetchone()
+    connection.close()
+    return n
+
+
+def start_server(workers: int) -> subprocess.Popen:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    server = subprocess.Popen(
+        [
+            str(gunicorn if gunicorn.exists() else "gunicorn"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--pythonpath",
+            f"{ROOT / 'src'},{ROOT / 'bench'}",
+            "--log-level",
+            "warning",
+            "louyu.wsgi:application",
+        ],
+        env={**os.environ},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{PORT}/open311/v2/discovery.json", timeout=2)
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("gunicorn exited at start-up") from None
+            time.sleep(0.3)
+    stop_server(server)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def run_wrk(path: str, token: str, *, seconds: int, connections: int, threads: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                f"http://{HOST}:{PORT}{path}",
+            ],
+            env={**os.environ, "BENCH_TOKEN": token, "BENCH_PATH": path},
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rate"] = result["requests"] / result["seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit("this bench runs on PostgreSQL (DATABASE_URL=postgres://…)")
+    ensure_database(os.environ["DATABASE_URL"])
+    token = prepare()
+    before = {t: count(t) for t in ("bench_baseline", "complaints_complaint")}
+    server = start_server(args.workers)
+    try:
+        opts = {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
+        # Warm both paths (imports, connections, caches) before measuring.
+        run_wrk("/bench/baseline/", token, seconds=2, connections=4, threads=2)
+        run_wrk("/api/v1/complaints/", token, seconds=2, connections=4, threads=2)
+        base = run_wrk("/bench/baseline/", token, **opts)
+        intake = run_wrk("/api/v1/complaints/", token, **opts)
+    finally:
+        stop_server(server)
+    after = {t: count(t) for t in ("bench_baseline", "complaints_complaint")}
+    written = after["complaints_complaint"] - before["complaints_complaint"]
+    ratio = intake["rate"] / base["rate"]
+    print(
+        f"setup: gunicorn {args.workers} sync workers, wrk {args.threads} threads × "
+        f"{args.connections} connections × {args.seconds} s, {os.environ['DATABASE_URL']}"
+    )
+    print(
+        f"baseline (token auth + 1 INSERT): {base['rate']:.0f} req/s, "
+        f"p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, non-201 {base['bad']}"
+    )
+    print(
+        f"intake (POST /api/v1/complaints/): {intake['rate']:.0f} complaints/s, "
+        f"p50 {intake['p50_ms']:.1f} ms, p99 {intake['p99_ms']:.1f} ms, "
+        f"non-201 {intake['bad']}, socket errors {intake['errors']}"
+    )
+    print(f"complaints written in total (incl. warm-up): {written}")
+    print(f"ratio intake / baseline: {ratio:.2f} (target ≥ 0.30); complaints/s target ≥ 300")
+    if intake["bad"] or base["bad"]:
+        raise SystemExit("some requests were not answered 201")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+
+from louyu.core import roles
+from louyu.core.models import Organization
+from louyu.core.reference import load_reference_organizations
+from louyu.core.tests.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("LOUYU_SHOTS", "/tmp/shots-complaints"))
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def complaint_reference_data(browser_reference_data):
+    """The transactional flush removes the categories seeded by migration: restore them."""
+    from django.apps import apps
+
+    from louyu.complaints.models import Category
+
+    if not Category.objects.exists():
+        migration = importlib.import_module("louyu.complaints.migrations.0002_reference_categories")
+        migration.load(apps, None)
+    load_reference_organizations()
+
+
+def test_staff_files_a_phone_complaint_and_handles_it_to_a_reply(
+    live_server, browser_page, complaint_reference_data
+):
+    from playwright.sync_api import expect
+
+    UserFactory(
+        username="clerk",
+        first_name="小红",
+        last_name="李",
+        organization=Organization.objects.get(code="ca-110000"),
+        roles=[roles.ADMINISTRATION_STAFF],
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/complaints/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_role("heading", name="申诉处理")).to_be_visible()
+    expect(page.get_by_test_id("complaint-empty")).to_be_visible()
+
+    page.get_by_test_id("complaint-add").click()
+    form = page.get_by_test_id("intake-form")
+    form.get_by_label("渠道").select_option("phone")
+    form.get_by_label("问题类别").select_option("entry_blocked")
+    form.get_by_label("楼宇地址").fill("北京市朝阳区建国路88号")
+    form.get_by_label("问题描述").fill("物业不让联通进场，只能用代理商的宽带，<b>价格翻倍</b>。")
+    form.get_by_label("申诉人姓名").fill("王五")
+    form.get_by_label("联系电话").fill("13911112222")
+    form.get_by_label("单位名称").fill("某某科技有限公司")
+    page.get_by_test_id("intake-submit").click()
+
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+    code = page.get_by_test_id("receipt-code").inner_text()
+    assert code.startswith("TS")
+    assert len(page.get_by_test_id("receipt-secret").inner_text()) == 6
+    expect(page.get_by_test_id("complaint-state")).to_have_text("已提交")
+    expect(page.get_by_test_id("complainant-name")).to_have_text("王*")
+    expect(page.get_by_test_id("description")).to_contain_text("<b>价格翻倍</b>")
+    _shot(page, "detail-submitted-desktop")
+
+    page.get_by_test_id("action-accepted").click()
+    page.get_by_test_id("submit-accepted").click()
+    expect(page.get_by_test_id("message-success")).to_contain_text("受理")
+    expect(page.get_by_test_id("complaint-state")).to_have_text("已受理")
+
+    page.get_by_test_id("action-handling").click()
+    page.get_by_test_id("form-handling").get_by_label("备注（内部）").fill("已联系物业")
+    page.get_by_test_id("submit-handling").click()
+    expect(page.get_by_test_id("complaint-state")).to_have_text("处理中")
+
+    page.get_by_test_id("action-replied").click()
+    reply = page.get_by_test_id("form-replied")
+    page.get_by_test_id("submit-replied").click()  # nothing filled in: errors, no change
+    expect(reply.get_by_test_id("error-result")).to_be_visible()
+    expect(page.get_by_test_id("complaint-state")).to_have_text("处理中")
+    _shot(page, "detail-reply-errors-desktop")
+    reply.get_by_label("核查结论").select_option("substantiated")
+    reply.get_by_label("答复内容").fill("经核查属实，已责令物业三日内放行联通施工。")
+    page.get_by_test_id("submit-replied").click()
+    expect(page.get_by_test_id("complaint-state")).to_have_text("已答复")
+
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline.get_by_test_id("timeline-entry")).to_have_count(4)
+    expect(timeline).to_contain_text("已联系物业")
+    expect(timeline).to_contain_text("核查结论：属实")
+    expect(page.get_by_test_id("reply-text")).to_contain_text("三日内放行")
+    expect(page.get_by_test_id("letter-reply")).to_be_visible()
+
+    page.get_by_test_id("reveal").click()
+    expect(page.get_by_test_id("complainant-name")).to_have_text("王五")
+    expect(page.get_by_test_id("complainant-phone")).to_have_text("13911112222")
+    _shot(page, "detail-desktop")
+
+    page.goto(f"{live_server.url}/complaints/")
+    expect(page.get_by_test_id("complaint-row")).to_have_count(1)
+    expect(page.get_by_test_id("complaint-row")).to_contain_text(code)
+    expect(page.get_by_test_id("complaint-row")).not_to_contain_text("王五")
+    _shot(page, "queue-desktop")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, "queue-mobile")
+    page.get_by_test_id("complaint-link").click()
+    expect(page.get_by_test_id("tracking-code")).to_have_text(code)
+    _shot(page, "detail-mobile")

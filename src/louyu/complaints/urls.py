@@ -1,0 +1,26 @@
+from django.urls import path
+
+from louyu.complaints import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("", views.complaint_queue, name="queue"),
+    path("assign/", views.complaint_bulk_assign, name="bulk_assign"),
+    path("new/", views.complaint_intake, name="intake"),
+    path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("<int:pk>/personal/", views.complaint_reveal, name="reveal"),
+    path("<int:pk>/transition/", views.complaint_transition, name="transition"),
+    path("<int:pk>/refer/", views.complaint_refer, name="refer"),
+    path("<int:pk>/verifications/", views.verification_add, name="verification_add"),
+    path(
+        "<int:pk>/referrals/<int:referral_pk>/answer/",
+        views.referral_answer,
+        name="referral_answer",
+    ),
+    path(
+        "<int:pk>/letters/<str:kind>.pdf",
+        views.complaint_letter,
+        name="letter",
+    ),
+]

@@ -1,0 +1,59 @@
+"""Reads the complaint pages need beyond ``selectors``: lookups for the intake, assignment,
+referral and merge forms. Each takes the user where what it returns depends on who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from louyu.buildings.models import Building
+from louyu.complaints.models import Complaint
+from louyu.complaints.selectors import complaint_list
+from louyu.core.models import JOINT_DEPARTMENT_TYPES, Organization, OrganizationType, User
+
+
+def building_by_code(code: str) -> Building | None:
+    """The active building with exactly this code. A complaint may concern any building,
+    so this is not scoped to the clerk's jurisdiction; it reveals no more than the code."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        Building.objects.select_related("region", "jurisdiction")
+        .filter(code=code, is_active=True)
+        .first()
+    )
+
+
+def assignable_users(*, user: User) -> QuerySet[User]:
+    """The active people of the user's own organisation, for bulk assignment."""
+    if not user.is_authenticated or not user.organization_id:
+        return User.objects.none()
+    return User.objects.filter(organization_id=user.organization_id, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def referral_targets(*, complaint: Complaint) -> QuerySet[Organization]:
+    """Organisations a complaint may be referred to: the joint departments of its
+    jurisdiction and the basic operators' branches there."""
+    return (
+        Organization.objects.filter(is_active=True, jurisdiction_id=complaint.jurisdiction_id)
+        .filter(
+            Q(type__in=JOINT_DEPARTMENT_TYPES)
+            | Q(type=OrganizationType.OPERATOR_BRANCH, parent__is_basic_operator=True)
+        )
+        .exclude(pk=complaint.handler_id)
+        .order_by("type", "code")
+    )
+
+
+def basic_operators() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_basic_operator=True, is_active=True).order_by("code")
+
+
+def complaint_by_tracking_code(*, user: User, tracking_code: str) -> Complaint | None:
+    """A complaint the user may see, by its exact tracking code (for merging)."""
+    code = (tracking_code or "").strip().upper()
+    if not code:
+        return None
+    return complaint_list(user=user).filter(tracking_code=code).first()
