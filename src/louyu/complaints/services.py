@@ -354,6 +354,7 @@ def complaint_create(
         link=f"/complaints/{complaint.pk}/",
         kind="complaint",
         jurisdiction=jurisdiction,
+        notify_assignees=False,  # the queue shows new complaints; reminders warn of deadlines
     )
     return complaint, secret
 
@@ -572,6 +573,7 @@ def _open_next_work_item(actor, complaint: Complaint) -> None:
         link=f"/complaints/{complaint.pk}/",
         kind="complaint",
         jurisdiction=complaint.jurisdiction,
+        notify_assignees=False,
     )
 
 

@@ -68,8 +68,10 @@ def work_item_create(
     link: str = "",
     kind: str = "task",
     jurisdiction=None,
+    notify_assignees: bool = True,
 ) -> WorkItem:
-    """Assign a work item and tell its assignees. At least one assignee is required."""
+    """Assign a work item and (unless ``notify_assignees`` is False, for steps that already
+    show in a queue of their own) tell its assignees. At least one assignee is required."""
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写待办事项标题。"})
@@ -103,12 +105,13 @@ def work_item_create(
             "due_at": due_at,
         },
     )
-    notify(
-        recipients=work_item_recipients(item),
-        title=f"新待办：{item.title}",
-        link=item.link,
-        kind="assigned",
-    )
+    if notify_assignees:
+        notify(
+            recipients=work_item_recipients(item),
+            title=f"新待办：{item.title}",
+            link=item.link,
+            kind="assigned",
+        )
     return item
 
 
