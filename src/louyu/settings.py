@@ -248,7 +248,10 @@ LOUYU_PERIODIC_TASKS = {
     "louyu.complaints.tasks.send_complaint_deadline_reminders": env.int(
         "LOUYU_COMPLAINT_REMINDER_INTERVAL_SECONDS", default=900
     ),
+    "louyu.complaints.tasks.erase_expired_personal_data": 24 * 3600,
 }
+# Complainants' personal data is erased this many days after a complaint ended.
+LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
 # The largest building import file accepted (bytes); larger uploads are refused unread.
 LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)

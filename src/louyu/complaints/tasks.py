@@ -171,3 +171,22 @@ def _run_steps(complaint, now, warn, supervisor_after, ministry_after, sent) -> 
 @task()
 def send_complaint_deadline_reminders() -> dict[str, int]:
     return complaint_deadline_reminders(now=timezone.now())
+
+
+@task()
+def recompute_complaint_deadlines(since: str | None = None) -> int:
+    """After the holiday schedule changed: recompute open complaints' deadlines."""
+    from louyu.complaints.maintenance import complaint_deadlines_recompute
+    from louyu.core.calendar import clear_calendar_cache
+
+    clear_calendar_cache()  # this worker may hold the schedule from before the change
+    day = datetime.date.fromisoformat(since) if since else None
+    return complaint_deadlines_recompute(since=day)
+
+
+@task()
+def erase_expired_personal_data() -> int:
+    """Erase complainants' personal data after the retention period (periodic)."""
+    from louyu.complaints.maintenance import complaints_erase_personal_data
+
+    return complaints_erase_personal_data()
