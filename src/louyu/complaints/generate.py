@@ -1,0 +1,124 @@
+"""Bulk complaints for benchmarks: deterministic, memory-bounded, any size up to millions.
+
+Unlike the demo data (which goes through the services so every history is real), this
+writes Complaint rows directly in batches (``COPY`` on PostgreSQL), each with the one
+status row of its current state and realistic deadlines, spread over existing buildings."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from louyu.buildings.models import Building
+from louyu.complaints.models import Category, Channel, Complaint, StatusChange
+from louyu.complaints.services import secret_digest
+from louyu.complaints.workflow import State
+from louyu.core.audit import audit_record
+from louyu.core.bulk import bulk_insert
+from louyu.core.models import Organization, OrganizationType
+
+PHRASES = [
+    "物业不让{op}进场施工，只能用指定代理商的宽带",
+    "入驻时被要求缴纳进场费和弱电井占用费",
+    "楼内只有一家宽带，价格比家庭宽带贵很多",
+    "申请{op}装机两个月没有结果，物业说有独家协议",
+    "代理商转售带宽，网速慢还经常断网",
+    "楼里没有公示宽带资费和投诉电话",
+    "新楼没有光纤到户，只能用代理商的线路",
+]
+OPERATORS = ["电信", "移动", "联通", "广电"]
+STATES = [
+    (State.CLOSED, 45),
+    (State.HANDLING, 12),
+    (State.SUBMITTED, 10),
+    (State.ACCEPTED, 8),
+    (State.REPLIED, 8),
+    (State.REJECTED, 7),
+    (State.VERIFYING, 5),
+    (State.SUSPENDED, 3),
+    (State.MERGED, 2),
+]
+
+
+def generate_complaints(*, count: int, seed: int = 1, batch_size: int = 5000, progress=None) -> int:
+    """Write ``count`` complaints over the existing buildings; returns how many."""
+    if count < 1:
+        raise ValueError("数量须为正整数。")
+    rng = random.Random(seed)
+    categories = list(Category.objects.filter(is_active=True))
+    handlers = {
+        o.jurisdiction_id: o.pk
+        for o in Organization.objects.filter(type=OrganizationType.COMM_ADMIN)
+    }
+    buildings = list(
+        Building.objects.filter(is_active=True)
+        .order_by("id")
+        .values_list("id", "region_id", "jurisdiction_id", "address", "normalized_address")
+    )
+    if not buildings:
+        raise ValueError("请先生成楼宇。")
+    states, weights = zip(*STATES, strict=True)
+    now = timezone.now()
+    secret_hash = secret_digest("BENCH", "BENCH0")
+    written = 0
+    with transaction.atomic():
+        while written < count:
+            size = min(batch_size, count - written)
+            rows, changes = [], []
+            for index in range(written, written + size):
+                building = buildings[rng.randrange(len(buildings))]
+                state = rng.choices(states, weights)[0]
+                received = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+                text = rng.choice(PHRASES).format(op=rng.choice(OPERATORS))
+                accepted = received + datetime.timedelta(days=2) if state != "submitted" else None
+                rows.append(
+                    Complaint(
+                        tracking_code=f"TB{seed:02d}{index:010d}"[:20],
+                        secret_hash=secret_hash,
+                        channel=rng.choice(Channel.values),
+                        received_at=received,
+                        created_at=received,
+                        complainant_name="测试" + rng.choice("甲乙丙丁戊"),
+                        complainant_phone=f"139{rng.randrange(10**8):08d}",
+                        category=rng.choice(categories),
+                        description=f"{text}。（第 {index} 号）",
+                        building_id=building[0],
+                        address=building[3],
+                        normalized_address=building[4],
+                        region_id=building[1],
+                        jurisdiction_id=building[2],
+                        handler_id=handlers[building[2]],
+                        state=state,
+                        accept_due_at=received + datetime.timedelta(days=7),
+                        reply_due_at=accepted + datetime.timedelta(days=30) if accepted else None,
+                        accepted_at=accepted,
+                        closed_at=accepted + datetime.timedelta(days=20)
+                        if state == State.CLOSED
+                        else None,
+                    )
+                )
+            bulk_insert(Complaint, rows, batch_size=batch_size)
+            for complaint in rows:
+                changes.append(
+                    StatusChange(
+                        complaint_id=complaint.pk,
+                        from_state="",
+                        to_state=complaint.state,
+                        created_at=complaint.received_at,
+                        details={"generated": True},
+                    )
+                )
+            bulk_insert(StatusChange, changes, batch_size=batch_size)
+            written += size
+            if progress is not None:
+                progress(written, count)
+        audit_record(
+            actor=None,
+            action="complaint.generate",
+            changes={"count": written, "seed": seed},
+            object_repr=f"基准测试申诉 {written} 件（种子 {seed}）",
+        )
+    return written
