@@ -45,13 +45,27 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--hot-buildings",
+        type=int,
+        default=20_000,
+        help="complaints are spread over this many buildings (≈ 50 each at 1,000,000)",
+    )
+    parser.add_argument("--fresh", action="store_true", help="delete existing complaints first")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
+    if args.fresh:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE complaints_complaint CASCADE")
     have = Complaint.objects.count()
     if have < args.count:
         print(f"generating {args.count - have:,} complaints (setup, not measured)…")
         started = time.perf_counter()
-        generate_complaints(count=args.count - have, seed=args.seed + have % 97)
+        generate_complaints(
+            count=args.count - have,
+            seed=args.seed + have % 97,
+            building_limit=args.hot_buildings,
+        )
         print(f"  {time.perf_counter() - started:.0f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE complaints_complaint")

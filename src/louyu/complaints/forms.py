@@ -8,7 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from louyu.complaints import attachments
+from louyu.complaints.evidence import EVIDENCE_MAX_FILES
 from louyu.complaints.models import Channel, Referral, Verification
+from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
 
@@ -275,6 +278,12 @@ class VerificationForm(forms.Form):
     findings = forms.CharField(
         label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    evidence = MultipleFileField(
+        label=_("证据文件"),
+        required=False,
+        help_text=_("可选，最多 5 个图片或 PDF 文件；图片会去除拍摄位置等信息。"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,6 +291,19 @@ class VerificationForm(forms.Form):
         self.fields["performed_on"].error_messages["invalid"] = _(
             "请输入有效日期，格式为 YYYY-MM-DD。"
         )
+
+    def clean_evidence(self) -> list[attachments.CheckedFile]:
+        """The files checked by content (images re-encoded); all problems reported."""
+        files = self.cleaned_data.get("evidence") or []
+        if len(files) > EVIDENCE_MAX_FILES:
+            raise ValidationError(
+                _("最多上传 %(max)d 个证据文件，您选择了 %(count)d 个。")
+                % {"max": EVIDENCE_MAX_FILES, "count": len(files)}
+            )
+        try:
+            return attachments.check_uploads(files)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
 
 
 # --- Staff intake -------------------------------------------------------------------------

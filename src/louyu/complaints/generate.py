@@ -43,8 +43,17 @@ STATES = [
 ]
 
 
-def generate_complaints(*, count: int, seed: int = 1, batch_size: int = 5000, progress=None) -> int:
-    """Write ``count`` complaints over the existing buildings; returns how many."""
+def generate_complaints(
+    *,
+    count: int,
+    seed: int = 1,
+    batch_size: int = 5000,
+    progress=None,
+    building_limit: int | None = None,
+) -> int:
+    """Write ``count`` complaints over the existing buildings (only over the first
+    ``building_limit`` of them when given: complaints concentrate on problem buildings);
+    returns how many."""
     if count < 1:
         raise ValueError("数量须为正整数。")
     rng = random.Random(seed)
@@ -56,7 +65,9 @@ def generate_complaints(*, count: int, seed: int = 1, batch_size: int = 5000, pr
     buildings = list(
         Building.objects.filter(is_active=True)
         .order_by("id")
-        .values_list("id", "region_id", "jurisdiction_id", "address", "normalized_address")
+        .values_list("id", "region_id", "jurisdiction_id", "address", "normalized_address")[
+            :building_limit
+        ]
     )
     if not buildings:
         raise ValueError("请先生成楼宇。")

@@ -478,3 +478,34 @@ class PublicRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.satisfaction}"
+
+
+class DuplicateDismissal(models.Model):
+    """Staff decided that ``candidate`` is not a duplicate of ``complaint``: it is no longer
+    offered on the complaint's list of likely duplicates."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="duplicate_dismissals"
+    )
+    candidate = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dismissed_at", "id"]
+        verbose_name = _("排除的疑似重复")
+        verbose_name_plural = _("排除的疑似重复")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "candidate"], name="duplicate_dismissal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} ≠ {self.candidate_id}"

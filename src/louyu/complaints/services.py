@@ -9,11 +9,15 @@ the Civil Code's period rules through ``louyu.core.calendar``.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time as _time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +43,7 @@ from louyu.complaints.workflow import (
     allowed_targets,
 )
 from louyu.core import calendar
-from louyu.core.audit import audit_record
+from louyu.core.audit import audit_batch, audit_record
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import scope_for
@@ -88,11 +92,119 @@ def _new_secret() -> str:
     return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(6))
 
 
+# --- Intake reference data, cached per process ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _IntakeRefs:
+    """Committed rows intake reads on every request: active categories, active routing rules
+    (with their handlers), each jurisdiction's communications administration and the
+    deadline policies. Instances are shared: hand out copies (``_copy``), never mutate."""
+
+    categories: dict[str, Category]
+    rules: tuple[RoutingRule, ...]
+    comm_admins: dict[int, Organization]
+    policies: dict[int, DeadlinePolicy]
+    default_policy: DeadlinePolicy | None
+    loaded_at: float
+
+
+_refs: _IntakeRefs | None = None
+_refs_generation = 0
+_refs_lock = threading.Lock()
+
+
+def clear_intake_cache() -> None:
+    """Forget the cached intake reference data; the next intake outside a transaction
+    reloads it. Called by the receivers in ``louyu.core.signals`` when a category, deadline
+    policy, routing rule or organisation is saved or deleted (and after a flush); call it
+    after writes that send no model signals (``bulk_create``, ``QuerySet.update``)."""
+    global _refs, _refs_generation
+    with _refs_lock:
+        _refs = None
+        _refs_generation += 1
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "LOUYU_INTAKE_CACHE_SECONDS", 60))
+
+
+def _may_cache() -> bool:
+    """Only load the cache outside any transaction, so it never holds rows another part of
+    the same (possibly rolled back) transaction wrote."""
+    return not transaction.get_connection().in_atomic_block
+
+
+def _load_intake_refs() -> _IntakeRefs:
+    comm_admins: dict[int, Organization] = {}
+    for org in Organization.objects.filter(
+        type=OrganizationType.COMM_ADMIN, is_active=True, jurisdiction__isnull=False
+    ):  # default ordering, as ``.first()`` in ``route`` uses
+        comm_admins.setdefault(org.jurisdiction_id, org)
+    policies = {}
+    default_policy = None
+    for policy in DeadlinePolicy.objects.order_by("pk"):
+        if policy.category_id is None:
+            default_policy = default_policy or policy
+        else:
+            policies.setdefault(policy.category_id, policy)
+    return _IntakeRefs(
+        categories={c.code: c for c in Category.objects.filter(is_active=True)},
+        rules=tuple(RoutingRule.objects.filter(is_active=True).select_related("handler")),
+        comm_admins=comm_admins,
+        policies=policies,
+        default_policy=default_policy,
+        loaded_at=_time.monotonic(),
+    )
+
+
+def _intake_refs() -> _IntakeRefs | None:
+    """The cached reference data, loading it if missing or older than
+    ``LOUYU_INTAKE_CACHE_SECONDS`` (default 60, which bounds how long another process may
+    use a stale copy) when outside a transaction; None inside one without a fresh copy (the
+    callers then query the database as before)."""
+    global _refs
+    cached = _refs
+    if cached is not None and _time.monotonic() - cached.loaded_at < _cache_seconds():
+        return cached
+    if not _may_cache():
+        return None
+    with _refs_lock:
+        generation = _refs_generation
+    loaded = _load_intake_refs()
+    with _refs_lock:
+        if generation == _refs_generation:
+            _refs = loaded
+    return loaded
+
+
+def _copy(instance):
+    return copy.copy(instance) if instance is not None else None
+
+
+def active_category(code: str) -> Category | None:
+    """The active category with this code (a private copy), from the cache when possible."""
+    refs = _intake_refs()
+    if refs is None:
+        return Category.objects.filter(is_active=True, code=code).first()
+    return _copy(refs.categories.get(code))
+
+
+def warm_intake_cache() -> None:
+    """Load the intake reference data now if it is missing (outside a transaction only)."""
+    _intake_refs()
+
+
 # --- Rules --------------------------------------------------------------------------------
 
 
 def policy_for(category: Category) -> DeadlinePolicy:
     """The category's deadline policy, else the default one (created if missing)."""
+    refs = _intake_refs()
+    if refs is not None:
+        policy = refs.policies.get(category.pk) or refs.default_policy
+        if policy is not None:
+            return _copy(policy)
     policy = DeadlinePolicy.objects.filter(category=category).first()
     if policy is None:
         policy = DeadlinePolicy.objects.filter(category__isnull=True).first()
@@ -104,7 +216,13 @@ def policy_for(category: Category) -> DeadlinePolicy:
 def route(*, jurisdiction, category: Category, channel: str, operator=None) -> Organization:
     """The handling organisation: the first active routing rule whose conditions all match,
     else the jurisdiction's communications administration."""
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("handler"):
+    refs = _intake_refs()
+    rules = (
+        refs.rules
+        if refs is not None
+        else RoutingRule.objects.filter(is_active=True).select_related("handler")
+    )
+    for rule in rules:
         if rule.jurisdiction_id and rule.jurisdiction_id != jurisdiction.pk:
             continue
         if rule.category_id and rule.category_id != category.pk:
@@ -114,10 +232,13 @@ def route(*, jurisdiction, category: Category, channel: str, operator=None) -> O
         if rule.operator_id and (operator is None or rule.operator_id != operator.pk):
             continue
         if rule.handler.is_active:
-            return rule.handler
-    handler = Organization.objects.filter(
-        type=OrganizationType.COMM_ADMIN, jurisdiction=jurisdiction, is_active=True
-    ).first()
+            return _copy(rule.handler) if refs is not None else rule.handler
+    if refs is not None:
+        handler = _copy(refs.comm_admins.get(jurisdiction.pk))
+    else:
+        handler = Organization.objects.filter(
+            type=OrganizationType.COMM_ADMIN, jurisdiction=jurisdiction, is_active=True
+        ).first()
     if handler is None:
         raise ValidationError({"address": "该地区尚无承办的通信管理局，请联系系统管理员。"})
     return handler
@@ -233,7 +354,10 @@ def _clean_intake(data: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
+class _TrackingCodeTaken(Exception):
+    """The complaint's INSERT failed (a tracking code collision); the transaction is retried."""
+
+
 def complaint_create(
     *,
     actor: User | None,
@@ -251,8 +375,47 @@ def complaint_create(
     first_raised_with_operator_on: datetime.date | None = None,
     matter_date: datetime.date | None = None,
 ) -> tuple[Complaint, str]:
-    """Register a complaint from any channel. Returns it and its secret query code (shown
-    once to the complainant; only a digest is stored)."""
+    """Register a complaint from any channel, in one transaction (a savepoint when called
+    inside the caller's). Returns it and its secret query code (shown once to the
+    complainant; only a digest is stored).
+
+    A tracking code that is already taken is retried with a new one: inside the caller's
+    transaction by a savepoint around the INSERT, otherwise (no savepoint needed) by
+    rolling back and running the whole registration again."""
+    values = dict(locals())
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _complaint_create(savepoint=True, **values)
+    warm_intake_cache()
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return _complaint_create(savepoint=False, **values)
+        except _TrackingCodeTaken:
+            continue
+    raise ValidationError(  # pragma: no cover - 10 collisions in a million codes per day
+        {"tracking_code": "受理编号生成失败，请重试。"}
+    )
+
+
+def _complaint_create(
+    *,
+    savepoint: bool,
+    actor: User | None,
+    channel: str,
+    category: Category,
+    description: str,
+    complainant_name: str,
+    complainant_phone: str,
+    received_at: datetime.datetime | None = None,
+    building=None,
+    address: str = "",
+    complainant_company: str = "",
+    complainant_address: str = "",
+    operator: Organization | None = None,
+    first_raised_with_operator_on: datetime.date | None = None,
+    matter_date: datetime.date | None = None,
+) -> tuple[Complaint, str]:
     now = timezone.now()
     errors = _clean_intake(locals())
     if channel not in Channel.values:
@@ -318,9 +481,15 @@ def complaint_create(
     complaint.deadline_provisional = deadline.provisional
     complaint.is_repeat = _is_repeat(complaint)
     secret = _new_secret()
-    for _attempt in range(10):
+    for _attempt in range(10 if savepoint else 1):
         complaint.tracking_code = _new_tracking_code(calendar.local_date(received_at))
         complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
+        if not savepoint:  # outermost transaction: a collision rolls it back and retries
+            try:
+                complaint.save()
+            except IntegrityError as exc:
+                raise _TrackingCodeTaken from exc
+            break
         try:
             with transaction.atomic():
                 complaint.save()
@@ -329,33 +498,34 @@ def complaint_create(
             continue
     else:  # pragma: no cover - 10 collisions in a million codes per day
         raise ValidationError({"tracking_code": "受理编号生成失败，请重试。"})
-    StatusChange.objects.create(
-        complaint=complaint,
-        from_state="",
-        to_state=State.SUBMITTED,
-        actor=complaint.created_by,
-        actor_organization_id=getattr(actor, "organization_id", None),
-        note="",
-        details={"channel": channel},
-    )
-    audit_record(
-        actor=actor,
-        action="complaint.create",
-        obj=complaint,
-        changes={"channel": channel, "category": category.code, "handler": handler.code},
-    )
-    work_item_create(
-        actor=actor,
-        title=f"受理审查：{complaint.tracking_code}",
-        assignee_organization=handler,
-        due_at=complaint.accept_due_at,
-        due_provisional=complaint.deadline_provisional,
-        target=complaint,
-        link=f"/complaints/{complaint.pk}/",
-        kind="complaint",
-        jurisdiction=jurisdiction,
-        notify_assignees=False,  # the queue shows new complaints; reminders warn of deadlines
-    )
+    with audit_batch():  # the two audit events below in one INSERT, same transaction
+        StatusChange.objects.create(
+            complaint=complaint,
+            from_state="",
+            to_state=State.SUBMITTED,
+            actor=complaint.created_by,
+            actor_organization_id=getattr(actor, "organization_id", None),
+            note="",
+            details={"channel": channel},
+        )
+        audit_record(
+            actor=actor,
+            action="complaint.create",
+            obj=complaint,
+            changes={"channel": channel, "category": category.code, "handler": handler.code},
+        )
+        work_item_create(
+            actor=actor,
+            title=f"受理审查：{complaint.tracking_code}",
+            assignee_organization=handler,
+            due_at=complaint.accept_due_at,
+            due_provisional=complaint.deadline_provisional,
+            target=complaint,
+            link=f"/complaints/{complaint.pk}/",
+            kind="complaint",
+            jurisdiction=jurisdiction,
+            notify_assignees=False,  # the queue shows new complaints; reminders warn of deadlines
+        )
     return complaint, secret
 
 
@@ -387,8 +557,10 @@ def can_handle(user: User | None, complaint: Complaint) -> bool:
         return True  # system jobs
     if not user.has_perm("complaints.change_complaint"):
         return False
+    if complaint.handler_id == user.organization_id:  # decided without the scope
+        return True
     scope = scope_for(user)
-    if scope.is_national or complaint.handler_id == user.organization_id:
+    if scope.is_national:
         return True
     return scope.kind == "jurisdiction" and complaint.jurisdiction_id in scope.jurisdiction_ids
 

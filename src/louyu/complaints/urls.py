@@ -19,6 +19,21 @@ urlpatterns = [
         name="referral_answer",
     ),
     path(
+        "<int:pk>/duplicates/<int:candidate_pk>/merge/",
+        views.duplicate_merge,
+        name="duplicate_merge",
+    ),
+    path(
+        "<int:pk>/duplicates/<int:candidate_pk>/dismiss/",
+        views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
         "<int:pk>/letters/<str:kind>.pdf",
         views.complaint_letter,
         name="letter",

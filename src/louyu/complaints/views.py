@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.complaints import letters, selectors, services, web_selectors
+from louyu.complaints import (
+    duplicate_services,
+    evidence,
+    letters,
+    selectors,
+    services,
+    web_selectors,
+)
 from louyu.complaints.forms import (
     ACTION_LABELS,
     BulkAssignForm,
@@ -29,8 +36,14 @@ from louyu.complaints.forms import (
     action_form_class,
     add_service_errors,
 )
-from louyu.complaints.models import Complaint, Referral
-from louyu.complaints.workflow import RefusalReason, ReplyResult, State, allowed_targets
+from louyu.complaints.models import Attachment, Complaint, Referral
+from louyu.complaints.workflow import (
+    OPEN_STATES,
+    RefusalReason,
+    ReplyResult,
+    State,
+    allowed_targets,
+)
 from louyu.core.audit import audit_record
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
@@ -282,6 +295,11 @@ def _detail_context(
             "address": "",
             "full": False,
         }
+    duplicates = []
+    if can_handle and complaint.state in OPEN_STATES:
+        duplicates = web_selectors.duplicate_panel(user=user, complaint=complaint)
+    verifications = list(complaint.verifications.select_related("created_by"))
+    evidence_of, loose_evidence = evidence.evidence_by_verification(complaint, verifications)
     is_handler_org = services.handles(user, complaint)
     letters_allowed = can_handle and is_handler_org
     receipt = request.session.pop(SECRET_SESSION_KEY.format(pk=complaint.pk), None)
@@ -298,7 +316,12 @@ def _detail_context(
         "refer_form": refer_form,
         "verify_form": verify_form,
         "referrals": referrals,
-        "verifications": complaint.verifications.select_related("created_by"),
+        "verifications": [{"record": v, "evidence": evidence_of[v.pk]} for v in verifications],
+        "loose_evidence": loose_evidence,
+        "duplicates": duplicates,
+        "can_merge": can_handle and State.MERGED in _allowed_actions(complaint),
+        "attachments": web_selectors.complaint_attachments(complaint),
+        "ratings": web_selectors.public_ratings(complaint),
         "timeline": _timeline(complaint),
         "building": building,
         "presences": presences,
@@ -467,10 +490,14 @@ def referral_answer(request, pk: int, referral_pk: int):
 @require_POST
 def verification_add(request, pk: int):
     complaint = _get_complaint(request, pk)
-    form = VerificationForm(request.POST, auto_id="id_verify_%s")
+    form = VerificationForm(request.POST, request.FILES, auto_id="id_verify_%s")
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("evidence", [])
         try:
-            services.verification_add(actor=request.user, complaint=complaint, **form.cleaned_data)
+            evidence.verification_add_with_evidence(
+                actor=request.user, complaint=complaint, files=files, **data
+            )
         except services.InvalidTransition as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -480,6 +507,103 @@ def verification_add(request, pk: int):
             messages.success(request, _("已登记核查记录。"))
             return redirect("complaints:detail", pk=complaint.pk)
     return _rerender(request, complaint, "verify", form)
+
+
+# --- Likely duplicates, attachments -------------------------------------------------------
+
+
+def _duplicate_request(request, pk: int, candidate_pk: int) -> tuple[Complaint, Complaint]:
+    """The complaint (404 if not visible, 403 if the user does not handle it) and the
+    candidate (404 unless the user can see it)."""
+    complaint = _get_complaint(request, pk)
+    if not services.can_handle(request.user, complaint):
+        raise PermissionDenied
+    candidate = web_selectors.duplicate_candidate(
+        user=request.user, complaint=complaint, pk=candidate_pk
+    )
+    if candidate is None:
+        raise Http404
+    return complaint, candidate
+
+
+@login_required
+@require_POST
+def duplicate_merge(request, pk: int, candidate_pk: int):
+    """Merge this complaint into the likely duplicate ``candidate_pk`` (its master)."""
+    complaint, candidate = _duplicate_request(request, pk, candidate_pk)
+    version = request.POST.get("expected_version", "")
+    if not version.isdigit():
+        messages.error(request, _("页面已过期，请刷新后再操作。"))
+        return redirect("complaints:detail", pk=complaint.pk)
+    try:
+        services.complaint_transition(
+            actor=request.user,
+            complaint=complaint,
+            to=State.MERGED,
+            master=candidate.pk,
+            expected_version=int(version),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已合并至 %(code)s。") % {"code": candidate.tracking_code})
+    return redirect("complaints:detail", pk=complaint.pk)
+
+
+@login_required
+@require_POST
+def duplicate_dismiss(request, pk: int, candidate_pk: int):
+    """Say the candidate is not a duplicate: it is no longer listed."""
+    complaint, candidate = _duplicate_request(request, pk, candidate_pk)
+    try:
+        duplicate_services.duplicate_dismiss(
+            actor=request.user, complaint=complaint, candidate=candidate
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request, _("已确认 %(code)s 不是重复申诉。") % {"code": candidate.tracking_code}
+        )
+    return redirect("complaints:detail", pk=complaint.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of a complaint the user can see (404 otherwise), always downloaded,
+    never shown inline; each download audited. Files the complainant sent may hold personal
+    data, so like the name and phone they go only to the people handling the complaint."""
+    user = request.user
+    if not user.has_perm("complaints.view_complaint"):
+        raise Http404
+    attachment = web_selectors.complaint_attachment(user=user, complaint_pk=pk, pk=attachment_pk)
+    if attachment is None:
+        raise Http404
+    if attachment.kind == Attachment.Kind.COMPLAINT and not services.handles(
+        user, attachment.complaint
+    ):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="complaint.attachment_download",
+            obj=attachment.complaint,
+            changes={"attachment": attachment.pk, "kind": attachment.kind},
+        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Intake -------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Reads the complaint pages need beyond ``selectors``: lookups for the intake, assignment,
-referral and merge forms. Each takes the user where what it returns depends on who asks."""
+referral and merge forms, the likely duplicates, attachments and ratings of the detail page.
+Each takes the user where what it returns depends on who asks."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from louyu.buildings.models import Building
-from louyu.complaints.models import Complaint
+from louyu.complaints import duplicates
+from louyu.complaints.models import Attachment, Complaint, DuplicateDismissal, PublicRating
 from louyu.complaints.selectors import complaint_list
 from louyu.core.models import JOINT_DEPARTMENT_TYPES, Organization, OrganizationType, User
 
@@ -57,3 +59,49 @@ def complaint_by_tracking_code(*, user: User, tracking_code: str) -> Complaint |
     if not code:
         return None
     return complaint_list(user=user).filter(tracking_code=code).first()
+
+
+def duplicate_panel(*, user: User, complaint: Complaint, limit: int = 5) -> list[dict]:
+    """The likely duplicates of ``complaint`` the user may see and has not dismissed, best
+    first, each as ``{"complaint", "score"}``. No personal data is loaded for display: the
+    candidates are re-read through ``complaint_list`` (which also scopes them)."""
+    dismissed = set(
+        DuplicateDismissal.objects.filter(complaint=complaint).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    scored = [
+        (other.pk, value)
+        for other, value in duplicates.duplicate_candidates(complaint, limit=limit + len(dismissed))
+        if other.pk not in dismissed
+    ][:limit]
+    if not scored:
+        return []
+    visible = (
+        complaint_list(user=user)
+        .filter(pk__in=[pk for pk, _ in scored])
+        .defer(
+            "complainant_name", "complainant_phone", "complainant_company", "complainant_address"
+        )
+    )
+    by_pk = {c.pk: c for c in visible}
+    return [{"complaint": by_pk[pk], "score": value} for pk, value in scored if pk in by_pk]
+
+
+def duplicate_candidate(*, user: User, complaint: Complaint, pk: int) -> Complaint | None:
+    """A complaint the user may see, other than ``complaint``, to merge into or dismiss."""
+    return complaint_list(user=user).exclude(pk=complaint.pk).filter(pk=pk).first()
+
+
+def complaint_attachments(complaint: Complaint) -> QuerySet[Attachment]:
+    return complaint.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
+def complaint_attachment(*, user: User, complaint_pk: int, pk: int) -> Attachment | None:
+    """An attachment of a complaint the user may see, else None."""
+    visible = complaint_list(user=user).filter(pk=complaint_pk)
+    return Attachment.objects.filter(pk=pk, complaint__in=visible).first()
+
+
+def public_ratings(complaint: Complaint) -> QuerySet[PublicRating]:
+    return complaint.public_ratings.order_by("-created_at", "-id")

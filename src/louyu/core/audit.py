@@ -3,9 +3,12 @@ records, so that a change and its audit event are committed or rolled back toget
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
+import threading
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +20,30 @@ from louyu.core.models import AuditEvent, Jurisdiction
 
 class AuditOutsideTransaction(RuntimeError):
     pass
+
+
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[None]:
+    """Insert the audit events recorded inside the block together, in one statement, when
+    the block ends without error (still in the caller's transaction, which must be open for
+    the whole block; an error discards them with the rolled-back change). Nested blocks
+    join the outermost one. Events recorded inside get their primary key only at the end."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction("audit_batch must be used inside a transaction")
+    if getattr(_batch, "events", None) is not None:
+        yield
+        return
+    _batch.events = []
+    try:
+        yield
+        events = _batch.events
+    finally:
+        _batch.events = None
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,7 +88,7 @@ def audit_record(
     if jurisdiction is None and obj is not None:
         jurisdiction = getattr(obj, "jurisdiction_id", None)
     jurisdiction_id = jurisdiction.pk if isinstance(jurisdiction, Jurisdiction) else jurisdiction
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor_obj,
         actor_repr=(actor_obj.username if actor_obj else "system")[:150],
         actor_organization_id=getattr(actor_obj, "organization_id", None),
@@ -74,3 +101,9 @@ def audit_record(
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,
     )
+    pending = getattr(_batch, "events", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save(force_insert=True)
+    return event

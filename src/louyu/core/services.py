@@ -55,7 +55,6 @@ def notify(
     return created
 
 
-@transaction.atomic
 def work_item_create(
     *,
     actor: User | None,
@@ -71,7 +70,10 @@ def work_item_create(
     notify_assignees: bool = True,
 ) -> WorkItem:
     """Assign a work item and (unless ``notify_assignees`` is False, for steps that already
-    show in a queue of their own) tell its assignees. At least one assignee is required."""
+    show in a queue of their own) tell its assignees. At least one assignee is required.
+
+    Validates first, then writes in one transaction; inside the caller's transaction it
+    joins it without a savepoint (nothing is caught in between, so none is needed)."""
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写待办事项标题。"})
@@ -79,6 +81,36 @@ def work_item_create(
         raise ValidationError({"assignee_organization": "请指定承办机构或承办人。"})
     if due_at is not None and timezone.is_naive(due_at):
         raise ValidationError({"due_at": "办理时限必须带时区。"})
+    with transaction.atomic(savepoint=False):
+        return _work_item_write(
+            actor=actor,
+            title=title,
+            assignee_organization=assignee_organization,
+            assignee_user=assignee_user,
+            due_at=due_at,
+            due_provisional=due_provisional,
+            target=target,
+            link=link,
+            kind=kind,
+            jurisdiction=jurisdiction,
+            notify_assignees=notify_assignees,
+        )
+
+
+def _work_item_write(
+    *,
+    actor,
+    title,
+    assignee_organization,
+    assignee_user,
+    due_at,
+    due_provisional,
+    target,
+    link,
+    kind,
+    jurisdiction,
+    notify_assignees,
+) -> WorkItem:
     item = WorkItem.objects.create(
         title=title[:200],
         kind=kind,

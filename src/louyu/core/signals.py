@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
 from louyu.core.calendar import clear_calendar_cache
-from louyu.core.models import CalendarDay, CalendarYear, Jurisdiction, Region
+from louyu.core.models import CalendarDay, CalendarYear, Jurisdiction, Organization, Region
 from louyu.core.regions import assign_jurisdictions, clear_region_cache
 
 
@@ -40,3 +41,23 @@ def jurisdiction_regions_changed(sender, action: str, using: str | None = None, 
     if action in ("post_add", "post_remove", "post_clear"):
         assign_jurisdictions()
         transaction.on_commit(clear_region_cache, using=using)
+
+
+def _intake_reference_changed(sender, using: str | None = None, **kwargs) -> None:
+    """A category, deadline policy, routing rule or organisation changed (or the database
+    was flushed): drop the intake cache now and again on commit, like the calendar."""
+    from louyu.complaints.services import clear_intake_cache
+
+    clear_intake_cache()
+    transaction.on_commit(clear_intake_cache, using=using)
+
+
+for _model in (Category, DeadlinePolicy, RoutingRule, Organization):
+    _label = _model._meta.label_lower
+    post_save.connect(
+        _intake_reference_changed, sender=_model, dispatch_uid=f"louyu.intake.{_label}.saved"
+    )
+    post_delete.connect(
+        _intake_reference_changed, sender=_model, dispatch_uid=f"louyu.intake.{_label}.deleted"
+    )
+post_migrate.connect(_intake_reference_changed, dispatch_uid="louyu.intake.migrated")

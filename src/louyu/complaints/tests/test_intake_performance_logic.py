@@ -1,0 +1,212 @@
+"""The intake's per-process cache of reference data (categories, routing rules, the
+jurisdictions' administrations, deadline policies) and its invalidation, and the intake
+without savepoints when it runs in its own transaction (see docs/performance.md)."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from louyu.complaints import services
+from louyu.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
+from louyu.core.models import AuditEvent, WorkItem
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/complaints/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    services.clear_intake_cache()
+    yield
+    services.clear_intake_cache()
+
+
+@pytest.fixture
+def caching(monkeypatch):
+    """Let the cache load inside the test's transaction (normally it only loads outside
+    any transaction, so that it never holds rows of a transaction that may roll back)."""
+    monkeypatch.setattr(services, "_may_cache", lambda: True)
+
+
+def payload(**overrides):
+    data = {
+        "channel": "phone",
+        "category": "entry_blocked",
+        "address": "北京市朝阳区建国路88号",
+        "description": "物业不让电信进场施工，只能用指定代理商的宽带。",
+        "complainant_name": "张三",
+        "complainant_phone": "13800138000",
+    }
+    data.update(overrides)
+    return data
+
+
+def post(user, **overrides):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client.post(URL, payload(**overrides), format="json")
+
+
+def test_no_cache_is_loaded_inside_a_transaction(cenv):
+    assert transaction.get_connection().in_atomic_block
+    assert services._intake_refs() is None
+    complaint, _ = cenv["file"]()
+    assert complaint.handler.code == "ca-110000"
+    assert services._refs is None
+
+
+def test_cached_intake_routes_like_the_database(cenv, caching):
+    first, _ = cenv["file"]()
+    assert services._refs is not None
+    with CaptureQueriesContext(connection) as queries:
+        second, _ = cenv["file"](complainant_phone="13900139000")
+    sql = " ".join(q["sql"] for q in queries)
+    assert "complaints_routingrule" not in sql and "complaints_deadlinepolicy" not in sql
+    assert "core_organization" not in sql
+    assert second.handler == first.handler and second.handler.code == "ca-110000"
+    assert (
+        second.accept_due_at
+        == services._accept_deadline(
+            second, DeadlinePolicy.objects.get(category__isnull=True)
+        ).due_at
+        or DeadlinePolicy.objects.filter(category=second.category).exists()
+    )
+
+
+def test_handed_out_instances_are_copies(cenv, caching):
+    complaint, _ = cenv["file"]()
+    cached = services._refs.comm_admins[complaint.jurisdiction_id]
+    assert complaint.handler == cached and complaint.handler is not cached
+    category = services.active_category("entry_blocked")
+    assert (
+        category == cenv["category"] and category is not services._refs.categories["entry_blocked"]
+    )
+
+
+def test_a_new_routing_rule_clears_the_cache(cenv, caching):
+    cenv["file"]()
+    assert services._refs is not None
+    RoutingRule.objects.create(order=1, category=cenv["category"], handler=cenv["samr_org"])
+    assert services._refs is None
+    complaint, _ = cenv["file"](complainant_phone="13900139000")
+    assert complaint.handler == cenv["samr_org"]
+
+
+def test_a_deactivated_handler_is_no_longer_routed_to(cenv, caching):
+    RoutingRule.objects.create(order=1, category=cenv["category"], handler=cenv["samr_org"])
+    assert cenv["file"]()[0].handler == cenv["samr_org"]
+    samr = cenv["samr_org"]
+    samr.is_active = False
+    samr.save()
+    assert services._refs is None
+    assert cenv["file"](complainant_phone="13900139000")[0].handler.code == "ca-110000"
+
+
+def test_a_changed_deadline_policy_applies_at_once(cenv, caching):
+    received = datetime.datetime(2026, 9, 30, 10, 0, tzinfo=services.calendar.SHANGHAI)
+    before, _ = cenv["file"](received_at=received)
+    policy = services.policy_for(cenv["category"])
+    DeadlinePolicy.objects.filter(pk=policy.pk).update(accept_working_days=1)
+    services.clear_intake_cache()  # QuerySet.update sends no signal
+    policy = DeadlinePolicy.objects.get(pk=policy.pk)
+    policy.accept_working_days = 10
+    policy.save()
+    assert services._refs is None
+    after, _ = cenv["file"](received_at=received, complainant_phone="13900139000")
+    assert after.accept_due_at > before.accept_due_at
+
+
+def test_a_deactivated_category_is_refused_by_the_api(cenv, caching):
+    assert post(cenv["bj"]).status_code == 201
+    category = Category.objects.get(code="entry_blocked")
+    category.is_active = False
+    category.save()
+    assert services._refs is None
+    response = post(cenv["bj"], complainant_phone="13900139000")
+    assert response.status_code == 400 and "category" in response.json()
+
+
+def test_unknown_category_gives_the_same_error_as_before(cenv, caching):
+    response = post(cenv["bj"], category="no_such_category")
+    assert response.status_code == 400
+    assert "no_such_category" in str(response.json()["category"])
+
+
+def test_the_cache_expires(cenv, caching, settings):
+    settings.LOUYU_INTAKE_CACHE_SECONDS = 0
+    cenv["file"]()
+    loaded = services._refs
+    cenv["file"](complainant_phone="13900139000")
+    assert services._refs is not loaded
+
+
+def test_a_flush_clears_the_cache(cenv, caching):
+    from louyu.core import signals
+
+    cenv["file"]()
+    assert services._refs is not None
+    signals._intake_reference_changed(sender=None, using="default")  # as post_migrate does
+    assert services._refs is None
+
+
+def test_allowed_transitions_for_the_handler_need_no_scope_query(cenv):
+    complaint, _ = cenv["file"]()
+    user = type(cenv["bj"]).objects.get(pk=cenv["bj"].pk)  # organization not loaded
+    user.has_perm("complaints.change_complaint")  # warm the permission cache
+    with CaptureQueriesContext(connection) as queries:
+        assert services.can_handle(user, complaint)
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_own_transaction_without_savepoints_and_a_taken_code_is_retried(cenv, monkeypatch):
+    """Outside a transaction the intake opens its own with no savepoints (each is a round
+    trip); a taken tracking code rolls it back and registers again with a new code."""
+    taken, _ = cenv["file"]()
+    codes = iter([taken.tracking_code, "TS20990101000001"])
+    monkeypatch.setattr(services, "_new_tracking_code", lambda received: next(codes))
+    events = AuditEvent.objects.count()
+    assert not transaction.get_connection().in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        complaint, secret = cenv["file"](
+            complainant_phone="13900139000", received_at=timezone.now()
+        )
+    assert complaint.tracking_code == "TS20990101000001"
+    assert services.check_secret(Complaint.objects.get(pk=complaint.pk), secret)
+    assert not any("SAVEPOINT" in q["sql"] for q in queries)
+    assert Complaint.objects.count() == 2
+    assert AuditEvent.objects.count() == events + 2  # complaint.create + work_item.create
+    assert WorkItem.objects.filter(object_id=str(complaint.pk)).count() == 1
+
+
+def test_intake_audits_both_events_in_one_insert_in_order(cenv):
+    with CaptureQueriesContext(connection) as queries:
+        complaint, _ = cenv["file"]()
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
+    assert len(inserts) == 1
+    events = list(AuditEvent.objects.order_by("pk").values_list("action", "object_id"))
+    item = WorkItem.objects.get(object_id=str(complaint.pk))
+    assert events[-2:] == [
+        ("complaint.create", str(complaint.pk)),
+        ("work_item.create", str(item.pk)),
+    ]
+
+
+def test_an_audit_batch_interrupted_by_an_error_writes_nothing(cenv):
+    from louyu.core.audit import audit_batch, audit_record
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
+        audit_record(actor=None, action="test.one")
+        raise RuntimeError
+    assert AuditEvent.objects.count() == before
+    with transaction.atomic(), audit_batch():
+        with audit_batch():  # nested: joins the outer batch
+            event = audit_record(actor=None, action="test.two")
+        assert event.pk is None
+    assert AuditEvent.objects.filter(action="test.two").count() == 1
