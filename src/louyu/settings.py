@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BuildingImportStatusEnum": "louyu.buildings.models.ImportStatus",
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
+        "ComplaintStateEnum": "louyu.complaints.workflow.State",
+        "ReplyResultEnum": "louyu.complaints.workflow.ReplyResult",
     },
 }
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from louyu.api import serializers as s
+from louyu.api.pagination import CappedPagination
 from louyu.core import calendar, regions, selectors, services
 
 
@@ -84,6 +85,7 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Audit events in the caller's scope, with the same filters as the web page."""
 
     serializer_class = s.AuditEventSerializer
+    pagination_class = CappedPagination
 
     @extend_schema(parameters=[s.AuditFilterSerializer])
     def list(self, request, *args, **kwargs):

@@ -3,8 +3,6 @@ services. Objects outside the caller's scope answer 404, never 403."""
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from louyu.api.pagination import Pagination
+from louyu.api.pagination import CappedPagination
 from louyu.buildings import selectors, services
 from louyu.buildings import serializers as s
 from louyu.buildings.models import Building, PresenceSource
@@ -23,25 +21,8 @@ from louyu.core.scope import scope_for
 HISTORY_LIMIT = 500
 
 
-class BuildingPagination(Pagination):
-    """Page-number pagination whose ``count`` stops at ``selectors.LIST_COUNT_CAP``: when
-    more buildings match, ``count`` is that cap (a lower bound) and ``count_is_estimate``
-    is true; every page stays reachable through ``next``."""
-
-    django_paginator_class = functools.partial(selectors.CappedPaginator, beyond_cap=True)
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count_is_estimate"] = self.page.paginator.count_is_estimate
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["count_is_estimate"] = {
-            "type": "boolean",
-            "description": "true 表示符合条件的楼宇多于 count（count 为下限）。",
-        }
-        return result
+class BuildingPagination(CappedPagination):
+    """Building lists count at most ``LIST_COUNT_CAP`` rows (see CappedPagination)."""
 
 
 def _forbidden(exc: PermissionDenied) -> Response:

@@ -22,6 +22,7 @@ from louyu.buildings.exports import EXPORT_MAX_ROWS, XLSX_CONTENT_TYPE, write_bu
 from louyu.buildings.forms import FLAG_LABELS, BuildingFilterForm, BuildingForm, PresenceForm
 from louyu.buildings.models import Building, PresenceSource, PresenceStatus
 from louyu.core.audit import audit_record
+from louyu.core.pagination import CappedPaginator
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
 
@@ -94,7 +95,7 @@ def building_list(request):
     form.prepare_region_choices()
     operators = list(selectors.basic_operators())
     queryset = selectors.with_presence(_filtered(request, form))
-    page = selectors.CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "building": building,

@@ -22,6 +22,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from louyu.api.pagination import CappedPagination
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import selectors, services
 from louyu.complaints import serializers as s
@@ -84,6 +85,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Complaints in the caller's scope, with the same filters as the web queue."""
+
+    pagination_class = CappedPagination
 
     serializer_class = s.ComplaintSerializer
     filter_backends = []

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +44,7 @@ from louyu.complaints.workflow import (
     allowed_targets,
 )
 from louyu.core.audit import audit_record
+from louyu.core.pagination import CappedPaginator
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
 
@@ -130,7 +130,7 @@ def complaint_queue(request):
     queryset = selectors.complaint_filter(
         selectors.complaint_list(user=user).select_related("assignee"), form.filters(), user=user
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
         {

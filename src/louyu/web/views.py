@@ -14,7 +14,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse
@@ -31,6 +30,7 @@ from louyu.core import calendar as legal_calendar
 from louyu.core import selectors, services
 from louyu.core.audit import audit_record
 from louyu.core.models import WorkItemState
+from louyu.core.pagination import CappedPaginator
 from louyu.core.roles import ROLE_LABELS
 from louyu.core.scope import scope_for
 from louyu.web.forms import AuditFilterForm, InboxFilterForm
@@ -44,7 +44,7 @@ CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR = 2000, 2100
 
 
 def _page(request, queryset, per_page: int):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:

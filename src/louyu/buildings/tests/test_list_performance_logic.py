@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from louyu.buildings import selectors
 from louyu.buildings.demo import generate_buildings
 from louyu.buildings.models import Building, Presence
-from louyu.core import roles
+from louyu.core import pagination, roles
 from louyu.core.models import Organization
 from louyu.core.tests.factories import UserFactory
 
@@ -43,15 +43,15 @@ def ordered():
     ],
 )
 def test_count_stops_at_the_cap(registry, cap, expected):
-    assert selectors.count_capped(ordered(), cap=cap) == expected
+    assert pagination.count_capped(ordered(), cap=cap) == expected
 
 
 def test_count_of_an_empty_set(registry):
-    assert selectors.count_capped(Building.objects.none(), cap=5) == (0, False)
+    assert pagination.count_capped(Building.objects.none(), cap=5) == (0, False)
 
 
 def test_under_the_cap_the_paginator_is_djangos():
-    paginator = selectors.CappedPaginator(list(range(7)), 3, cap=10)
+    paginator = pagination.CappedPaginator(list(range(7)), 3, cap=10)
     assert (paginator.count, paginator.count_is_estimate, paginator.num_pages) == (7, False, 3)
     assert list(paginator.page(3)) == [6] and not paginator.page(3).has_next()
     with pytest.raises(EmptyPage):
@@ -59,7 +59,7 @@ def test_under_the_cap_the_paginator_is_djangos():
 
 
 def test_web_pages_stop_at_the_cap(registry):
-    paginator = selectors.CappedPaginator(ordered(), 2, cap=5)
+    paginator = pagination.CappedPaginator(ordered(), 2, cap=5)
     assert (paginator.count, paginator.count_is_estimate, paginator.num_pages) == (5, True, 3)
     last = paginator.get_page(50)
     assert last.number == 3 and not last.has_next()
@@ -67,7 +67,7 @@ def test_web_pages_stop_at_the_cap(registry):
 
 
 def test_api_pages_go_past_the_cap(registry):
-    paginator = selectors.CappedPaginator(ordered(), 5, cap=4, beyond_cap=True)
+    paginator = pagination.CappedPaginator(ordered(), 5, cap=4, beyond_cap=True)
     assert (paginator.count, paginator.count_is_estimate) == (4, True)
     everything = [b.pk for b in ordered()]
     first, second, third = paginator.page(1), paginator.page(2), paginator.page(3)
@@ -88,7 +88,7 @@ def test_api_reports_an_estimated_count_and_keeps_every_page(registry, monkeypat
     client.force_authenticate(registry)
     body = client.get("/api/v1/buildings/?page_size=5").json()
     assert (body["count"], body["count_is_estimate"]) == (COUNT, False)
-    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 3)
     seen = []
     url = "/api/v1/buildings/?page_size=5"
     while url:
@@ -104,7 +104,7 @@ def test_web_list_marks_an_estimated_count(registry, client, monkeypatch):
     client.force_login(registry)
     response = client.get(reverse("buildings:list"))
     assert not response.context["page"].paginator.count_is_estimate
-    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 3)
     response = client.get(reverse("buildings:list"))
     paginator = response.context["page"].paginator
     assert (paginator.count, paginator.count_is_estimate) == (3, True)

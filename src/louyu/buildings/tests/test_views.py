@@ -431,9 +431,9 @@ def test_nav_item_for_users_who_may_view(client, world):
 
 
 def test_a_list_longer_than_the_count_cap_says_more_than(client, world, monkeypatch):
-    from louyu.buildings import selectors
+    from louyu.core import pagination
 
-    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 1)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 1)
     client.force_login(world["admin_bj"])  # two buildings in 北京
     body = client.get("/buildings/").content.decode()
     assert "超过 1 栋楼宇符合条件" in body

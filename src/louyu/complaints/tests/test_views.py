@@ -558,3 +558,22 @@ def test_intake_for_another_jurisdiction_shows_the_codes_in_the_queue(client, ce
     assert complaint.handler.code == "ca-210200"
     text = " ".join(messages_of(response))
     assert complaint.tracking_code in text and "查询码" in text
+
+
+def test_queue_and_api_cap_their_counts(client, cenv, monkeypatch):
+    """At millions of complaints the lists stop counting at the cap and say "more than"."""
+    from rest_framework.test import APIClient
+
+    from louyu.core import pagination
+
+    cenv["file"]()
+    cenv["file"](complainant_phone="13900139000")
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 1)
+    client.force_login(cenv["bj"])
+    body = client.get("/complaints/").content.decode()
+    assert "超过 1 件申诉符合条件" in body
+    api = APIClient()
+    api.force_authenticate(cenv["bj"])
+    data = api.get("/api/v1/complaints/").json()
+    assert data["count"] == 1 and data["count_is_estimate"] is True
+    assert len(data["results"]) == 2
