@@ -398,7 +398,7 @@ class ParsedRow:
 
 
 class _RowError(Exception):
-    pass
+    """One row cannot be imported; the message is its reason, in Chinese."""
 
 
 def _parse_row(cells: list[str], mapping: dict[int, str]) -> tuple[dict[str, Any], dict | None]:

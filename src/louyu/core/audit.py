@@ -19,7 +19,7 @@ from louyu.core.models import AuditEvent, Jurisdiction
 
 
 class AuditOutsideTransaction(RuntimeError):
-    pass
+    """audit_record was called outside the transaction of the change it records."""
 
 
 _batch = threading.local()

@@ -3,6 +3,7 @@ the task queue; each configured channel (LOUYU_NOTIFICATION_CHANNELS) delivers i
 
 from __future__ import annotations
 
+import abc
 import logging
 
 from django.conf import settings
@@ -15,11 +16,12 @@ from louyu.core.models import Notification
 logger = logging.getLogger(__name__)
 
 
-class Channel:
+class Channel(abc.ABC):
     key = ""
 
+    @abc.abstractmethod
     def deliver(self, notification: Notification) -> bool:
-        raise NotImplementedError
+        """Deliver one notification; return whether it went out on this channel."""
 
 
 class InAppChannel(Channel):

@@ -3,6 +3,7 @@ prints to stdout (default), the locmem backend keeps messages in ``outbox`` for 
 
 from __future__ import annotations
 
+import abc
 import sys
 from dataclasses import dataclass
 
@@ -16,9 +17,10 @@ class SmsMessage:
     text: str
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
+    @abc.abstractmethod
     def send_messages(self, messages: list[SmsMessage]) -> int:
-        raise NotImplementedError
+        """Send the messages; return how many were sent."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
