@@ -6,6 +6,7 @@ app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_queue, name="queue"),
+    path("export.xlsx", views.complaint_export, name="export"),
     path("assign/", views.complaint_bulk_assign, name="bulk_assign"),
     path("new/", views.complaint_intake, name="intake"),
     path("<int:pk>/", views.complaint_detail, name="detail"),

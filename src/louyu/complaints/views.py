@@ -4,6 +4,9 @@ and the printable letters. Views parse input, call one selector or service, and 
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from louyu.complaints import (
     duplicate_services,
     evidence,
+    exports,
     letters,
     selectors,
     services,
@@ -156,6 +160,42 @@ def complaint_queue(request):
             "can_assign": can_assign,
             "assignees": web_selectors.assignable_users(user=user) if can_assign else [],
         },
+    )
+
+
+@login_required
+@require_GET
+def complaint_export(request):
+    """The filtered queue as XLSX, personal data masked; the export is audited."""
+    user = request.user
+    _require_view(user)
+    form = _filter_form(request)
+    filters = form.filters()
+    queryset = selectors.complaint_filter(selectors.complaint_list(user=user), filters, user=user)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    rows, truncated = exports.write_complaints_xlsx(spool, queryset)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="complaint.export",
+            changes={
+                "filters": {
+                    key: str(value)
+                    for key, value in dataclasses.asdict(filters).items()
+                    if value not in ("", None, False)
+                },
+                "rows": rows,
+                "truncated": truncated,
+            },
+        )
+    if truncated:
+        messages.warning(request, _("仅导出前 %(max)d 件申诉。") % {"max": exports.EXPORT_MAX_ROWS})
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"complaints-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
     )
 
 
