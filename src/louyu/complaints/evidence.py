@@ -35,36 +35,29 @@ def verification_add_with_evidence(
     files = list(files or [])
     if len(files) > min(EVIDENCE_MAX_FILES, attachments.max_files()):
         raise ValidationError({"evidence": f"每条核查记录最多 {EVIDENCE_MAX_FILES} 个证据文件。"})
-    saved: list[Attachment] = []
-    try:
-        with transaction.atomic():
-            record = services.verification_add(
-                actor=actor,
-                complaint=complaint,
-                method=method,
-                performed_on=performed_on,
-                findings=findings,
+    with attachments.discarded_on_failure(), transaction.atomic():
+        record = services.verification_add(
+            actor=actor,
+            complaint=complaint,
+            method=method,
+            performed_on=performed_on,
+            findings=findings,
+        )
+        saved = attachments.attachments_save(
+            complaint=complaint, files=files, actor=actor, kind=Attachment.Kind.EVIDENCE
+        )
+        if saved:
+            Attachment.objects.filter(pk__in=[a.pk for a in saved]).update(
+                uploaded_at=record.created_at
             )
-            for checked in files:  # one by one, so a failure leaves a list to clean up
-                saved += attachments.attachments_save(
-                    complaint=complaint, files=[checked], actor=actor, kind=Attachment.Kind.EVIDENCE
-                )
-            if saved:
-                Attachment.objects.filter(pk__in=[a.pk for a in saved]).update(
-                    uploaded_at=record.created_at
-                )
-                for attachment in saved:
-                    attachment.uploaded_at = record.created_at
-                audit_record(
-                    actor=actor,
-                    action="complaint.evidence_add",
-                    obj=complaint,
-                    changes={"verification": record.pk, "attachments": [a.pk for a in saved]},
-                )
-    except Exception:
-        for attachment in saved:
-            attachment.file.delete(save=False)
-        raise
+            for attachment in saved:
+                attachment.uploaded_at = record.created_at
+            audit_record(
+                actor=actor,
+                action="complaint.evidence_add",
+                obj=complaint,
+                changes={"verification": record.pk, "attachments": [a.pk for a in saved]},
+            )
     return record, saved
 
 

@@ -132,7 +132,7 @@ def complaint_new(request):
         )
     building = data.get("building")
     try:
-        with transaction.atomic():
+        with attachments.discarded_on_failure(), transaction.atomic():
             complaint, secret = services.complaint_create(
                 actor=None,
                 channel="web",

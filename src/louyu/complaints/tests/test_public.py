@@ -85,6 +85,30 @@ def test_happy_path_with_image_and_pdf_shows_codes_once(client, cenv):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_failed_registration_leaves_no_file_in_storage(client, cenv, tmp_path, monkeypatch):
+    """The complaint row and its files go together: when the registration fails after the
+    files were written, the files are deleted again."""
+    from django.core.exceptions import ValidationError
+
+    from louyu.complaints import attachments
+
+    real_save = attachments.attachments_save
+    written = []
+
+    def save_then_fail(**kwargs):
+        written.extend(real_save(**kwargs))
+        assert [p for p in tmp_path.rglob("*") if p.is_file()]
+        raise ValidationError({"description": "模拟登记失败"})
+
+    monkeypatch.setattr(attachments, "attachments_save", save_then_fail)
+    files = [SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")]
+    response = client.post(NEW, {**form_data(cenv), "attachments": files})
+    assert response.status_code == 400
+    assert written
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert not Complaint.objects.exists() and not Attachment.objects.exists()
+
+
 def test_complaint_for_a_registered_building(client, cenv):
     building = building_services.building_create(
         actor=None, name="国贸大厦", address="北京市朝阳区建国路1号", building_type="office_tower"
