@@ -118,3 +118,81 @@ def test_staff_files_a_phone_complaint_and_handles_it_to_a_reply(
     page.get_by_test_id("complaint-link").click()
     expect(page.get_by_test_id("tracking-code")).to_have_text(code)
     _shot(page, "detail-mobile")
+
+
+def test_handler_adds_evidence_and_merges_a_likely_duplicate(
+    live_server, browser_page, complaint_reference_data, tmp_path, settings
+):
+    import datetime
+    import io
+
+    from django.utils import timezone
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from louyu.buildings import services as building_services
+    from louyu.complaints import services
+    from louyu.complaints.models import Attachment, Category, Complaint
+
+    settings.MEDIA_ROOT = tmp_path
+    clerk = UserFactory(
+        username="clerk",
+        organization=Organization.objects.get(code="ca-110000"),
+        roles=[roles.ADMINISTRATION_STAFF],
+    )
+    building = building_services.building_create(
+        actor=None, name="国贸大厦", address="北京市朝阳区建国路1号", building_type="office_tower"
+    )
+    filed = {
+        "actor": clerk,
+        "channel": "phone",
+        "category": Category.objects.get(code="entry_blocked"),
+        "building": building,
+        "received_at": timezone.now() - datetime.timedelta(hours=2),
+    }
+    first, _ = services.complaint_create(
+        **filed,
+        description="物业不让电信进场施工，只能用代理商宽带。",
+        complainant_name="张三",
+        complainant_phone="13800138000",
+    )
+    second, _ = services.complaint_create(
+        **filed,
+        description="物业拒绝电信进场，只能用指定代理商的宽带。",
+        complainant_name="李四",
+        complainant_phone="13700137000",
+    )
+    services.complaint_transition(actor=clerk, complaint=second, to="accepted")
+    photo = tmp_path / "现场照片.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="JPEG")
+    photo.write_bytes(buffer.getvalue())
+
+    page = browser_page
+    page.goto(f"{live_server.url}/complaints/{second.pk}/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+
+    panel = page.get_by_test_id("duplicates-panel")
+    expect(panel.get_by_test_id("duplicate")).to_have_count(1)
+    expect(panel.get_by_test_id("duplicate")).to_contain_text(first.tracking_code)
+    assert int(panel.get_by_test_id("duplicate-score").inner_text()) > 0
+    expect(panel).not_to_contain_text("张三")
+
+    page.get_by_test_id("action-verify").click()
+    form = page.get_by_test_id("form-verify")
+    form.get_by_label("核查方式").select_option("on_site")
+    form.get_by_label("核查情况").fill("现场查看：物业张贴了“仅限代理商接入”的告示。")
+    form.get_by_label("证据文件").set_input_files(str(photo))
+    page.get_by_test_id("submit-verify").click()
+    evidence = page.get_by_test_id("verification").get_by_test_id("evidence")
+    expect(evidence).to_contain_text("现场照片.jpg")
+    assert Attachment.objects.filter(complaint=second, kind="evidence").count() == 1
+    _shot(page, "detail-evidence-duplicates-desktop")
+
+    panel.get_by_test_id("duplicate-merge").click()
+    expect(page.get_by_test_id("complaint-state")).to_have_text("已合并")
+    second.refresh_from_db()
+    assert second.state == "merged" and second.merged_into_id == first.pk
+    assert Complaint.objects.get(pk=first.pk).state == "submitted"
