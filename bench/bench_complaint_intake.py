@@ -16,7 +16,12 @@ written, and fails if any answer was not 201. Run::
     .venv/bin/python bench/bench_complaint_intake.py            # 20 s, 16 connections
 
 ``DATABASE_URL`` defaults to postgres://postgres@127.0.0.1:5432/louyu_bench_intake (created
-if missing, migrated, complaints of earlier runs kept). Needs ``wrk`` (apt-get install wrk).
+if missing, migrated, complaints of earlier runs kept). Needs ``wrk`` (``apt-get install -y
+wrk``; a bench-only tool, the test suite does not need it). Both endpoints run on the same
+gunicorn in the same run, so a change of worker settings applies to both.
+
+Throughput swings with whatever else runs on the machine; ``bench/profile_intake.py`` gives
+the steadier per-request figures (statements, Python calls, CPU) of the same two endpoints.
 """
 
 import argparse
@@ -126,9 +131,10 @@ def prepare() -> str:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS bench_baseline (id serial PRIMARY KEY, body text)"
         )
-        # Fresh planner statistics: every bench complaint has the same address and category,
-        # so with stale statistics the repeat check walks them all through the
-        # (normalized_address, category) index instead of the (state, …) one.
+        # Fresh planner statistics. The repeat check now has partial indexes over closed
+        # complaints only (migration complaints 0005); before them, with stale statistics it
+        # walked every bench complaint (same address and category) through the
+        # (normalized_address, category) index.
         cursor.execute("ANALYZE complaints_complaint")
     connection.close()
     return token.key

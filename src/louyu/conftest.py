@@ -27,16 +27,19 @@ def _reference_data_for_transactional_tests(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
-    """The legal calendar and the region index are cached per process; a test's rolled-back
-    rows must not leak into the next test."""
+    """The legal calendar, the region index and permission sets are cached per process; a
+    test's rolled-back rows must not leak into the next test."""
+    from louyu.core.authz import clear_permission_cache
     from louyu.core.calendar import clear_calendar_cache
     from louyu.core.regions import clear_region_cache
 
     clear_calendar_cache()
     clear_region_cache()
+    clear_permission_cache()
     yield
     clear_calendar_cache()
     clear_region_cache()
+    clear_permission_cache()
 
 
 @pytest.fixture

@@ -272,6 +272,17 @@ class Complaint(models.Model):
             models.Index(fields=["state", "reply_due_at"]),
             models.Index(fields=["building", "category", "received_at"]),
             models.Index(fields=["normalized_address", "category"]),
+            # The repeat check at intake (services._is_repeat) looks only at closed ones.
+            models.Index(
+                fields=["building", "category", "closed_at"],
+                condition=models.Q(state=State.CLOSED),
+                name="complaint_repeat_building",
+            ),
+            models.Index(
+                fields=["normalized_address", "category", "closed_at"],
+                condition=models.Q(state=State.CLOSED),
+                name="complaint_repeat_address",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.authtoken.models import Token
 
+from louyu.api.authentication import token_with_user
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import services
 from louyu.complaints.models import Category, Channel, Complaint
@@ -290,7 +290,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 def _token_user(api_key: str):
     if not api_key:
         return None
-    token = Token.objects.select_related("user").filter(key=api_key).first()
+    token = token_with_user(api_key)
     if token is None or not token.user.is_active:
         return None
     if not token.user.has_perm("complaints.add_complaint"):

@@ -17,6 +17,28 @@ from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import ReplyResult, State, allowed_targets
 
 
+def field_copies(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
+    """Per-instance copies of a serializer's unbound field templates: shallow copies of
+    plain fields, deep copies of nested serializers. DRF deep-copies every field, which
+    re-creates it from deep copies of its arguments (choices, lazy help texts), the largest
+    cost of parsing or rendering one complaint; a plain field's arguments and validators
+    are fixed at construction and only ``bind`` (field name, parent) changes per instance,
+    on the copy. Only for the templates a class owns (declared or built once per class),
+    never for fields already bound to a serializer."""
+    return {
+        name: copy.deepcopy(field)
+        if isinstance(field, serializers.BaseSerializer)
+        else _shallow_copy(field)
+        for name, field in fields.items()
+    }
+
+
+def _shallow_copy(field: serializers.Field) -> serializers.Field:
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     """A complaint as read. Expects ``category``, ``jurisdiction`` and ``handler``
     select-related (``selectors.complaint_list`` does), so a page costs a constant number
@@ -56,14 +78,14 @@ class ComplaintSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_fields(self):
-        """The fields ModelSerializer would build, built once per class and deep-copied per
-        instance (as DRF does with declared fields): all are read-only and depend on nothing
-        but the class, and building them from the model costs more than rendering."""
+        """The fields ModelSerializer would build, built once per class (all are read-only
+        and depend on nothing but the class; building them from the model costs more than
+        rendering) and copied per instance like declared fields (``field_copies``)."""
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
             type(self)._built_fields = built
-        return copy.deepcopy(built)
+        return field_copies(built)
 
     def get_complainant_name(self, obj) -> str:
         if obj.personal_data_erased_at:
@@ -114,6 +136,9 @@ class ActiveCategoryField(serializers.SlugRelatedField):
 class ComplaintCreateSerializer(serializers.Serializer):
     """Input of intake. ``building`` is a building id or code within the caller's scope;
     without it, ``address`` is resolved to a region and jurisdiction."""
+
+    def get_fields(self):
+        return field_copies(self._declared_fields)
 
     received_at = serializers.DateTimeField(required=False, help_text=_("默认为当前时间"))
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)

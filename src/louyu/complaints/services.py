@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from louyu.complaints.models import (
@@ -531,21 +531,43 @@ def _complaint_create(
 
 def _is_repeat(complaint: Complaint) -> bool:
     """Same building (or normalised address) and category as a complaint closed in the 90
-    days before this one was received."""
-    since = complaint.received_at - REPEAT_WINDOW
-    qs = Complaint.objects.filter(
-        category=complaint.category,
-        state=State.CLOSED,
-        closed_at__gte=since,
-        closed_at__lte=complaint.received_at,
-    )
+    days before this one was received.
+
+    One hand-written ``SELECT … LIMIT 1`` (the ORM spent more time building this query than
+    the database running it), answered by the partial indexes on closed complaints
+    (``complaint_repeat_building``, ``complaint_repeat_address``)."""
     if complaint.building_id:
-        qs = qs.filter(building_id=complaint.building_id)
+        column, value = "building_id", complaint.building_id
     elif complaint.normalized_address:
-        qs = qs.filter(normalized_address=complaint.normalized_address)
+        column, value = "normalized_address", complaint.normalized_address
     else:
         return False
-    return qs.exists()
+    since = complaint.received_at - REPEAT_WINDOW
+    ops = connection.ops
+    sql = _REPEAT_SQL.format(
+        table=ops.quote_name(Complaint._meta.db_table), column=ops.quote_name(column)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                complaint.category_id,
+                value,
+                ops.adapt_datetimefield_value(since),
+                ops.adapt_datetimefield_value(complaint.received_at),
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+# Identifiers come from model metadata and values are parameters; ``state`` is written into
+# the SQL (a constant, not input) so that PostgreSQL matches the partial indexes' ``WHERE
+# state = 'closed'`` also for a prepared statement.
+_REPEAT_SQL = (
+    "SELECT 1 FROM {table} WHERE state = '"  # noqa: S608
+    + State.CLOSED.value
+    + "' AND category_id = %s AND {column} = %s AND closed_at >= %s AND closed_at <= %s LIMIT 1"
+)
 
 
 # --- Transitions --------------------------------------------------------------------------

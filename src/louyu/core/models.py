@@ -401,3 +401,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuthorizationVersion(models.Model):
+    """A single row whose value is replaced by a new random number in the same transaction
+    as every change to who may do what (permissions, groups, memberships; see
+    ``louyu.core.authz``). Processes key their cached permission sets by it, so a committed
+    change is seen by every process on its next request."""
+
+    value = models.BigIntegerField(_("版本"))
+
+    class Meta:
+        verbose_name = _("权限版本")
+        verbose_name_plural = _("权限版本")
+
+    def __str__(self) -> str:
+        return str(self.value)

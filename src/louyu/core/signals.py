@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
+from louyu.core.authz import authorization_changed
 from louyu.core.calendar import clear_calendar_cache
-from louyu.core.models import CalendarDay, CalendarYear, Jurisdiction, Organization, Region
+from louyu.core.models import (
+    CalendarDay,
+    CalendarYear,
+    Jurisdiction,
+    Organization,
+    Region,
+    User,
+)
 from louyu.core.regions import assign_jurisdictions, clear_region_cache
 
 
@@ -61,3 +71,40 @@ for _model in (Category, DeadlinePolicy, RoutingRule, Organization):
         _intake_reference_changed, sender=_model, dispatch_uid=f"louyu.intake.{_label}.deleted"
     )
 post_migrate.connect(_intake_reference_changed, dispatch_uid="louyu.intake.migrated")
+
+
+def _authorization_changed(sender, using: str | None = None, **kwargs) -> None:
+    """Who may do what changed: new version, so every process reloads its cached
+    permission sets (``louyu.core.authz``)."""
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    authorization_changed(using=using or DEFAULT_DB_ALIAS)
+
+
+for _model in (Group, Permission, ContentType):
+    _label = _model._meta.label_lower
+    post_save.connect(
+        _authorization_changed, sender=_model, dispatch_uid=f"louyu.authz.{_label}.saved"
+    )
+    post_delete.connect(
+        _authorization_changed, sender=_model, dispatch_uid=f"louyu.authz.{_label}.deleted"
+    )
+# A user's own row needs no new version (is_active and is_superuser are read on every
+# request); a deleted user's memberships go without signals, so its deletion counts.
+post_delete.connect(_authorization_changed, sender=User, dispatch_uid="louyu.authz.user.deleted")
+for _through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+    m2m_changed.connect(
+        _authorization_changed,
+        sender=_through,
+        dispatch_uid=f"louyu.authz.{_through._meta.label_lower}.changed",
+    )
+
+
+def _migrated(sender, using: str | None = None, **kwargs) -> None:
+    """After migrate or flush (post_migrate is sent once per app; once is enough): new
+    version, as permissions and content types may have been created or removed."""
+    if sender.label == "core":
+        authorization_changed(using=using or DEFAULT_DB_ALIAS)
+
+
+post_migrate.connect(_migrated, dispatch_uid="louyu.authz.migrated")

@@ -2,14 +2,17 @@
 jurisdictions' administrations, deadline policies) and its invalidation, and the intake
 without savepoints when it runs in its own transaction (see docs/performance.md)."""
 
+import copy
 import datetime
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from louyu.complaints import serializers as s
 from louyu.complaints import services
 from louyu.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
 from louyu.core.models import AuditEvent, WorkItem
@@ -210,3 +213,112 @@ def test_an_audit_batch_interrupted_by_an_error_writes_nothing(cenv):
             event = audit_record(actor=None, action="test.two")
         assert event.pk is None
     assert AuditEvent.objects.filter(action="test.two").count() == 1
+
+
+# --- Repeat check (hand-written SQL over the partial indexes) -----------------------------
+
+
+def _orm_is_repeat(complaint):
+    """The repeat rule as an ORM query, the reference for the hand-written SQL."""
+    qs = Complaint.objects.filter(
+        category=complaint.category,
+        state="closed",
+        closed_at__gte=complaint.received_at - services.REPEAT_WINDOW,
+        closed_at__lte=complaint.received_at,
+    ).exclude(pk=complaint.pk)
+    if complaint.building_id:
+        return qs.filter(building_id=complaint.building_id).exists()
+    return qs.filter(normalized_address=complaint.normalized_address).exists()
+
+
+@pytest.mark.parametrize(
+    ("earlier_state", "closed_days_before", "same_category", "same_address", "repeat"),
+    [
+        ("closed", 10, True, True, True),
+        ("closed", 89, True, True, True),
+        ("closed", 91, True, True, False),
+        ("closed", -1, True, True, False),  # closed after this one was received
+        ("closed", 10, False, True, False),
+        ("closed", 10, True, False, False),
+        ("replied", 10, True, True, False),
+        ("merged", 10, True, True, False),
+    ],
+)
+def test_repeat_flag_follows_the_rule(
+    cenv, earlier_state, closed_days_before, same_category, same_address, repeat
+):
+    received = timezone.now() - datetime.timedelta(days=2)
+    earlier, _ = cenv["file"](
+        received_at=received - datetime.timedelta(days=200),
+        **({} if same_address else {"address": "北京市海淀区中关村大街1号"}),
+        **({} if same_category else {"category": Category.objects.get(code="forced_service")}),
+    )
+    Complaint.objects.filter(pk=earlier.pk).update(
+        state=earlier_state, closed_at=received - datetime.timedelta(days=closed_days_before)
+    )
+    complaint, _ = cenv["file"](received_at=received, complainant_phone="13900139000")
+    assert complaint.is_repeat is repeat
+    assert _orm_is_repeat(complaint) is repeat
+
+
+def test_repeat_flag_by_building(cenv):
+    from louyu.buildings import services as building_services
+
+    building = building_services.building_create(
+        actor=cenv["bj"], name="国贸大厦", address="北京市朝阳区建国门外大街1号"
+    )
+    received = timezone.now() - datetime.timedelta(days=2)
+    earlier, _ = cenv["file"](building=building, address="", received_at=received)
+    assert earlier.is_repeat is False
+    Complaint.objects.filter(pk=earlier.pk).update(state="closed", closed_at=received)
+    again, _ = cenv["file"](building=building, address="别的写法", complainant_phone="13900139000")
+    assert again.is_repeat is True and _orm_is_repeat(again) is True
+
+
+# --- Serializer field copies -----------------------------------------------------------------
+
+
+class _DeepCopyingCreate(s.ComplaintCreateSerializer):
+    def get_fields(self):
+        return copy.deepcopy(self._declared_fields)
+
+
+class _DeepCopyingComplaint(s.ComplaintSerializer):
+    def get_fields(self):
+        return copy.deepcopy(serializers.ModelSerializer.get_fields(self))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        payload(),
+        {},
+        payload(channel="fax", category="nope", received_at="yesterday"),
+        payload(description="x" * 5001, complainant_name="", matter_date="2026-02-30"),
+        payload(building="B" * 40, operator="not a slug!", first_raised_with_operator_on=1),
+    ],
+)
+def test_input_parses_like_drf_deep_copies(cenv, data):
+    ours, drf = s.ComplaintCreateSerializer(data=data), _DeepCopyingCreate(data=data)
+    assert ours.is_valid() == drf.is_valid()
+    assert ours.errors == drf.errors
+    if drf.is_valid():
+        assert dict(ours.validated_data) == dict(drf.validated_data)
+
+
+def test_output_renders_like_drf_deep_copies(cenv, rf):
+    complaint, _ = cenv["file"]()
+    erased, _ = cenv["file"](complainant_phone="13900139000")
+    erased.personal_data_erased_at = timezone.now()
+    request = rf.get("/")
+    for user in (cenv["bj"], cenv["dl"]):
+        request.user = user
+        for obj in (complaint, erased):
+            context = {"request": request}
+            ours = s.ComplaintSerializer(obj, context=context).data
+            assert ours == _DeepCopyingComplaint(obj, context=context).data
+    # The class-level templates are never bound (each instance binds its own copies).
+    for field in [*s.ComplaintCreateSerializer._declared_fields.values()]:
+        assert field.field_name is None and field.parent is None
+    for field in s.ComplaintSerializer._built_fields.values():
+        assert field.field_name is None and field.parent is None
