@@ -323,6 +323,20 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
     @extend_schema(
+        summary=_("上传案件证据"),
+        request={"multipart/form-data": s.CaseEvidenceSerializer},
+        responses={201: s.CaseDetailSerializer, **RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def evidence(self, request, pk=None):
+        case = self.get_object()
+        files = _files(request)
+        return self._run(
+            lambda: services.case_files_add(actor=request.user, case=case, files=files),
+            status_code=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
         summary=_("登记验收"),
         description=_("至少一个证据文件；合格则案件转为已整改，不合格则退回整改。"),
         request={"multipart/form-data": s.CaseAcceptanceCheckCreateSerializer},

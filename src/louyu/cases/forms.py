@@ -300,6 +300,18 @@ class MeasureAnswerForm(forms.Form):
         return _checked_files(self)
 
 
+class EvidenceForm(forms.Form):
+    files = _files_field(_("证据文件"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required_messages(self)
+        self.fields["files"].error_messages["required"] = _("请选择文件。")
+
+    def clean_files(self):
+        return _checked_files(self)
+
+
 class MeasureCancelForm(forms.Form):
     reason = forms.CharField(label=_("取消理由"), max_length=500)
 

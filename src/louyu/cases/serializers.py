@@ -147,6 +147,7 @@ class CaseDetailSerializer(CaseSerializer):
     actions, complaints and acceptance checks only those who see the whole case."""
 
     summary = serializers.CharField(read_only=True)
+    evidence = serializers.SerializerMethodField()
     closed_reason = serializers.CharField(read_only=True)
     supervisor = serializers.SlugRelatedField(slug_field="code", read_only=True)
     violations = serializers.SerializerMethodField()
@@ -159,6 +160,7 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [
             *CaseSerializer.Meta.fields,
             "summary",
+            "evidence",
             "closed_reason",
             "supervisor",
             "violations",
@@ -172,6 +174,12 @@ class CaseDetailSerializer(CaseSerializer):
     def _whole(self) -> bool:
         user = self._user()
         return user is not None and selectors.sees_whole_case(user)
+
+    @extend_schema_field(CaseFileSerializer(many=True))
+    def get_evidence(self, obj):
+        if not self._whole():
+            return []
+        return CaseFileSerializer(obj.files.filter(kind=CaseFile.Kind.EVIDENCE), many=True).data
 
     @extend_schema_field(CaseViolationSerializer(many=True))
     def get_violations(self, obj):
@@ -286,6 +294,12 @@ class CaseMeasureCreateSerializer(serializers.Serializer):
 class CaseFilesMixin(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text=_("图片或 PDF，最多 5 个")
+    )
+
+
+class CaseEvidenceSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text=_("图片或 PDF，最多 5 个")
     )
 
 

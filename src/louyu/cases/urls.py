@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/measures/<int:measure_pk>/cancel/", views.measure_cancel, name="measure_cancel"),
     path("<int:pk>/actions/", views.action_add, name="action_add"),
     path("<int:pk>/acceptance/", views.acceptance_add, name="acceptance_add"),
+    path("<int:pk>/files/", views.evidence_add, name="evidence_add"),
     path("<int:pk>/files/<int:file_pk>/", views.file_download, name="file_download"),
 ]

@@ -26,6 +26,7 @@ from louyu.cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
     EnforcementActionForm,
+    EvidenceForm,
     MeasureAnswerForm,
     MeasureCancelForm,
     MeasureForm,
@@ -381,6 +382,8 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
                 levels=levels,
                 auto_id="id_supervision_%s",
             )
+    if manager and case.is_open:
+        forms["evidence"] = bound.get("evidence") or EvidenceForm(auto_id="id_evidence_%s")
     if manager and case.state == State.AWAITING_ACCEPTANCE:
         forms["acceptance"] = bound.get("acceptance") or AcceptanceForm(
             initial={**version, "checked_on": timezone.localdate().isoformat()},
@@ -655,6 +658,22 @@ def acceptance_add(request, pk: int):
         form,
         lambda d: services.acceptance_check_record(actor=request.user, case=case, **d),
         _("已登记验收。"),
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    case = _get_case(request, pk)
+    _require_manager(request, case)
+    form = EvidenceForm(request.POST, request.FILES, auto_id="id_evidence_%s")
+    return _run(
+        request,
+        case,
+        "evidence",
+        form,
+        lambda d: services.case_files_add(actor=request.user, case=case, files=d["files"]),
+        _("已上传案件证据。"),
     )
 
 

@@ -220,3 +220,19 @@ def test_operator_reports_refused_entry_over_the_api(kenv):
         format="json",
     )
     assert refused.status_code == 403
+
+
+def test_case_evidence_upload_checks_content_and_scope(kenv):
+    case = kenv["open_case"]()
+    url = f"{URL}{case.pk}/evidence/"
+    assert client_for(kenv["bj"]).post(url, {}, format="multipart").status_code == 400
+    fake = png_upload("x.png").__class__("x.png", b"<script>", "image/png")
+    assert (
+        client_for(kenv["bj"]).post(url, {"files": [fake]}, format="multipart").status_code == 400
+    )
+    assert (
+        client_for(kenv["dl"]).post(url, {"files": [png_upload()]}, format="multipart").status_code
+        == 404
+    )
+    ok = client_for(kenv["bj"]).post(url, {"files": [png_upload()]}, format="multipart")
+    assert ok.status_code == 201 and ok.json()["evidence"][0]["kind"] == "evidence"

@@ -209,3 +209,15 @@ def test_anonymous_and_other_jurisdiction_get_nothing(kenv):
     assert login(kenv["dl"]).get(f"/cases/{case.pk}/").status_code == 404
     assert login(kenv["mobile"]).get(f"/cases/{case.pk}/").status_code == 404
     assert login(kenv["caict"]).get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_case_evidence_upload_form(kenv):
+    case = kenv["open_case"]()
+    client = login(kenv["bj"])
+    assert 'data-testid="form-evidence"' in client.get(f"/cases/{case.pk}/").content.decode()
+    empty = client.post(f"/cases/{case.pk}/files/", {})
+    assert empty.status_code == 400 and "请选择文件" in empty.content.decode()
+    assert client.post(f"/cases/{case.pk}/files/", {"files": [png_upload()]}).status_code == 302
+    record = case.files.get()
+    assert login(kenv["pm_user"]).get(f"/cases/{case.pk}/files/{record.pk}/").status_code == 404
+    assert client.get(f"/cases/{case.pk}/files/{record.pk}/").status_code == 200
