@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "louyu.core",
     "louyu.buildings",
     "louyu.complaints",
+    "louyu.cases",
     "louyu.web",
     "louyu.api",
 ]
@@ -216,6 +217,14 @@ SPECTACULAR_SETTINGS = {
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
         "ComplaintStateEnum": "louyu.complaints.workflow.State",
         "ReplyResultEnum": "louyu.complaints.workflow.ReplyResult",
+        "CaseStateEnum": "louyu.cases.workflow.State",
+        "CaseSourceEnum": "louyu.cases.workflow.Source",
+        "CaseSeverityEnum": "louyu.cases.workflow.Severity",
+        "CaseSupervisionLevelEnum": "louyu.cases.workflow.SupervisionLevel",
+        "EnforcementActionKindEnum": "louyu.cases.workflow.ActionKind",
+        "CaseFileKindEnum": "louyu.cases.models.CaseFile.Kind",
+        "PresenceSourceEnum": "louyu.buildings.models.PresenceSource",
+        "ReferralKindEnum": "louyu.complaints.models.Referral.Kind",
     },
 }
 
@@ -254,6 +263,9 @@ LOUYU_PERIODIC_TASKS = {
         "LOUYU_COMPLAINT_REMINDER_INTERVAL_SECONDS", default=900
     ),
     "louyu.complaints.tasks.erase_expired_personal_data": 24 * 3600,
+    "louyu.cases.tasks.send_case_deadline_reminders": env.int(
+        "LOUYU_CASE_REMINDER_INTERVAL_SECONDS", default=3600
+    ),
 }
 # Complainants' personal data is erased this many days after a complaint ended.
 LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from louyu.api import views
 from louyu.buildings import api as buildings_api
 from louyu.buildings import import_api as building_import_api
+from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("buildings", buildings_api.BuildingViewSet, basename="building")
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
+router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
 )

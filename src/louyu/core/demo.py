@@ -101,6 +101,7 @@ def demo_logins() -> list[tuple[str, str]]:
         "housing-110000",
         "op-telecom-110000",
         "op-mobile-210200",
+        "pm-110000",
     ]
     users = {
         u.username: u

@@ -50,6 +50,9 @@ _COMPLAINT_RULES = [
     "complaints.delete_routingrule",
 ]
 _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
+_CASES_VIEW = ["cases.view_case"]
+_CASES_HANDLE = [*_CASES_VIEW, "cases.add_case", "cases.change_case", "cases.export_case"]
+_CASE_RULES = ["cases.view_rectificationpolicy", "cases.change_rectificationpolicy"]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
     "buildings.add_building",
@@ -73,6 +76,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
         *_COMPLAINT_RULES,
+        *_CASES_HANDLE,
+        *_CASE_RULES,
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -83,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_user",
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
+        *_CASES_HANDLE,
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -91,8 +97,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_workitem",
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
+        *_CASES_HANDLE,
     ],
-    JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW, *_COMPLAINTS_VIEW],
+    JOINT_DEPARTMENT_STAFF: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_COMPLAINTS_VIEW,
+        *_CASES_VIEW,
+    ],
     INSTITUTE_ANALYST: [
         *_WORK,
         *_REFERENCE_VIEW,
@@ -100,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_VIEW,
         "buildings.export_building",
         *_COMPLAINTS_VIEW,
+        *_CASES_VIEW,
+        "cases.export_case",
     ],
     OPERATOR_STAFF: [
         *_WORK,
@@ -108,8 +123,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_VIEW,
         "buildings.change_presence",
         *_COMPLAINTS_VIEW,
+        *_CASES_VIEW,
+        "cases.report_refused_entry",
     ],
-    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW],
+    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW, *_CASES_VIEW],
 }
 
 

@@ -41,6 +41,15 @@ def navigation(request):
                 "icon": "chat-left-text",
             }
         )
+    if user.has_perm("cases.view_case"):
+        items.append(
+            {
+                "url": reverse("cases:queue"),
+                "label": _("整治案件"),
+                "key": "cases",
+                "icon": "tools",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
         items.append(
             {

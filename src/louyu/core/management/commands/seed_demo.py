@@ -9,6 +9,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--buildings", type=int, default=2000, help="demo buildings")
         parser.add_argument("--complaints", type=int, default=200, help="demo complaints")
+        parser.add_argument("--cases", type=int, default=36, help="demo rectification cases")
 
     def handle(self, *args, **options):
         users = create_demo_users()
@@ -23,6 +24,10 @@ class Command(BaseCommand):
 
         complaints = create_demo_complaints(count=options["complaints"], seed=1)
         self.stdout.write(f"new demo complaints: {complaints}")
+        from louyu.cases.demo import create_demo_cases
+
+        cases = create_demo_cases(count=options["cases"], seed=1)
+        self.stdout.write(f"new demo cases: {cases}")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():
