@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "louyu.core",
     "louyu.buildings",
     "louyu.complaints",
+    "louyu.workplans",
     "louyu.web",
     "louyu.api",
 ]
@@ -213,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
         "ComplaintStateEnum": "louyu.complaints.workflow.State",
         "ReplyResultEnum": "louyu.complaints.workflow.ReplyResult",
+        "WorkPlanStateEnum": "louyu.workplans.workflow.State",
+        "MeasureStatusEnum": "louyu.workplans.workflow.MeasureStatus",
+        "WorkPlanOutcomeEnum": "louyu.workplans.workflow.Outcome",
     },
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("buildings/", include("louyu.buildings.urls")),
     path("complaints/", include("louyu.complaints.urls")),
+    path("work-plans/", include("louyu.workplans.urls")),
     path("public/", include("louyu.complaints.public_urls")),
     path("open311/v2/", include("louyu.complaints.open311_urls")),
     path("", include("louyu.web.urls")),

@@ -49,6 +49,15 @@ _COMPLAINT_RULES = [
     "complaints.change_routingrule",
     "complaints.delete_routingrule",
 ]
+_PLANS_VIEW = ["workplans.view_workplan"]
+_PLANS_PROGRESS = [*_PLANS_VIEW, "workplans.add_planprogress"]
+_PLANS_EDIT = [
+    *_PLANS_PROGRESS,
+    "workplans.add_workplan",
+    "workplans.change_workplan",
+    "workplans.export_workplan",
+]
+_PLAN_RULES = ["workplans.view_measurekind", "workplans.change_measurekind"]
 _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
@@ -73,6 +82,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
         *_COMPLAINT_RULES,
+        *_PLANS_EDIT,
+        *_PLAN_RULES,
+        "workplans.add_measurekind",
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -83,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_user",
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
+        *_PLANS_EDIT,
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -91,8 +104,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_workitem",
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
+        *_PLANS_EDIT,
     ],
-    JOINT_DEPARTMENT_STAFF: [*_WORK, *_REFERENCE_VIEW, *_CALENDAR_VIEW, *_COMPLAINTS_VIEW],
+    JOINT_DEPARTMENT_STAFF: [
+        *_WORK,
+        *_REFERENCE_VIEW,
+        *_CALENDAR_VIEW,
+        *_COMPLAINTS_VIEW,
+        *_PLANS_PROGRESS,
+    ],
     INSTITUTE_ANALYST: [
         *_WORK,
         *_REFERENCE_VIEW,
@@ -100,6 +120,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_VIEW,
         "buildings.export_building",
         *_COMPLAINTS_VIEW,
+        *_PLANS_VIEW,
+        "workplans.export_workplan",
     ],
     OPERATOR_STAFF: [
         *_WORK,
@@ -108,8 +130,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_VIEW,
         "buildings.change_presence",
         *_COMPLAINTS_VIEW,
+        *_PLANS_PROGRESS,
     ],
-    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW],
+    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW, *_PLANS_PROGRESS],
 }
 
 

@@ -46,6 +46,7 @@ def chromium_browser():
 DATA_MIGRATIONS = [
     ("louyu.core.migrations.0002_reference_regions", "load", "core.Region"),
     ("louyu.complaints.migrations.0002_reference_categories", "load", "complaints.Category"),
+    ("louyu.workplans.migrations.0002_measure_kinds", "load", "workplans.MeasureKind"),
 ]
 
 
