@@ -124,7 +124,9 @@ class ProgressForm(forms.Form):
     )
     new_status = forms.ChoiceField(label=_("措施状态"), required=False, choices=())
     evidence = forms.FileField(
-        label=_("佐证材料（图片或 PDF，可选）"), required=False, widget=forms.FileInput()
+        label=_("佐证材料（图片或 PDF，可选）"),
+        required=False,
+        widget=forms.FileInput(),
     )
 
     def __init__(self, *args, statuses=(), **kwargs):

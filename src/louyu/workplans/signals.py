@@ -30,4 +30,5 @@ def presence_event_saved(sender, instance, created, **kwargs) -> None:
 
         plan_now_closable(plan_id=plan_id, operator_name=name)
 
-    transaction.on_commit(_notify)
+    # robust: a failure to notify must not fail the presence change that has committed.
+    transaction.on_commit(_notify, robust=True)

@@ -294,7 +294,10 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
             measure.progress_form = (
                 bound
                 if bound is not None and forms.get("progress_measure") == measure.pk
-                else ProgressForm(statuses=sorted(REPORTABLE_STATUSES.get(measure.status, ())))
+                else ProgressForm(
+                    statuses=sorted(REPORTABLE_STATUSES.get(measure.status, ())),
+                    auto_id=f"id_m{measure.pk}_%s",
+                )
             )
     open_measures = [m for m in measures if m.is_open]
     context = {
@@ -318,7 +321,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
                 "outcome": "achieved" if plan.building.operator_count else "abandoned",
             }
         )
-    if can_edit and not plan.is_active:
+    if can_edit and not plan.is_active and plan.building.operator_count == 0:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm(
             initial={"expected_version": plan.version}
         )
@@ -446,6 +449,7 @@ def progress_add(request, pk: int):
         request.POST,
         request.FILES,
         statuses=sorted(REPORTABLE_STATUSES.get(measure.status, ())),
+        auto_id=f"id_m{measure.pk}_%s",
     )
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -30,8 +30,12 @@ def _login(page, url: str, username: str) -> None:
     page.get_by_test_id("login-submit").click()
 
 
-def test_plan_from_zero_operator_list_to_achieved_close(live_server, browser_page):
+def test_plan_from_zero_operator_list_to_achieved_close(live_server, browser_page, tmp_path):
+    from PIL import Image
     from playwright.sync_api import expect
+
+    photo = tmp_path / "site.png"
+    Image.new("RGB", (16, 16), "orange").save(photo)
 
     load_reference_organizations()
     admin_org = Organization.objects.get(code="ca-110000")
@@ -75,9 +79,11 @@ def test_plan_from_zero_operator_list_to_achieved_close(live_server, browser_pag
     progress = page.get_by_test_id("form-progress")
     progress.get_by_label("进展情况").fill("已完成现场勘察，下周进场施工")
     progress.get_by_label("措施状态").select_option("in_progress")
+    progress.get_by_label("佐证材料（图片或 PDF，可选）").set_input_files(str(photo))
     page.get_by_test_id("submit-progress").click()
     expect(page.get_by_test_id("progress-entry")).to_contain_text("已完成现场勘察")
     expect(page.get_by_test_id("measure-status")).to_have_text("进行中")
+    expect(page.get_by_test_id("evidence-link")).to_have_text("site.png")
 
     # Presence turns serving; the administration closes the plan as achieved.
     building_services.presence_set(
