@@ -5,9 +5,8 @@ from django.utils import timezone
 
 from louyu.buildings import services as building_services
 from louyu.core import roles
-from louyu.core.models import Organization
-from louyu.core.reference import load_reference_organizations
-from louyu.core.tests.factories import UserFactory
+from louyu.core.models import Jurisdiction, Organization, OrganizationType
+from louyu.core.tests.factories import OrganizationFactory, UserFactory
 from louyu.workplans import services
 from louyu.workplans.models import MeasureKind
 
@@ -19,12 +18,43 @@ class Env(dict):
     __getattr__ = dict.__getitem__
 
 
+def _organizations() -> None:
+    """The reference organisations these tests use, as ``load_reference_organizations``
+    names them (only these: loading all of them costs most of a test's time)."""
+    beijing = Jurisdiction.objects.get(code="110000")
+    dalian = Jurisdiction.objects.get(code="210200")
+    OrganizationFactory(code="ministry", type=OrganizationType.MINISTRY, jurisdiction=None)
+    OrganizationFactory(code="caict", type=OrganizationType.RESEARCH_INSTITUTE, jurisdiction=None)
+    OrganizationFactory(code="ca-110000", name="北京市通信管理局", jurisdiction=beijing)
+    OrganizationFactory(code="ca-210200", name="大连市通信管理局", jurisdiction=dalian)
+    OrganizationFactory(
+        code="samr-110000", type=OrganizationType.MARKET_REGULATION, jurisdiction=beijing
+    )
+    for key, name in (("telecom", "中国电信"), ("mobile", "中国移动")):
+        operator = OrganizationFactory(
+            code=f"op-{key}",
+            name=f"{name}集团有限公司",
+            short_name=name,
+            type=OrganizationType.OPERATOR,
+            operator_key=key,
+            is_basic_operator=True,
+            jurisdiction=None,
+        )
+        OrganizationFactory(
+            code=f"op-{key}-110000",
+            name=f"{name}北京市分公司",
+            type=OrganizationType.OPERATOR_BRANCH,
+            parent=operator,
+            jurisdiction=beijing,
+        )
+
+
 @pytest.fixture
 def wp(db):
     """Real jurisdictions 北京 110000 and 大连 210200, their administrations, operators'
     branches and headquarters, a joint department, the ministry and the institute; two
     zero-operator buildings in 北京 and one in 大连; helpers to make plans and measures."""
-    load_reference_organizations()
+    _organizations()
     org = Organization.objects.get
 
     def user(username, code, role):
