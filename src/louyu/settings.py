@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "louyu.buildings",
     "louyu.complaints",
     "louyu.cases",
+    "louyu.workplans",
     "louyu.web",
     "louyu.api",
 ]
@@ -225,6 +226,9 @@ SPECTACULAR_SETTINGS = {
         "CaseFileKindEnum": "louyu.cases.models.CaseFile.Kind",
         "PresenceSourceEnum": "louyu.buildings.models.PresenceSource",
         "ReferralKindEnum": "louyu.complaints.models.Referral.Kind",
+        "WorkPlanStateEnum": "louyu.workplans.workflow.State",
+        "MeasureStatusEnum": "louyu.workplans.workflow.MeasureStatus",
+        "WorkPlanOutcomeEnum": "louyu.workplans.workflow.Outcome",
     },
 }
 

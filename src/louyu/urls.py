@@ -13,6 +13,7 @@ urlpatterns = [
     path("buildings/", include("louyu.buildings.urls")),
     path("complaints/", include("louyu.complaints.urls")),
     path("cases/", include("louyu.cases.urls")),
+    path("work-plans/", include("louyu.workplans.urls")),
     path("public/", include("louyu.complaints.public_urls")),
     path("open311/v2/", include("louyu.complaints.open311_urls")),
     path("", include("louyu.web.urls")),

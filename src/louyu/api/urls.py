@@ -7,6 +7,7 @@ from louyu.buildings import api as buildings_api
 from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
+from louyu.workplans import api as workplans_api
 
 router = DefaultRouter()
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
@@ -17,6 +18,15 @@ router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("buildings", buildings_api.BuildingViewSet, basename="building")
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
 router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register(
+    "zero-operator-buildings",
+    workplans_api.ZeroOperatorBuildingViewSet,
+    basename="zero-operator-building",
+)
+router.register("work-plans", workplans_api.WorkPlanViewSet, basename="work-plan")
+router.register(
+    "work-plan-measures", workplans_api.PlanMeasureViewSet, basename="work-plan-measure"
+)
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
 )

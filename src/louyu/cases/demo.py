@@ -12,8 +12,6 @@ import io
 import random
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,11 +25,10 @@ from louyu.complaints.attachments import check_uploads
 from louyu.complaints.models import Category, Complaint
 from louyu.complaints.workflow import ReplyResult
 from louyu.complaints.workflow import State as ComplaintState
-from louyu.core import roles
-from louyu.core.models import Jurisdiction, Organization, OrganizationType, User
+from louyu.core.demo import demo_property_company
+from louyu.core.models import Organization, User
 
 DEMO_MARK = "（演示）"
-PROPERTY_USERNAME = "pm-110000"
 JURISDICTIONS = ("110000", "210200", "210000", "310000", "440000")
 # Final state of each demo case, in order; 110000 and 210200 get the most.
 PLAN = [
@@ -61,34 +58,6 @@ def _png(name: str):
     buffer = io.BytesIO()
     Image.new("RGB", (24, 16), (60, 120, 200)).save(buffer, format="PNG")
     return check_uploads([SimpleUploadedFile(name, buffer.getvalue(), "image/png")])
-
-
-def demo_property_company() -> tuple[Organization, User]:
-    """The demo property company of 北京 and its login ``pm-110000`` (password as the other
-    demo accounts)."""
-    from louyu.core.demo import DEMO_PASSWORD
-
-    jurisdiction = Jurisdiction.objects.get(code="110000")
-    org, _ = Organization.objects.get_or_create(
-        code=PROPERTY_USERNAME,
-        defaults={
-            "name": "北京华贸物业管理有限公司",
-            "short_name": "华贸物业",
-            "type": OrganizationType.PROPERTY_COMPANY,
-            "jurisdiction": jurisdiction,
-        },
-    )
-    user, _ = User.objects.update_or_create(
-        username=PROPERTY_USERNAME,
-        defaults={
-            "organization": org,
-            "password": make_password(DEMO_PASSWORD),
-            "first_name": org.short_name,
-            "is_active": True,
-        },
-    )
-    user.groups.set([Group.objects.get(name=roles.PROPERTY_STAFF)])
-    return org, user
 
 
 def _admin_user(jurisdiction_code: str) -> User | None:
@@ -138,7 +107,7 @@ def create_demo_cases(*, count: int = 36, seed: int = 1) -> int:
     if count < 1 or demo_cases_exist() or not User.objects.filter(username="ministry").exists():
         return 0
     rng = random.Random(seed)
-    pm_org, _pm_user = demo_property_company()
+    pm_org, _pm_user = demo_property_company("110000")
     ministry = User.objects.get(username="ministry")
     categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "code"))
     created = 0

@@ -89,6 +89,35 @@ def create_demo_work_items(*, seed: int = 20261128) -> int:
     return created
 
 
+def demo_property_company(jurisdiction_code: str) -> tuple[Organization, User]:
+    """The demo property company of a jurisdiction and its login ``pm-<code>`` (password as
+    the other demo accounts); shared by the case and work plan demos, so one login sees the
+    measures of both."""
+    from louyu.core.models import Jurisdiction
+
+    jurisdiction = Jurisdiction.objects.get(code=jurisdiction_code)
+    org, _created = Organization.objects.get_or_create(
+        code=f"pm-{jurisdiction_code}",
+        defaults={
+            "name": f"{jurisdiction.short_name}华贸物业管理有限公司",
+            "short_name": f"{jurisdiction.short_name}华贸物业",
+            "type": OrganizationType.PROPERTY_COMPANY,
+            "jurisdiction": jurisdiction,
+        },
+    )
+    user, _created = User.objects.update_or_create(
+        username=f"pm-{jurisdiction_code}",
+        defaults={
+            "organization": org,
+            "password": make_password(DEMO_PASSWORD),
+            "first_name": org.short_name,
+            "is_active": True,
+        },
+    )
+    user.groups.set([Group.objects.get(name=roles.PROPERTY_STAFF)])
+    return org, user
+
+
 def demo_logins() -> list[tuple[str, str]]:
     """(username, description) pairs to print after `make run`."""
     wanted = [

@@ -49,6 +49,15 @@ _COMPLAINT_RULES = [
     "complaints.change_routingrule",
     "complaints.delete_routingrule",
 ]
+_PLANS_VIEW = ["workplans.view_workplan"]
+_PLANS_PROGRESS = [*_PLANS_VIEW, "workplans.add_planprogress"]
+_PLANS_EDIT = [
+    *_PLANS_PROGRESS,
+    "workplans.add_workplan",
+    "workplans.change_workplan",
+    "workplans.export_workplan",
+]
+_PLAN_RULES = ["workplans.view_measurekind", "workplans.change_measurekind"]
 _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
 _CASES_VIEW = ["cases.view_case"]
 _CASES_HANDLE = [*_CASES_VIEW, "cases.add_case", "cases.change_case", "cases.export_case"]
@@ -78,6 +87,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINT_RULES,
         *_CASES_HANDLE,
         *_CASE_RULES,
+        *_PLANS_EDIT,
+        *_PLAN_RULES,
+        "workplans.add_measurekind",
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -89,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
+        *_PLANS_EDIT,
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -98,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_EDIT,
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
+        *_PLANS_EDIT,
     ],
     JOINT_DEPARTMENT_STAFF: [
         *_WORK,
@@ -105,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALENDAR_VIEW,
         *_COMPLAINTS_VIEW,
         *_CASES_VIEW,
+        *_PLANS_PROGRESS,
     ],
     INSTITUTE_ANALYST: [
         *_WORK,
@@ -115,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_VIEW,
         *_CASES_VIEW,
         "cases.export_case",
+        *_PLANS_VIEW,
+        "workplans.export_workplan",
     ],
     OPERATOR_STAFF: [
         *_WORK,
@@ -125,8 +142,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_VIEW,
         *_CASES_VIEW,
         "cases.report_refused_entry",
+        *_PLANS_PROGRESS,
     ],
-    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW, *_CASES_VIEW],
+    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW, *_CASES_VIEW, *_PLANS_PROGRESS],
 }
 
 

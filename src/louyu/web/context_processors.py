@@ -50,6 +50,15 @@ def navigation(request):
                 "icon": "tools",
             }
         )
+    if user.has_perm("workplans.view_workplan"):
+        items.append(
+            {
+                "url": reverse("workplans:list"),
+                "label": _("一楼一策"),
+                "key": "workplans",
+                "icon": "signpost-split",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
         items.append(
             {

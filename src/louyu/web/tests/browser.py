@@ -47,6 +47,7 @@ DATA_MIGRATIONS = [
     ("louyu.core.migrations.0002_reference_regions", "load", "core.Region"),
     ("louyu.complaints.migrations.0002_reference_categories", "load", "complaints.Category"),
     ("louyu.cases.migrations.0002_rectification_policies", "load", "cases.RectificationPolicy"),
+    ("louyu.workplans.migrations.0002_measure_kinds", "load", "workplans.MeasureKind"),
 ]
 
 

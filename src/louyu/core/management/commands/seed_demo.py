@@ -28,6 +28,10 @@ class Command(BaseCommand):
 
         cases = create_demo_cases(count=options["cases"], seed=1)
         self.stdout.write(f"new demo cases: {cases}")
+        from louyu.workplans.demo import create_demo_work_plans
+
+        plans = create_demo_work_plans()
+        self.stdout.write(f"new demo work plans: {plans}")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():
