@@ -73,6 +73,8 @@ class BuildingFilterForm(forms.Form):
     friendly_pledge = forms.ChoiceField(
         label=FLAG_LABELS["friendly_pledge"], required=False, choices=YES_NO
     )
+    open_case = forms.ChoiceField(label=_("有在办整治案件"), required=False, choices=YES_NO)
+    open_complaint = forms.ChoiceField(label=_("有未办结申诉"), required=False, choices=YES_NO)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, jurisdictions=(), operators=(), default_jurisdiction=None, **kw):
@@ -118,7 +120,7 @@ class BuildingFilterForm(forms.Form):
         """The valid filters; a field with an error is ignored."""
         data = self.valid_data()
         flags = {}
-        for flag in FLAG_FIELDS:
+        for flag in (*FLAG_FIELDS, "open_case", "open_complaint"):
             value = data.get(flag) or ""
             flags[flag] = {"yes": True, "no": False}.get(value)
         return BuildingFilters(

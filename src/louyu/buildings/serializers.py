@@ -184,6 +184,12 @@ class BuildingFilterSerializer(serializers.Serializer):
     entry_fee_charged = serializers.BooleanField(required=False, allow_null=True, default=None)
     notice_posted = serializers.BooleanField(required=False, allow_null=True, default=None)
     friendly_pledge = serializers.BooleanField(required=False, allow_null=True, default=None)
+    open_case = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("有在办整治案件")
+    )
+    open_complaint = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("有未办结申诉")
+    )
     sort = serializers.ChoiceField(choices=sorted(SORTS), required=False, allow_blank=True)
 
     def to_filters(self) -> BuildingFilters:

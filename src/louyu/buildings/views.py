@@ -25,6 +25,7 @@ from louyu.core.audit import audit_record
 from louyu.core.pagination import CappedPaginator
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
+from louyu.workplans.views import building_plan_context
 
 PAGE_SIZE = 25
 MAP_MAX_POINTS = 500
@@ -120,7 +121,14 @@ def building_list(request):
             "can_add": request.user.has_perm("buildings.add_building"),
             "can_upload_presence": can_upload_presence(request.user),
             "advanced_open": any(
-                form.data.get(name) for name in [*selectors.FLAG_FIELDS, "operator", "sort"]
+                form.data.get(name)
+                for name in [
+                    *selectors.FLAG_FIELDS,
+                    "operator",
+                    "open_case",
+                    "open_complaint",
+                    "sort",
+                ]
             ),
         },
     )
@@ -234,6 +242,7 @@ def _detail_context(request, building: Building, presence_form: PresenceForm | N
         "can_edit": user.has_perm("buildings.change_building")
         and scope_for(user).can_see_jurisdiction(building.jurisdiction_id),
         "map_data": _map_points(request, building),
+        **building_plan_context(user=user, building=building),
     }
 
 

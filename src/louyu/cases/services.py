@@ -189,6 +189,62 @@ def _set_deadline(locked: Case, start: datetime.datetime) -> None:
     locked.warned_at = locked.overdue_notified_at = None
 
 
+def _rectifying_since(locked: Case) -> datetime.datetime:
+    """When the case last entered ``rectifying``: the start of its running period."""
+    return (
+        locked.status_changes.filter(to_state=State.RECTIFYING)
+        .exclude(from_state=State.RECTIFYING)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    ) or timezone.now()
+
+
+def case_deadlines_recompute(*, since: datetime.date | None = None) -> int:
+    """After the holiday schedule changed: recompute the rectification deadline of every
+    case whose period runs (rectifying, awaiting acceptance) and ends on or after ``since``
+    (all of them when None), from the day it entered rectifying, with the calendar as it is
+    now. A changed deadline is saved with its provisional flag and its reminder bookkeeping
+    reset; each change is one locked update with its audit event. Returns how many changed."""
+    running = Case.objects.filter(
+        state__in=[State.RECTIFYING, State.AWAITING_ACCEPTANCE], rectify_due_at__isnull=False
+    )
+    if since is not None:
+        start = datetime.datetime.combine(
+            since, datetime.time.min, tzinfo=timezone.get_default_timezone()
+        )
+        running = running.filter(rectify_due_at__gte=start)
+    changed = 0
+    for pk in list(running.values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=pk)
+            before = (locked.rectify_due_at, locked.deadline_provisional)
+            warned = (locked.warned_at, locked.overdue_notified_at)
+            _set_deadline(locked, _rectifying_since(locked))
+            if (locked.rectify_due_at, locked.deadline_provisional) == before:
+                locked.warned_at, locked.overdue_notified_at = warned
+                continue
+            locked.save(
+                update_fields=[
+                    "rectify_due_at",
+                    "deadline_provisional",
+                    "warned_at",
+                    "overdue_notified_at",
+                ]
+            )
+            audit_record(
+                actor=None,
+                action="case.deadline_recompute",
+                obj=locked,
+                changes={
+                    "rectify_due_at": [before[0], locked.rectify_due_at],
+                    "deadline_provisional": [before[1], locked.deadline_provisional],
+                },
+            )
+            changed += 1
+    return changed
+
+
 # --- Files --------------------------------------------------------------------------------
 
 
@@ -720,14 +776,7 @@ def case_update(
     if before == after:
         return locked
     if before["severity"] != locked.severity and locked.state == State.RECTIFYING:
-        started = (
-            locked.status_changes.filter(to_state=State.RECTIFYING)
-            .exclude(from_state=State.RECTIFYING)
-            .order_by("-created_at", "-id")
-            .values_list("created_at", flat=True)
-            .first()
-        ) or timezone.now()
-        _set_deadline(locked, started)
+        _set_deadline(locked, _rectifying_since(locked))
     locked.version += 1
     locked.save()
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}

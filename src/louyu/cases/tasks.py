@@ -99,3 +99,14 @@ def case_deadline_reminders(*, now: datetime.datetime) -> dict[str, int]:
 @task()
 def send_case_deadline_reminders() -> dict[str, int]:
     return case_deadline_reminders(now=timezone.now())
+
+
+@task()
+def recompute_case_deadlines(since: str | None = None) -> int:
+    """After the holiday schedule changed: recompute running rectification deadlines."""
+    from louyu.cases.services import case_deadlines_recompute
+    from louyu.core.calendar import clear_calendar_cache
+
+    clear_calendar_cache()  # this worker may hold the schedule from before the change
+    day = datetime.date.fromisoformat(since) if since else None
+    return case_deadlines_recompute(since=day)
