@@ -42,6 +42,7 @@ from louyu.buildings.models import (
     PresenceStatus,
 )
 from louyu.buildings.services import alias_text, new_building_code, normalize_name
+from louyu.buildings.signals import presence_events_imported
 from louyu.core.audit import audit_record
 from louyu.core.bulk import bulk_insert
 from louyu.core.models import Jurisdiction, Organization, Region, RegionLevel
@@ -919,6 +920,8 @@ def _write(accepted, changes: _Changes, registry: _Registry, operators, actor) -
     bulk_insert(Presence, to_create, batch_size=WRITE_BATCH)
     _update_rows(Presence, to_update, ["status", "since", "source", "updated_at"])
     bulk_insert(PresenceEvent, events, batch_size=WRITE_BATCH)
+    if events:
+        presence_events_imported.send(sender=PresenceEvent, events=events)
     basic = {o.pk for o in operators.values()}
     serving: dict[int, int] = dict.fromkeys(touched, 0)
     for (building_id, operator_id), presence in presence_objs.items():

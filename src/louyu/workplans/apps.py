@@ -11,8 +11,12 @@ class WorkplansConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from louyu.buildings.models import PresenceEvent
-        from louyu.workplans.signals import presence_event_saved
+        from louyu.buildings.signals import presence_events_imported
+        from louyu.workplans import signals
 
         post_save.connect(
-            presence_event_saved, sender=PresenceEvent, dispatch_uid="workplans-presence"
+            signals.presence_event_saved, sender=PresenceEvent, dispatch_uid="workplans-presence"
+        )
+        presence_events_imported.connect(
+            signals.presence_events_imported, dispatch_uid="workplans-presence-imported"
         )

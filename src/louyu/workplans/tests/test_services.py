@@ -404,6 +404,32 @@ def test_presence_serving_tells_the_administration_once(wp, django_capture_on_co
     assert WorkItem.objects.get(kind="work_plan_closable").state == WorkItemState.DONE
 
 
+def test_an_import_that_makes_the_building_served_tells_the_administration(
+    wp, django_capture_on_commit_callbacks
+):
+    """Imports write presence history in bulk (no post_save per row); they reach plans too."""
+    from louyu.buildings import importing
+
+    plan = wp.plan()
+    wp.plan(building=wp.building_bj2)
+    table = importing.Table(
+        headers=["楼宇名称", "详细地址", "已进驻运营商"],
+        rows=[
+            (2, ["望京测试大厦", "北京市朝阳区建国路1号", "电信"]),
+            (3, ["国贸测试中心", "北京市朝阳区建国路2号", "无"]),
+        ],
+        header_row=1,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = importing.run_import(table=table, actor=wp.bj, dry_run=False)
+    assert result.rejected == []
+    wp.building_bj.refresh_from_db()
+    assert wp.building_bj.operator_count == 1
+    item = WorkItem.objects.get(kind="work_plan_closable")
+    assert item.link == f"/work-plans/{plan.pk}/"
+    assert "可关闭工作方案" in item.title
+
+
 def test_presence_without_plan_or_not_serving_does_nothing(wp, django_capture_on_commit_callbacks):
     wp.plan()
     with django_capture_on_commit_callbacks(execute=True):
