@@ -4,6 +4,7 @@ Supervision (挂牌督办) is a flag with a supervisor on the case, not a state.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -11,7 +12,7 @@ class State(models.TextChoices):
     RECTIFYING = "rectifying", _("整改中")
     AWAITING_ACCEPTANCE = "awaiting_acceptance", _("待验收")
     RECTIFIED = "rectified", _("已整改")
-    CLOSED_UNRESOLVED = "closed_unresolved", _("未解决结案")
+    CLOSED_UNRESOLVED = "closed_unresolved", pgettext_lazy("case state", "未解决结案")
 
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -36,7 +37,7 @@ DEADLINE_STATES = frozenset({State.RECTIFYING})
 
 
 class Severity(models.TextChoices):
-    GENERAL = "general", _("一般")
+    GENERAL = "general", pgettext_lazy("severity", "一般")
     SERIOUS = "serious", _("较重")
     MAJOR = "major", _("严重")
 

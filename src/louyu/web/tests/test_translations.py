@@ -34,6 +34,10 @@ def test_placeholders_match():
 def test_compiled_catalogue_is_fresh():
     mo = PO.with_suffix(".mo")
     assert mo.exists()
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo)) if e.msgstr}
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)).translated_entries() if e.msgstr}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo)) if e.msgstr}
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in polib.pofile(str(PO)).translated_entries()
+        if e.msgstr
+    }
     assert compiled == source
