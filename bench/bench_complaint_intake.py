@@ -1,27 +1,30 @@
 """Complaint intake throughput through the REST API (target: ≥ 300 complaints/s and ≥ 0.3
-of the baseline), on PostgreSQL behind gunicorn.
+of a minimal one-row-insert endpoint of the same server), on PostgreSQL behind gunicorn.
 
-Starts gunicorn (4 sync workers, 127.0.0.1:8090, settings ``bench/intake_settings.py``),
-then drives it with ``wrk`` (loopback only, bounded: ``--seconds`` per run, ``--connections``
-connections) twice:
+Starts gunicorn (4 workers on 127.0.0.1:8090, settings ``bench/intake_settings.py``; sync
+workers by default, ``--worker-class gthread --threads-per-worker N`` for keep-alive), then
+drives it with ``wrk`` (loopback only, bounded: ``--seconds`` per run, ``--connections``
+connections) three times, each endpoint on the same server in the same run:
 
-- baseline: ``POST /bench/baseline/`` (``bench/intake_urls.py``), token-authenticated like
-  the API, parses the JSON body and inserts one row;
+- minimal: ``POST /bench/minimal/`` (``bench/intake_urls.py``), a plain Django view that
+  parses the JSON body and inserts one row: the baseline the issue names;
+- baseline: ``POST /bench/baseline/``, the same insert behind DRF and the API's token
+  authentication (what every API request pays before its own work);
 - intake: ``POST /api/v1/complaints/`` with a token header and a JSON body whose phone
   number varies per request (so no complaint is a repeat of another by the same caller).
 
-Prints complaints/s, p50/p99 latency, baseline req/s and the ratio; counts the rows really
-written, and fails if any answer was not 201. Run::
+Prints complaints/s, p50/p99 latency, both baselines' req/s and the ratios; counts the rows
+really written, and fails if any answer was not 201. Run::
 
     .venv/bin/python bench/bench_complaint_intake.py            # 20 s, 16 connections
 
 ``DATABASE_URL`` defaults to postgres://postgres@127.0.0.1:5432/louyu_bench_intake (created
 if missing, migrated, complaints of earlier runs kept). Needs ``wrk`` (``apt-get install -y
-wrk``; a bench-only tool, the test suite does not need it). Both endpoints run on the same
-gunicorn in the same run, so a change of worker settings applies to both.
+wrk``; a bench-only tool, the test suite does not need it). A change of worker settings
+applies to all three endpoints.
 
 Throughput swings with whatever else runs on the machine; ``bench/profile_intake.py`` gives
-the steadier per-request figures (statements, Python calls, CPU) of the same two endpoints.
+the steadier per-request figures (statements, Python calls, CPU) of the same endpoints.
 """
 
 import argparse
@@ -150,7 +153,7 @@ def count(table: str) -> int:
     return n
 
 
-def start_server(workers: int) -> subprocess.Popen:
+def start_server(workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     server = subprocess.Popen(
         [
@@ -158,7 +161,9 @@ def start_server(workers: int) -> subprocess.Popen:
             "--workers",
             str(workers),
             "--worker-class",
-            "sync",
+            worker_class,
+            "--threads",
+            str(threads),
             "--bind",
             f"{HOST}:{PORT}",
             "--pythonpath",
@@ -228,6 +233,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads-per-worker", type=int, default=1)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
@@ -236,25 +243,33 @@ def main() -> None:
     ensure_database(os.environ["DATABASE_URL"])
     token = prepare()
     before = {t: count(t) for t in ("bench_baseline", "complaints_complaint")}
-    server = start_server(args.workers)
+    server = start_server(args.workers, args.worker_class, args.threads_per_worker)
     try:
         opts = {"seconds": args.seconds, "connections": args.connections, "threads": args.threads}
-        # Warm both paths (imports, connections, caches) before measuring.
-        run_wrk("/bench/baseline/", token, seconds=2, connections=4, threads=2)
-        run_wrk("/api/v1/complaints/", token, seconds=2, connections=4, threads=2)
+        # Warm every path (imports, connections, caches) before measuring.
+        for path in ("/bench/minimal/", "/bench/baseline/", "/api/v1/complaints/"):
+            run_wrk(path, token, seconds=2, connections=4, threads=2)
+        minimal = run_wrk("/bench/minimal/", token, **opts)
         base = run_wrk("/bench/baseline/", token, **opts)
         intake = run_wrk("/api/v1/complaints/", token, **opts)
     finally:
         stop_server(server)
     after = {t: count(t) for t in ("bench_baseline", "complaints_complaint")}
     written = after["complaints_complaint"] - before["complaints_complaint"]
-    ratio = intake["rate"] / base["rate"]
+    ratio = intake["rate"] / minimal["rate"]
+    threads = f" × {args.threads_per_worker} threads" if args.worker_class == "gthread" else ""
     print(
-        f"setup: gunicorn {args.workers} sync workers, wrk {args.threads} threads × "
+        f"setup: gunicorn {args.workers} {args.worker_class} workers{threads}, "
+        f"wrk {args.threads} threads × "
         f"{args.connections} connections × {args.seconds} s, {os.environ['DATABASE_URL']}"
     )
     print(
-        f"baseline (token auth + 1 INSERT): {base['rate']:.0f} req/s, "
+        f"minimal (plain Django view, 1 INSERT): {minimal['rate']:.0f} req/s, "
+        f"p50 {minimal['p50_ms']:.1f} ms, p99 {minimal['p99_ms']:.1f} ms, "
+        f"non-201 {minimal['bad']}"
+    )
+    print(
+        f"baseline (DRF + token auth + 1 INSERT): {base['rate']:.0f} req/s, "
         f"p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, non-201 {base['bad']}"
     )
     print(
@@ -263,8 +278,9 @@ def main() -> None:
         f"non-201 {intake['bad']}, socket errors {intake['errors']}"
     )
     print(f"complaints written in total (incl. warm-up): {written}")
-    print(f"ratio intake / baseline: {ratio:.2f} (target ≥ 0.30); complaints/s target ≥ 300")
-    if intake["bad"] or base["bad"]:
+    print(f"ratio intake / minimal: {ratio:.2f} (target ≥ 0.30); complaints/s target ≥ 300")
+    print(f"ratio intake / token baseline: {intake['rate'] / base['rate']:.2f}")
+    if intake["bad"] or base["bad"] or minimal["bad"]:
         raise SystemExit("some requests were not answered 201")
 
 

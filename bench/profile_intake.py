@@ -1,4 +1,4 @@
-"""What one complaint intake costs in the web process, next to the baseline endpoint of
+"""What one complaint intake costs in the web process, next to the two baseline endpoints of
 ``bench_complaint_intake.py``, measured in the same run without a server or load
 generator, so that it is steady on a busy machine (the other bench is not):
 
@@ -26,7 +26,8 @@ import time
 
 import bench_complaint_intake as bench
 
-PATHS = ("/bench/baseline/", "/api/v1/complaints/")
+PATHS = ("/bench/minimal/", "/bench/baseline/", "/api/v1/complaints/")
+NAMES = ("minimal", "baseline", "intake")
 
 
 def main() -> None:
@@ -47,7 +48,7 @@ def main() -> None:
         n = next(counter)
         body = json.dumps(
             {"a": n}
-            if path == PATHS[0]
+            if path != PATHS[-1]
             else {
                 "channel": "api",
                 "category": "entry_blocked",
@@ -115,23 +116,24 @@ def main() -> None:
             for _ in range(per_round):
                 call(path)
             result[path]["cpu"].append((time.process_time() - start) / per_round * 1000)
-    base, intake = (result[p] for p in PATHS)
-    for name, r in (("baseline", base), ("intake", intake)):
+    minimal, base, intake = (result[p] for p in PATHS)
+    for name, r in zip(NAMES, (minimal, base, intake), strict=True):
         print(
             f"{name}: {len(r['statements'])} statements, {r['calls']:.0f} Python calls, "
             f"{min(r['cpu']):.2f} ms CPU per request"
         )
     for sql in intake["statements"]:
         print(f"    {sql[:110]}")
-    print(
-        f"ratio baseline / intake: Python calls {base['calls'] / intake['calls']:.2f}, "
-        f"CPU {min(base['cpu']) / min(intake['cpu']):.2f}"
-    )
+    for name, r in (("minimal", minimal), ("baseline", base)):
+        print(
+            f"ratio {name} / intake: Python calls {r['calls'] / intake['calls']:.2f}, "
+            f"CPU {min(r['cpu']) / min(intake['cpu']):.2f}"
+        )
     if args.profile:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(per_round):
-            call(PATHS[1])
+            call(PATHS[-1])
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 

@@ -9,6 +9,7 @@ the Civil Code's period rules through ``louyu.core.calendar``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import hashlib
@@ -43,7 +44,8 @@ from louyu.complaints.workflow import (
     allowed_targets,
 )
 from louyu.core import calendar
-from louyu.core.audit import audit_batch, audit_record
+from louyu.core.audit import audit_event, audit_record
+from louyu.core.bulk import insert_linked
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import scope_for
@@ -51,6 +53,7 @@ from louyu.core.services import (
     notify,
     users_of_organization,
     work_item_create,
+    work_item_new,
     work_items_close_for,
 )
 
@@ -354,10 +357,6 @@ def _clean_intake(data: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-class _TrackingCodeTaken(Exception):
-    """The complaint's INSERT failed (a tracking code collision); the transaction is retried."""
-
-
 def complaint_create(
     *,
     actor: User | None,
@@ -375,27 +374,20 @@ def complaint_create(
     first_raised_with_operator_on: datetime.date | None = None,
     matter_date: datetime.date | None = None,
 ) -> tuple[Complaint, str]:
-    """Register a complaint from any channel, in one transaction (a savepoint when called
-    inside the caller's). Returns it and its secret query code (shown once to the
-    complainant; only a digest is stored).
+    """Register a complaint from any channel, all or nothing. Returns it and its secret
+    query code (shown once to the complainant; only a digest is stored).
 
-    A tracking code that is already taken is retried with a new one: inside the caller's
-    transaction by a savepoint around the INSERT, otherwise (no savepoint needed) by
-    rolling back and running the whole registration again."""
+    The complaint, its first status row, the handler's work item and both audit events are
+    written together by ``core.bulk.insert_linked``: on PostgreSQL one statement, which is
+    atomic by itself (so no transaction of its own is opened), elsewhere one transaction.
+    Inside the caller's transaction they join it under a savepoint. A tracking code that is
+    already taken fails that write with nothing written, and it is retried with a new code."""
     values = dict(locals())
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
             return _complaint_create(savepoint=True, **values)
     warm_intake_cache()
-    for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                return _complaint_create(savepoint=False, **values)
-        except _TrackingCodeTaken:
-            continue
-    raise ValidationError(  # pragma: no cover - 10 collisions in a million codes per day
-        {"tracking_code": "受理编号生成失败，请重试。"}
-    )
+    return _complaint_create(savepoint=False, **values)
 
 
 def _complaint_create(
@@ -481,52 +473,53 @@ def _complaint_create(
     complaint.deadline_provisional = deadline.provisional
     complaint.is_repeat = _is_repeat(complaint)
     secret = _new_secret()
-    for _attempt in range(10 if savepoint else 1):
+    status = StatusChange(
+        complaint=complaint,
+        from_state="",
+        to_state=State.SUBMITTED,
+        actor=complaint.created_by,
+        actor_organization_id=getattr(actor, "organization_id", None),
+        note="",
+        details={"channel": channel},
+    )
+    created = audit_event(
+        actor=actor,
+        action="complaint.create",
+        obj=complaint,
+        changes={"channel": channel, "category": category.code, "handler": handler.code},
+    )
+    item, item_created = work_item_new(
+        actor=actor,
+        title="受理审查",
+        assignee_organization=handler,
+        due_at=complaint.accept_due_at,
+        due_provisional=complaint.deadline_provisional,
+        target=complaint,
+        kind="complaint",
+        jurisdiction=jurisdiction,
+    )  # no notification: the queue shows new complaints; reminders warn of deadlines
+
+    def link() -> None:  # the values that depend on the keys and the tracking code
+        status.complaint_id = complaint.pk
+        created.object_id = item.object_id = str(complaint.pk)
+        created.object_repr = complaint.tracking_code
+        item.title = item_created.changes["title"] = f"受理审查：{complaint.tracking_code}"
+        item.link = f"/complaints/{complaint.pk}/"
+        item_created.object_id = str(item.pk)
+        item_created.object_repr = item.title
+
+    for _attempt in range(10):
         complaint.tracking_code = _new_tracking_code(calendar.local_date(received_at))
         complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
-        if not savepoint:  # outermost transaction: a collision rolls it back and retries
-            try:
-                complaint.save()
-            except IntegrityError as exc:
-                raise _TrackingCodeTaken from exc
-            break
         try:
-            with transaction.atomic():
-                complaint.save()
-            break
-        except IntegrityError:
+            with transaction.atomic() if savepoint else contextlib.nullcontext():
+                insert_linked([complaint, status, item, created, item_created], link)
+            return complaint, secret
+        except IntegrityError:  # the tracking code was taken meanwhile: nothing was written
             continue
-    else:  # pragma: no cover - 10 collisions in a million codes per day
-        raise ValidationError({"tracking_code": "受理编号生成失败，请重试。"})
-    with audit_batch():  # the two audit events below in one INSERT, same transaction
-        StatusChange.objects.create(
-            complaint=complaint,
-            from_state="",
-            to_state=State.SUBMITTED,
-            actor=complaint.created_by,
-            actor_organization_id=getattr(actor, "organization_id", None),
-            note="",
-            details={"channel": channel},
-        )
-        audit_record(
-            actor=actor,
-            action="complaint.create",
-            obj=complaint,
-            changes={"channel": channel, "category": category.code, "handler": handler.code},
-        )
-        work_item_create(
-            actor=actor,
-            title=f"受理审查：{complaint.tracking_code}",
-            assignee_organization=handler,
-            due_at=complaint.accept_due_at,
-            due_provisional=complaint.deadline_provisional,
-            target=complaint,
-            link=f"/complaints/{complaint.pk}/",
-            kind="complaint",
-            jurisdiction=jurisdiction,
-            notify_assignees=False,  # the queue shows new complaints; reminders warn of deadlines
-        )
-    return complaint, secret
+    raise ValidationError(  # pragma: no cover - 10 collisions in a million codes per day
+        {"tracking_code": "受理编号生成失败，请重试。"}
+    )
 
 
 def _is_repeat(complaint: Complaint) -> bool:

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from louyu.core import context
+from louyu.core.bulk import create_rows
 from louyu.core.models import AuditEvent, Jurisdiction
 
 
@@ -43,7 +44,7 @@ def audit_batch() -> Iterator[None]:
     finally:
         _batch.events = None
     if events:
-        AuditEvent.objects.bulk_create(events)
+        create_rows(events)
 
 
 def _jsonable(value: Any) -> Any:
@@ -69,7 +70,7 @@ def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
     }
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     action: str,
@@ -78,17 +79,15 @@ def audit_record(
     jurisdiction: Jurisdiction | int | None = None,
     object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event in the caller's transaction (raises if there is none)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise AuditOutsideTransaction(
-            "audit_record must be called inside the transaction of the audited change"
-        )
+    """The unsaved audit event of a change. Callers that write it themselves must write it
+    in the same statement or transaction as the change (``audit_record`` does that for
+    them; complaint intake writes both in one statement, see ``core.bulk.insert_linked``)."""
     ctx = context.current()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     if jurisdiction is None and obj is not None:
         jurisdiction = getattr(obj, "jurisdiction_id", None)
     jurisdiction_id = jurisdiction.pk if isinstance(jurisdiction, Jurisdiction) else jurisdiction
-    event = AuditEvent(
+    return AuditEvent(
         actor=actor_obj,
         actor_repr=(actor_obj.username if actor_obj else "system")[:150],
         actor_organization_id=getattr(actor_obj, "organization_id", None),
@@ -101,9 +100,39 @@ def audit_record(
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,
     )
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    jurisdiction: Jurisdiction | int | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """Append one audit event in the caller's transaction (raises if there is none)."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes,
+        jurisdiction=jurisdiction,
+        object_repr=object_repr,
+    )
+    return audit_write(event)
+
+
+def audit_write(event: AuditEvent) -> AuditEvent:
+    """Write an event built by ``audit_event`` in the caller's transaction (raises if there
+    is none); inside ``audit_batch`` it joins the batch's one INSERT."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit events must be written inside the transaction of the audited change"
+        )
     pending = getattr(_batch, "events", None)
     if pending is not None:
         pending.append(event)
     else:
-        event.save(force_insert=True)
+        create_rows([event])
     return event

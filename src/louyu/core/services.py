@@ -11,8 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from louyu.core.audit import audit_record
-from louyu.core.models import Notification, Organization, User, WorkItem, WorkItemState
+from louyu.core.audit import audit_event, audit_record, audit_write
+from louyu.core.bulk import create_rows
+from louyu.core.models import (
+    AuditEvent,
+    Notification,
+    Organization,
+    User,
+    WorkItem,
+    WorkItemState,
+)
 
 
 def users_of_organization(organization: Organization) -> models.QuerySet[User]:
@@ -55,6 +63,58 @@ def notify(
     return created
 
 
+def work_item_new(
+    *,
+    actor: User | None,
+    title: str,
+    assignee_organization: Organization | None = None,
+    assignee_user: User | None = None,
+    due_at: datetime.datetime | None = None,
+    due_provisional: bool = False,
+    target: models.Model | None = None,
+    link: str = "",
+    kind: str = "task",
+    jurisdiction=None,
+) -> tuple[WorkItem, AuditEvent]:
+    """Validate a work item and build it, unsaved, with its unsaved audit event. For callers
+    that write both together with other rows in one statement (complaint intake, through
+    ``core.bulk.insert_linked``); everyone else calls ``work_item_create``."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "请填写待办事项标题。"})
+    if assignee_organization is None and assignee_user is None:
+        raise ValidationError({"assignee_organization": "请指定承办机构或承办人。"})
+    if due_at is not None and timezone.is_naive(due_at):
+        raise ValidationError({"due_at": "办理时限必须带时区。"})
+    item = WorkItem(
+        title=title[:200],
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=str(target.pk) if target is not None else "",
+        link=link,
+        jurisdiction=jurisdiction
+        if jurisdiction is not None
+        else getattr(assignee_organization, "jurisdiction", None),
+        assignee_organization=assignee_organization,
+        assignee_user=assignee_user,
+        due_at=due_at,
+        due_provisional=due_provisional,
+        created_by=actor,
+    )
+    event = audit_event(
+        actor=actor,
+        action="work_item.create",
+        obj=item,
+        changes={
+            "title": item.title,
+            "assignee_organization": assignee_organization,
+            "assignee_user": assignee_user,
+            "due_at": due_at,
+        },
+    )
+    return item, event
+
+
 def work_item_create(
     *,
     actor: User | None,
@@ -74,76 +134,29 @@ def work_item_create(
 
     Validates first, then writes in one transaction; inside the caller's transaction it
     joins it without a savepoint (nothing is caught in between, so none is needed)."""
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": "请填写待办事项标题。"})
-    if assignee_organization is None and assignee_user is None:
-        raise ValidationError({"assignee_organization": "请指定承办机构或承办人。"})
-    if due_at is not None and timezone.is_naive(due_at):
-        raise ValidationError({"due_at": "办理时限必须带时区。"})
-    with transaction.atomic(savepoint=False):
-        return _work_item_write(
-            actor=actor,
-            title=title,
-            assignee_organization=assignee_organization,
-            assignee_user=assignee_user,
-            due_at=due_at,
-            due_provisional=due_provisional,
-            target=target,
-            link=link,
-            kind=kind,
-            jurisdiction=jurisdiction,
-            notify_assignees=notify_assignees,
-        )
-
-
-def _work_item_write(
-    *,
-    actor,
-    title,
-    assignee_organization,
-    assignee_user,
-    due_at,
-    due_provisional,
-    target,
-    link,
-    kind,
-    jurisdiction,
-    notify_assignees,
-) -> WorkItem:
-    item = WorkItem.objects.create(
-        title=title[:200],
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        object_id=str(target.pk) if target is not None else "",
-        link=link,
-        jurisdiction=jurisdiction
-        if jurisdiction is not None
-        else getattr(assignee_organization, "jurisdiction", None),
+    item, event = work_item_new(
+        actor=actor,
+        title=title,
         assignee_organization=assignee_organization,
         assignee_user=assignee_user,
         due_at=due_at,
         due_provisional=due_provisional,
-        created_by=actor,
+        target=target,
+        link=link,
+        kind=kind,
+        jurisdiction=jurisdiction,
     )
-    audit_record(
-        actor=actor,
-        action="work_item.create",
-        obj=item,
-        changes={
-            "title": item.title,
-            "assignee_organization": assignee_organization,
-            "assignee_user": assignee_user,
-            "due_at": due_at,
-        },
-    )
-    if notify_assignees:
-        notify(
-            recipients=work_item_recipients(item),
-            title=f"新待办：{item.title}",
-            link=item.link,
-            kind="assigned",
-        )
+    with transaction.atomic(savepoint=False):
+        create_rows([item])
+        event.object_id = str(item.pk)
+        audit_write(event)
+        if notify_assignees:
+            notify(
+                recipients=work_item_recipients(item),
+                title=f"新待办：{item.title}",
+                link=item.link,
+                kind="assigned",
+            )
     return item
 
 

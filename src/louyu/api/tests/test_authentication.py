@@ -86,3 +86,25 @@ def test_open311_uses_the_same_lookup(staff):
     refused = client.post("/open311/v2/requests.json", {"api_key": token.key})
     assert ok.status_code != refused.status_code
     assert refused.status_code in (401, 403)
+
+
+def test_the_looked_up_user_and_token_read_like_the_orms(staff):
+    import datetime
+
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from louyu.api.authentication import token_with_user
+
+    user, token = staff
+    User.objects.filter(pk=user.pk).update(
+        last_login=timezone.now() - datetime.timedelta(days=3), first_name="小明"
+    )
+    found = token_with_user(token.key)
+    expected = User.objects.get(pk=user.pk)
+    assert model_to_dict(found.user) == model_to_dict(expected)
+    assert found.user.last_login == expected.last_login  # not in model_to_dict
+    assert found.user.date_joined == expected.date_joined
+    assert found.created == Token.objects.get(pk=token.key).created
+    assert isinstance(found.created, datetime.datetime) and found.created.tzinfo is not None
+    assert token_with_user("0" * 40) is None

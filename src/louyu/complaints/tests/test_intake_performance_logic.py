@@ -14,7 +14,13 @@ from rest_framework.test import APIClient
 
 from louyu.complaints import serializers as s
 from louyu.complaints import services
-from louyu.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
+from louyu.complaints.models import (
+    Category,
+    Complaint,
+    DeadlinePolicy,
+    RoutingRule,
+    StatusChange,
+)
 from louyu.core.models import AuditEvent, WorkItem
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +174,8 @@ def test_allowed_transitions_for_the_handler_need_no_scope_query(cenv):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_own_transaction_without_savepoints_and_a_taken_code_is_retried(cenv, monkeypatch):
-    """Outside a transaction the intake opens its own with no savepoints (each is a round
-    trip); a taken tracking code rolls it back and registers again with a new code."""
+    """Outside a transaction the intake uses no savepoints (each is a round trip); a taken
+    tracking code fails the write with nothing written, and it is retried with a new code."""
     taken, _ = cenv["file"]()
     codes = iter([taken.tracking_code, "TS20990101000001"])
     monkeypatch.setattr(services, "_new_tracking_code", lambda received: next(codes))
@@ -187,11 +193,23 @@ def test_own_transaction_without_savepoints_and_a_taken_code_is_retried(cenv, mo
     assert WorkItem.objects.filter(object_id=str(complaint.pk)).count() == 1
 
 
-def test_intake_audits_both_events_in_one_insert_in_order(cenv):
+def test_intake_writes_its_rows_together_and_audits_both_events_in_order(cenv):
+    """PostgreSQL: one query reserves the keys and one statement writes the complaint, its
+    status row, the work item and both audit events. Elsewhere one INSERT per row."""
     with CaptureQueriesContext(connection) as queries:
         complaint, _ = cenv["file"]()
-    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
-    assert len(inserts) == 1
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "WITH"))]
+    tables = ("complaints_complaint", "complaints_statuschange", "core_workitem")
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1
+        assert writes[0].startswith("WITH")
+        assert all(f'INSERT INTO "{table}"' in writes[0] for table in tables)
+        assert writes[0].count('INSERT INTO "core_auditevent"') == 1
+        assert sum("nextval(" in q["sql"] for q in queries) == 1
+    else:
+        expected = [*tables, "core_auditevent", "core_auditevent"]
+        assert [w.split('"')[1] for w in writes] == expected
+    assert StatusChange.objects.get(complaint=complaint).to_state == "submitted"
     events = list(AuditEvent.objects.order_by("pk").values_list("action", "object_id"))
     item = WorkItem.objects.get(object_id=str(complaint.pk))
     assert events[-2:] == [
