@@ -197,9 +197,36 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far by gunicorn and PostgreSQL processes,
+    read from /proc (Linux), so that each run's CPU per request can be reported: unlike the
+    rate, it hardly moves when the machine is slower or busier from one run to the next."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"gunicorn": 0.0, "postgres": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        # utime + stime, plus cutime + cstime: what ended children used (a PostgreSQL
+        # backend that exits, say when Django closes an old connection, is counted by the
+        # postmaster that reaps it).
+        used = sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick
+        for key in totals:
+            if name.startswith(key):
+                totals[key] += used
+    return totals
+
+
 def run_wrk(path: str, token: str, *, seconds: int, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
+    before = cpu_seconds()
     try:
         out = subprocess.run(
             [
@@ -224,7 +251,18 @@ def run_wrk(path: str, token: str, *, seconds: int, connections: int, threads: i
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
     result["rate"] = result["requests"] / result["seconds"]
+    after = cpu_seconds()
+    for key in before:
+        result[f"{key}_ms"] = (after[key] - before[key]) * 1000 / max(result["requests"], 1)
     return result
+
+
+def describe(name: str, result: dict, unit: str = "req/s") -> str:
+    return (
+        f"{name}: {result['rate']:.0f} {unit}, p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms, non-201 {result['bad']}; CPU per request: "
+        f"gunicorn {result['gunicorn_ms']:.2f} ms, PostgreSQL {result['postgres_ms']:.2f} ms"
+    )
 
 
 def main() -> None:
@@ -263,23 +301,22 @@ def main() -> None:
         f"wrk {args.threads} threads × "
         f"{args.connections} connections × {args.seconds} s, {os.environ['DATABASE_URL']}"
     )
-    print(
-        f"minimal (plain Django view, 1 INSERT): {minimal['rate']:.0f} req/s, "
-        f"p50 {minimal['p50_ms']:.1f} ms, p99 {minimal['p99_ms']:.1f} ms, "
-        f"non-201 {minimal['bad']}"
-    )
-    print(
-        f"baseline (DRF + token auth + 1 INSERT): {base['rate']:.0f} req/s, "
-        f"p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, non-201 {base['bad']}"
-    )
-    print(
-        f"intake (POST /api/v1/complaints/): {intake['rate']:.0f} complaints/s, "
-        f"p50 {intake['p50_ms']:.1f} ms, p99 {intake['p99_ms']:.1f} ms, "
-        f"non-201 {intake['bad']}, socket errors {intake['errors']}"
-    )
+    print(describe("minimal (plain Django view, 1 INSERT)", minimal))
+    print(describe("baseline (DRF + token auth + 1 INSERT)", base))
+    print(describe("intake (POST /api/v1/complaints/)", intake, "complaints/s"))
+    print(f"socket errors during intake: {intake['errors']}")
     print(f"complaints written in total (incl. warm-up): {written}")
     print(f"ratio intake / minimal: {ratio:.2f} (target ≥ 0.30); complaints/s target ≥ 300")
     print(f"ratio intake / token baseline: {intake['rate'] / base['rate']:.2f}")
+
+    def server_ms(r: dict) -> float:
+        return r["gunicorn_ms"] + r["postgres_ms"]
+
+    print(
+        "ratio of server CPU per request (gunicorn + PostgreSQL), minimal / intake: "
+        f"{server_ms(minimal) / server_ms(intake):.2f}, token baseline / intake: "
+        f"{server_ms(base) / server_ms(intake):.2f}"
+    )
     if intake["bad"] or base["bad"] or minimal["bad"]:
         raise SystemExit("some requests were not answered 201")
 

@@ -108,14 +108,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("LOUYU_DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters travel apart from the SQL and repeated statements are prepared on the
-        # server (psycopg prepares a query from its fifth run on a connection): no quoting
-        # in Python and no re-planning in PostgreSQL. Not for PgBouncer in transaction
-        # pooling mode; set LOUYU_DB_SERVER_SIDE_BINDING=false there (ADR 0009).
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "server_side_binding", env.bool("LOUYU_DB_SERVER_SIDE_BINDING", default=True)
-        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
