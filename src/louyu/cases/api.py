@@ -205,6 +205,20 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
     @extend_schema(
+        summary=_("修改案件名称和案情摘要"),
+        request=s.CaseInfoSerializer,
+        responses={200: s.CaseDetailSerializer, **RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def info(self, request, pk=None):
+        case = self.get_object()
+        data = s.CaseInfoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._run(
+            lambda: services.case_update(actor=request.user, case=case, **data.validated_data)
+        )
+
+    @extend_schema(
         summary=_("挂牌督办"),
         request=s.CaseSupervisionSerializer,
         responses={200: s.CaseDetailSerializer, **RESPONSES},
@@ -248,6 +262,30 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             ),
         )
 
+    @extend_schema(
+        summary=_("撤销误登记的违规问题"),
+        request=s.CaseViolationWithdrawSerializer,
+        responses={200: s.CaseViolationSerializer, **RESPONSES},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"violations/(?P<violation_pk>[0-9]+)/withdraw",
+    )
+    def violation_withdraw(self, request, pk=None, violation_pk=None):
+        case = self.get_object()
+        violation = case.violations.filter(pk=violation_pk).first()
+        if violation is None:
+            return _detail(status.HTTP_404_NOT_FOUND, "该违规问题不属于此案件。")
+        data = s.CaseViolationWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._run(
+            lambda: services.violation_withdraw(
+                actor=request.user, case=case, violation=violation, **data.validated_data
+            ),
+            render=lambda obj: Response(s.CaseViolationSerializer(obj).data),
+        )
+
     # --- Measures -------------------------------------------------------------------------
 
     @extend_schema(
@@ -267,6 +305,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             render=lambda obj: Response(s.CaseMeasureSerializer(obj).data, status=201),
         )
 
+    def _measure(self, case: Case, measure_pk):
+        """The case's measure with this id if the caller sees it (a measure owner sees only
+        its own), else None."""
+        visible = selectors.visible_measures(user=self.request.user, case=case)
+        return visible.filter(pk=measure_pk).first()
+
     @extend_schema(
         summary=_("责任单位答复整改措施"),
         request={
@@ -278,9 +322,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path=r"measures/(?P<measure_pk>[0-9]+)/answer")
     def measure_answer(self, request, pk=None, measure_pk=None):
         case = self.get_object()
-        measure = (
-            selectors.visible_measures(user=request.user, case=case).filter(pk=measure_pk).first()
-        )
+        measure = self._measure(case, measure_pk)
         if measure is None:
             return _detail(status.HTTP_404_NOT_FOUND, "未找到该对象，或不在您的管辖范围内。")
         data = s.CaseMeasureAnswerSerializer(data=request.data)
@@ -292,6 +334,26 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 measure=measure,
                 response=data.validated_data["response"],
                 files=files,
+            ),
+            render=lambda obj: Response(s.CaseMeasureSerializer(obj).data),
+        )
+
+    @extend_schema(
+        summary=_("取消整改措施"),
+        request=s.CaseMeasureCancelSerializer,
+        responses={200: s.CaseMeasureSerializer, **RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path=r"measures/(?P<measure_pk>[0-9]+)/cancel")
+    def measure_cancel(self, request, pk=None, measure_pk=None):
+        case = self.get_object()
+        measure = self._measure(case, measure_pk)
+        if measure is None:
+            return _detail(status.HTTP_404_NOT_FOUND, "未找到该对象，或不在您的管辖范围内。")
+        data = s.CaseMeasureCancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._run(
+            lambda: services.measure_cancel(
+                actor=request.user, measure=measure, reason=data.validated_data["reason"]
             ),
             render=lambda obj: Response(s.CaseMeasureSerializer(obj).data),
         )

@@ -53,7 +53,10 @@ def write_cases_xlsx(fileobj, cases) -> tuple[int, bool]:
         sheet.write_string(0, col, title, bold)
     sheet.freeze_panes(1, 1)
     queryset = cases.select_related("building", "jurisdiction").prefetch_related(
-        Prefetch("violations", queryset=Violation.objects.select_related("category"))
+        Prefetch(
+            "violations",
+            queryset=Violation.objects.filter(withdrawn_at__isnull=True).select_related("category"),
+        )
     )
     rows, truncated = 0, False
     for case in queryset[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=1000):

@@ -256,6 +256,22 @@ class SeverityForm(VersionedForm):
         _required_messages(self)
 
 
+class CaseInfoForm(VersionedForm):
+    title = forms.CharField(label=_("案件名称"), max_length=200)
+    summary = forms.CharField(
+        label=_("案情摘要"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required_messages(self)
+        self.fields["title"].error_messages["max_length"] = _("案件名称不能超过 200 个字。")
+        self.fields["summary"].error_messages["max_length"] = _("案情摘要不能超过 5000 字。")
+
+
 class SupervisionForm(VersionedForm):
     level = forms.ChoiceField(label=_("督办级别"), required=False, choices=())
 
@@ -310,6 +326,14 @@ class EvidenceForm(forms.Form):
 
     def clean_files(self):
         return _checked_files(self)
+
+
+class ViolationWithdrawForm(VersionedForm):
+    reason = forms.CharField(label=_("撤销理由"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _required_messages(self)
 
 
 class MeasureCancelForm(forms.Form):

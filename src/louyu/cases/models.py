@@ -185,6 +185,13 @@ class Violation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A violation recorded by mistake is withdrawn, never deleted: it stays on the case,
+    # struck through, with who withdrew it, when and why.
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdraw_reason = models.CharField(_("撤销理由"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -130,7 +130,7 @@ def case_filter(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.building:
         qs = qs.filter(building_id=filters.building)
     if filters.category or filters.responsible_party:
-        violations = Violation.objects.filter(case=OuterRef("pk"))
+        violations = Violation.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)
         if filters.category:
             violations = violations.filter(category__code=filters.category)
         if filters.responsible_party:

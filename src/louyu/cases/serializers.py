@@ -41,7 +41,15 @@ class CaseViolationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Violation
-        fields = ["id", "category", "responsible_party", "responsible_organization", "description"]
+        fields = [
+            "id",
+            "category",
+            "responsible_party",
+            "responsible_organization",
+            "description",
+            "withdrawn_at",
+            "withdraw_reason",
+        ]
         read_only_fields = fields
 
 
@@ -275,6 +283,26 @@ class CaseTransitionSerializer(serializers.Serializer):
 
 class CaseSeveritySerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
+    expected_version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class CaseInfoSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    summary = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    expected_version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if "title" not in attrs and "summary" not in attrs:
+            raise serializers.ValidationError(_("请至少提供案件名称或案情摘要之一。"))
+        return attrs
+
+
+class CaseMeasureCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class CaseViolationWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
     expected_version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 

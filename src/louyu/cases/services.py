@@ -340,7 +340,11 @@ def _clean_violations(violations: list[dict]) -> list[dict]:
 
 def _add_violations(locked: Case, actor, violations: list[dict]) -> list[Violation]:
     """Add the violations the case does not already list (same category and party)."""
-    present = set(locked.violations.values_list("category_id", "responsible_party"))
+    present = set(
+        locked.violations.filter(withdrawn_at__isnull=True).values_list(
+            "category_id", "responsible_party"
+        )
+    )
     added = []
     for item in violations:
         key = (item["category"].pk, item["responsible_party"])
@@ -865,7 +869,9 @@ def violation_add(
         ]
     )[0]
     if locked.violations.filter(
-        category=item["category"], responsible_party=item["responsible_party"]
+        category=item["category"],
+        responsible_party=item["responsible_party"],
+        withdrawn_at__isnull=True,
     ).exists():
         raise ValidationError({"category": "该违规问题（类别与责任主体）已登记。"})
     violation = Violation.objects.create(case=locked, created_by=_actor_or_none(actor), **item)
@@ -878,6 +884,53 @@ def violation_add(
         changes={"category": category.code, "responsible_party": responsible_party},
     )
     return violation
+
+
+@transaction.atomic
+def violation_withdraw(
+    *,
+    actor: User,
+    case: Case,
+    violation: Violation,
+    reason: str,
+    expected_version: int | None = None,
+) -> Violation:
+    """Withdraw a violation recorded by mistake: it stays on the case, marked withdrawn with
+    the reason, and no longer counts for the queue's filters or the export."""
+    locked = _lock(case)
+    _check_version(locked, expected_version)
+    _require_manager(actor, locked)
+    if locked.state not in EDITABLE_STATES:
+        raise InvalidTransition("只有已立案或整改中的案件可以撤销违规问题。")
+    target = Violation.objects.select_for_update().filter(pk=violation.pk, case=locked).first()
+    if target is None:
+        raise ValidationError({"violation": "该违规问题不属于此案件。"})
+    if target.withdrawn_at is not None:
+        raise InvalidTransition("该违规问题已撤销。")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "请说明撤销理由。"})
+    target.withdrawn_at = timezone.now()
+    target.withdrawn_by = _actor_or_none(actor)
+    target.withdraw_reason = reason[:500]
+    target.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    _bump(locked)
+    _event(
+        locked,
+        actor,
+        from_state=locked.state,
+        event="violation_withdrawn",
+        category=target.category.code,
+        note=target.withdraw_reason,
+    )
+    audit_record(
+        actor=actor,
+        action="case.violation_withdraw",
+        obj=locked,
+        changes={"violation": target.pk, "reason": target.withdraw_reason},
+    )
+    case.__dict__.update(locked.__dict__)
+    return target
 
 
 # --- Measures -----------------------------------------------------------------------------

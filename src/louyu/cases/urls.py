@@ -13,7 +13,13 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/transition/", views.case_transition, name="transition"),
     path("<int:pk>/violations/", views.case_violation, name="violation"),
+    path(
+        "<int:pk>/violations/<int:violation_pk>/withdraw/",
+        views.violation_withdraw,
+        name="violation_withdraw",
+    ),
     path("<int:pk>/severity/", views.case_severity, name="severity"),
+    path("<int:pk>/info/", views.case_info, name="info"),
     path("<int:pk>/supervision/", views.case_supervision, name="supervision"),
     path("<int:pk>/measures/", views.measure_create, name="measure_create"),
     path("<int:pk>/measures/<int:measure_pk>/answer/", views.measure_answer, name="measure_answer"),

@@ -24,6 +24,7 @@ from louyu.cases.forms import (
     ACTION_LABELS,
     AcceptanceForm,
     CaseFilterForm,
+    CaseInfoForm,
     CaseOpenForm,
     EnforcementActionForm,
     EvidenceForm,
@@ -34,6 +35,7 @@ from louyu.cases.forms import (
     SeverityForm,
     SupervisionForm,
     ViolationForm,
+    ViolationWithdrawForm,
     action_form_class,
     add_service_errors,
 )
@@ -311,6 +313,7 @@ def _timeline(case: Case) -> list[dict]:
         "severity": _("调整严重程度"),
         "supervision": _("挂牌督办"),
         "violation": _("登记违规问题"),
+        "violation_withdrawn": _("撤销违规问题"),
         "measure": _("布置整改措施"),
         "measure_done": _("措施已完成"),
         "measure_cancelled": _("措施已取消"),
@@ -370,6 +373,10 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
         forms["severity"] = bound.get("severity") or SeverityForm(
             initial={**version, "severity": case.severity}, auto_id="id_severity_%s"
         )
+        forms["info"] = bound.get("info") or CaseInfoForm(
+            initial={**version, "title": case.title, "summary": case.summary},
+            auto_id="id_info_%s",
+        )
         forms["action"] = bound.get("action") or EnforcementActionForm(
             initial={"action_date": timezone.localdate().isoformat()},
             organizations=web_selectors.referral_targets(case=case),
@@ -420,11 +427,20 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
         "has_open_measures": any(m["measure"].status == MeasureStatus.OPEN for m in measures),
     }
     if whole:
+        violations = []
+        for violation in case.violations.select_related(
+            "category", "responsible_organization", "withdrawn_by"
+        ):
+            key = f"withdraw-{violation.pk}"
+            form = None
+            if manager and editable and violation.withdrawn_at is None:
+                form = bound.get(key) or ViolationWithdrawForm(
+                    initial=version, auto_id=f"id_{key}_%s"
+                )
+            violations.append({"violation": violation, "withdraw_form": form, "key": key})
         context.update(
             {
-                "violations": case.violations.select_related(
-                    "category", "responsible_organization"
-                ),
+                "violations": violations,
                 "enforcement": case.actions.select_related(
                     "issuing_organization", "target_organization"
                 ).prefetch_related("files"),
@@ -536,6 +552,44 @@ def case_severity(request, pk: int):
         form,
         lambda d: services.case_update(actor=request.user, case=case, **d),
         _("已调整严重程度。"),
+    )
+
+
+@login_required
+@require_POST
+def violation_withdraw(request, pk: int, violation_pk: int):
+    case = _get_case(request, pk)
+    _require_manager(request, case)
+    violation = case.violations.filter(pk=violation_pk).first()
+    if violation is None:
+        raise Http404
+    key = f"withdraw-{violation.pk}"
+    form = ViolationWithdrawForm(request.POST, auto_id=f"id_{key}_%s")
+    return _run(
+        request,
+        case,
+        key,
+        form,
+        lambda d: services.violation_withdraw(
+            actor=request.user, case=case, violation=violation, **d
+        ),
+        _("已撤销违规问题。"),
+    )
+
+
+@login_required
+@require_POST
+def case_info(request, pk: int):
+    case = _get_case(request, pk)
+    _require_manager(request, case)
+    form = CaseInfoForm(request.POST, auto_id="id_info_%s")
+    return _run(
+        request,
+        case,
+        "info",
+        form,
+        lambda d: services.case_update(actor=request.user, case=case, **d),
+        _("已修改案件信息。"),
     )
 
 

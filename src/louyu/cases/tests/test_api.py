@@ -236,3 +236,77 @@ def test_case_evidence_upload_checks_content_and_scope(kenv):
     )
     ok = client_for(kenv["bj"]).post(url, {"files": [png_upload()]}, format="multipart")
     assert ok.status_code == 201 and ok.json()["evidence"][0]["kind"] == "evidence"
+
+
+def test_case_name_and_summary_through_the_api(kenv):
+    case = kenv["rectifying"]()
+    case.refresh_from_db()
+    bj = client_for(kenv["bj"])
+    url = f"{URL}{case.pk}/info/"
+    assert bj.post(url, {}, format="json").status_code == 400  # neither field
+    assert bj.post(url, {"title": ""}, format="json").status_code == 400
+    assert bj.post(url, {"title": "名" * 201}, format="json").status_code == 400
+    stale = bj.post(url, {"title": "旧", "expected_version": case.version - 1}, format="json")
+    assert stale.status_code == 409
+    done = bj.post(
+        url, {"summary": "物业拒绝移动进场。", "expected_version": case.version}, format="json"
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["summary"] == "物业拒绝移动进场。"
+    assert done.json()["title"] == case.title  # untouched
+    other = client_for(kenv["dl"]).post(url, {"title": "大连改的"}, format="json")
+    assert other.status_code == 404
+    case.refresh_from_db()
+    assert case.summary == "物业拒绝移动进场。" and case.title != "大连改的"
+    closed = bj.post(
+        f"{URL}{case.pk}/transition/",
+        {"to": "closed_unresolved", "reason": "无法推进", "expected_version": case.version},
+        format="json",
+    )
+    assert closed.status_code == 200, closed.content
+    assert bj.post(url, {"title": "结案后改名"}, format="json").status_code == 409
+
+
+def test_withdraw_a_violation_through_the_api(kenv):
+    case = kenv["rectifying"]()
+    violation = case.violations.get()
+    bj = client_for(kenv["bj"])
+    url = f"{URL}{case.pk}/violations/{violation.pk}/withdraw/"
+    category = kenv["category"].code
+    assert [c["id"] for c in bj.get(URL, {"category": category}).json()["results"]] == [case.pk]
+    assert bj.post(url, {}, format="json").status_code == 400
+    forged = f"{URL}{case.pk}/violations/{violation.pk + 999}/withdraw/"
+    assert bj.post(forged, {"reason": "伪造"}, format="json").status_code == 404
+    outsider = client_for(kenv["dl"]).post(url, {"reason": "大连撤的"}, format="json")
+    assert outsider.status_code == 404
+    done = bj.post(url, {"reason": "登记错了"}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["withdrawn_at"] and done.json()["withdraw_reason"] == "登记错了"
+    assert bj.post(url, {"reason": "再撤一次"}, format="json").status_code == 409
+    detail = bj.get(f"{URL}{case.pk}/").json()
+    assert detail["violations"][0]["withdraw_reason"] == "登记错了"
+    assert bj.get(URL, {"category": category}).json()["count"] == 0
+
+
+def test_cancel_a_measure_through_the_api(kenv):
+    from louyu.core.models import WorkItem
+
+    case = kenv["rectifying"]()
+    measure = kenv["measure"](case)
+    url = f"{URL}{case.pk}/measures/{measure.pk}/cancel/"
+    assert WorkItem.objects.filter(
+        content_type__model="measure", object_id=str(measure.pk), state="open"
+    ).exists()
+    owner = client_for(kenv["pm_user"]).post(url, {"reason": "不想做"}, format="json")
+    assert owner.status_code == 403
+    outsider = client_for(kenv["dl"]).post(url, {"reason": "大连取消"}, format="json")
+    assert outsider.status_code == 404
+    bj = client_for(kenv["bj"])
+    assert bj.post(url, {}, format="json").status_code == 400
+    done = bj.post(url, {"reason": "改由运营商承担"}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "cancelled"
+    assert not WorkItem.objects.filter(
+        content_type__model="measure", object_id=str(measure.pk), state="open"
+    ).exists()
+    assert bj.post(url, {"reason": "再取消"}, format="json").status_code == 409

@@ -36,6 +36,10 @@ def test_queue_filters_and_navigation(kenv):
     assert page.status_code == 200
     html = page.content.decode()
     assert key.code in html and 'href="/cases/"' in html and "整治案件" in html
+    for name in ("key_case", "overdue", "open_only"):  # the yes/no filters, unticked
+        assert f'type="checkbox" name="{name}" id="id_{name}">' in html
+    ticked = client.get("/cases/", {"overdue": "on"}).content.decode()
+    assert 'type="checkbox" name="overdue" id="id_overdue" checked>' in ticked
     for params, expected in [
         ({"key_case": "on"}, True),
         ({"overdue": "on"}, True),
@@ -221,3 +225,86 @@ def test_case_evidence_upload_form(kenv):
     record = case.files.get()
     assert login(kenv["pm_user"]).get(f"/cases/{case.pk}/files/{record.pk}/").status_code == 404
     assert client.get(f"/cases/{case.pk}/files/{record.pk}/").status_code == 200
+
+
+def test_case_name_and_summary_can_be_edited_with_bad_input_refused(kenv):
+    case = kenv["rectifying"]()
+    case.refresh_from_db()
+    client = login(kenv["bj"])
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="form-info"' in html and case.title in html
+    blank = client.post(
+        f"/cases/{case.pk}/info/",
+        {"title": "  ", "summary": "新的摘要", "expected_version": case.version},
+    )
+    assert blank.status_code == 400 and "此项必填" in blank.content.decode()
+    too_long = client.post(
+        f"/cases/{case.pk}/info/",
+        {"title": "名" * 201, "summary": "", "expected_version": case.version},
+    )
+    assert too_long.status_code == 400 and "不能超过 200 个字" in too_long.content.decode()
+    stale = client.post(
+        f"/cases/{case.pk}/info/",
+        {"title": "旧页面", "summary": "", "expected_version": case.version - 1},
+        follow=True,
+    )
+    assert "已被他人更新" in stale.content.decode()
+    case.refresh_from_db()
+    assert case.title != "旧页面" and case.summary != "新的摘要"
+    done = client.post(
+        f"/cases/{case.pk}/info/",
+        {
+            "title": "某大厦<script>x</script>整治",
+            "summary": "物业拒绝移动进场。",
+            "expected_version": case.version,
+        },
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "已修改案件信息" in page and "<script>x</script>" not in page
+    assert "&lt;script&gt;" in page and "物业拒绝移动进场。" in page
+    case.refresh_from_db()
+    assert case.title == "某大厦<script>x</script>整治"
+    event = AuditEvent.objects.filter(action="case.update", object_id=str(case.pk)).latest("pk")
+    assert set(event.changes) == {"title", "summary"}
+    kenv["measure"](case)  # the property company now sees the case, through its measure
+    case.refresh_from_db()
+    owner = login(kenv["pm_user"])
+    seen = owner.get(f"/cases/{case.pk}/")
+    assert seen.status_code == 200 and 'data-testid="form-info"' not in seen.content.decode()
+    refused = owner.post(
+        f"/cases/{case.pk}/info/", {"title": "物业改的", "expected_version": case.version}
+    )
+    assert refused.status_code == 403
+    case.refresh_from_db()
+    assert case.title == "某大厦<script>x</script>整治"
+
+
+def test_withdraw_a_violation_on_the_case_page(kenv):
+    case = kenv["rectifying"]()
+    violation = case.violations.get()
+    case.refresh_from_db()
+    client = login(kenv["bj"])
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'data-testid="form-withdraw-{violation.pk}"' in html
+    url = f"/cases/{case.pk}/violations/{violation.pk}/withdraw/"
+
+    def exported() -> str:
+        export = client.get("/cases/export/")
+        sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+        return " ".join(str(c.value) for row in sheet.iter_rows(min_row=2) for c in row)
+
+    assert kenv["category"].name in exported()
+    empty = client.post(url, {"reason": "", "expected_version": case.version})
+    assert empty.status_code == 400 and "此项必填" in empty.content.decode()
+    done = client.post(
+        url, {"reason": "登记错了<b>x</b>", "expected_version": case.version}, follow=True
+    )
+    page = done.content.decode()
+    assert "已撤销违规问题" in page and 'data-testid="violation-withdrawn"' in page
+    assert "登记错了&lt;b&gt;x&lt;/b&gt;" in page
+    assert f'data-testid="form-withdraw-{violation.pk}"' not in page
+    assert case.code in client.get("/cases/").content.decode()
+    queue = client.get("/cases/", {"category": kenv["category"].code})
+    assert case.code not in queue.content.decode()
+    assert kenv["category"].name not in exported()

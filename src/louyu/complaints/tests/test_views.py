@@ -118,6 +118,10 @@ def test_queue_filters(client, cenv):
     assert codes(overdue="on") == {overdue.tracking_code}
     assert codes(due_within="30") == {letter.tracking_code}
     assert codes(mine="on") == {letter.tracking_code}
+    page = client.get(url, {"mine": "on"}).content.decode()
+    assert 'type="checkbox" name="mine" id="id_mine" checked>' in page
+    assert 'type="checkbox" name="overdue" id="id_overdue">' in page
+    assert f'href="{url}"' in page  # reset
     assert codes(q=letter.tracking_code) == {letter.tracking_code}
     assert codes(q="中关村") == {letter.tracking_code}
     assert codes(q="进场费") == {letter.tracking_code}
