@@ -266,7 +266,9 @@ def insert_linked(objs: list, link: Callable[[], None], *, using: str = DEFAULT_
 
     Values are written as ``create_rows`` writes them; no model ``save()`` or signal runs.
     A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written
-    and the objects' primary keys cleared, so the caller may change a value and retry."""
+    and the objects' primary keys cleared, so the caller may change a value and retry;
+    inside a transaction, only if it wrapped the call in a savepoint (``atomic()``), as a
+    failed statement aborts the transaction around it."""
     if not objs:
         return objs
     connection = connections[using]
