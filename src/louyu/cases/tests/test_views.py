@@ -295,6 +295,14 @@ def test_withdraw_a_violation_on_the_case_page(kenv):
         return " ".join(str(c.value) for row in sheet.iter_rows(min_row=2) for c in row)
 
     assert kenv["category"].name in exported()
+    elsewhere = login(kenv["dl"])  # another jurisdiction's administration: not found
+    for path, data in [
+        (url, {"reason": "大连撤的", "expected_version": case.version}),
+        (f"/cases/{case.pk}/info/", {"title": "大连改的", "expected_version": case.version}),
+    ]:
+        assert elsewhere.post(path, data).status_code == 404
+    case.refresh_from_db()
+    assert case.title != "大连改的" and not case.violations.filter(withdrawn_at__isnull=False)
     empty = client.post(url, {"reason": "", "expected_version": case.version})
     assert empty.status_code == 400 and "此项必填" in empty.content.decode()
     done = client.post(
