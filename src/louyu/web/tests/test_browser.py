@@ -1,5 +1,6 @@
 import datetime
 import os
+import re
 
 import pytest
 from django.utils import timezone
@@ -82,6 +83,9 @@ def test_mobile_navigation_opens_the_menu(live_server, chromium_browser, browser
         expect(page.get_by_test_id("home-heading")).to_be_visible()
         expect(page.locator(".ly-sidebar")).to_be_hidden()
         page.get_by_role("button", name="菜单").click()
+        # Click once Bootstrap's collapse transition has ended ("collapsing" → "show"): a
+        # click while the menu still slides open could land beside the moving link.
+        expect(page.locator("#ly-nav-mobile")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
         page.locator("#ly-nav-mobile").get_by_role("link", name="工作日历").click()
         expect(page.get_by_test_id("calendar-heading")).to_be_visible()
     finally:
