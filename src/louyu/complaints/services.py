@@ -471,7 +471,6 @@ def _complaint_create(
     deadline = _accept_deadline(complaint, policy_for(category))
     complaint.accept_due_at = deadline.due_at
     complaint.deadline_provisional = deadline.provisional
-    complaint.is_repeat = _is_repeat(complaint)
     secret = _new_secret()
     status = StatusChange(
         complaint=complaint,
@@ -499,7 +498,8 @@ def _complaint_create(
         jurisdiction=jurisdiction,
     )  # no notification: the queue shows new complaints; reminders warn of deadlines
 
-    def link() -> None:  # the values that depend on the keys and the tracking code
+    def link(repeat) -> None:  # the values that depend on the keys, the code, the probe
+        complaint.is_repeat = repeat is not None
         status.complaint_id = complaint.pk
         created.object_id = item.object_id = str(complaint.pk)
         created.object_repr = complaint.tracking_code
@@ -513,7 +513,11 @@ def _complaint_create(
         complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
         try:
             with transaction.atomic() if savepoint else contextlib.nullcontext():
-                insert_linked([complaint, status, item, created, item_created], link)
+                insert_linked(
+                    [complaint, status, item, created, item_created],
+                    link,
+                    probe=_repeat_probe(complaint),
+                )
             return complaint, secret
         except IntegrityError:  # the tracking code was taken meanwhile: nothing was written
             continue
@@ -522,35 +526,31 @@ def _complaint_create(
     )
 
 
-def _is_repeat(complaint: Complaint) -> bool:
-    """Same building (or normalised address) and category as a complaint closed in the 90
-    days before this one was received.
+def _repeat_probe(complaint: Complaint) -> tuple[str, list] | None:
+    """The query of the repeat check (a row when the complaint repeats one): same building
+    (or normalised address) and category as a complaint closed in the 90 days before this
+    one was received. ``insert_linked`` reads it with the keys, in the same round trip.
 
-    One hand-written ``SELECT … LIMIT 1`` (the ORM spent more time building this query than
-    the database running it), answered by the partial indexes on closed complaints
+    Hand-written SQL (the ORM spent more time building this query than the database
+    running it), answered by the partial indexes on closed complaints
     (``complaint_repeat_building``, ``complaint_repeat_address``)."""
     if complaint.building_id:
         column, value = "building_id", complaint.building_id
     elif complaint.normalized_address:
         column, value = "normalized_address", complaint.normalized_address
     else:
-        return False
+        return None
     since = complaint.received_at - REPEAT_WINDOW
     ops = connection.ops
     sql = _REPEAT_SQL.format(
         table=ops.quote_name(Complaint._meta.db_table), column=ops.quote_name(column)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                complaint.category_id,
-                value,
-                ops.adapt_datetimefield_value(since),
-                ops.adapt_datetimefield_value(complaint.received_at),
-            ],
-        )
-        return cursor.fetchone() is not None
+    return sql, [
+        complaint.category_id,
+        value,
+        ops.adapt_datetimefield_value(since),
+        ops.adapt_datetimefield_value(complaint.received_at),
+    ]
 
 
 # Identifiers come from model metadata and values are parameters; ``state`` is written into

@@ -251,18 +251,30 @@ def _sequence(model, connection) -> str:
     return name
 
 
-def insert_linked(objs: list, link: Callable[[], None], *, using: str = DEFAULT_DB_ALIAS) -> list:
+def insert_linked(
+    objs: list,
+    link: Callable[[Any], None],
+    *,
+    probe: tuple[str, list] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list:
     """Insert new unsaved objects of one or several models, all or none, where an object's
     values may depend on the primary keys of the objects before it in ``objs``: ``link()``
     sets those values from the keys known so far (it may run more than once, and must leave
     values of keys not known yet alone or harmless). Returns ``objs``.
 
+    ``probe`` is an optional query (SQL and parameters) read before the writes, whose first
+    column of its first row (``None`` without a row, or without a probe) is passed to
+    every ``link()`` call: a check whose answer goes into the rows, such as whether a
+    complaint repeats an earlier one, at no extra round trip on PostgreSQL.
+
     On PostgreSQL that takes two round trips whatever the number of rows: one query reserves
-    every primary key from the tables' sequences, ``link()`` runs, and one statement of
-    data-modifying CTEs inserts every row. A single statement is atomic by itself, so
-    outside a transaction it needs no BEGIN/COMMIT of its own; foreign keys are checked at
-    its end. Elsewhere (and for models ``create_rows`` would save through the ORM) the
-    objects are written one by one in a transaction, ``link()`` running before each.
+    every primary key from the tables' sequences (and reads the probe), ``link()`` runs,
+    and one statement of data-modifying CTEs inserts every row. A single statement is
+    atomic by itself, so outside a transaction it needs no BEGIN/COMMIT of its own; foreign
+    keys are checked at its end. Elsewhere (and for models ``create_rows`` would save
+    through the ORM) the objects are written one by one in a transaction, ``link()``
+    running before each.
 
     Values are written as ``create_rows`` writes them; no model ``save()`` or signal runs.
     A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written
@@ -279,10 +291,16 @@ def insert_linked(objs: list, link: Callable[[], None], *, using: str = DEFAULT_
     if connection.vendor != "postgresql" or not all(
         _fast_path(plans[model], model, group) for model, group in groups.items()
     ):
+        probed = None
+        if probe is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(*probe)
+                row = cursor.fetchone()
+            probed = None if row is None else row[0]
         try:
             with transaction.atomic(using=using, savepoint=False):
                 for obj in objs:
-                    link()
+                    link(probed)
                     create_rows([obj], using=using)
         except IntegrityError:
             for obj in objs:
@@ -294,13 +312,17 @@ def insert_linked(objs: list, link: Callable[[], None], *, using: str = DEFAULT_
     reserve = ", ".join(
         "nextval(%s::regclass)" for model in models_in_order for _obj in groups[model]
     )
-    sequences = [_sequence(model, connection) for model in models_in_order for _ in groups[model]]
+    params = [_sequence(model, connection) for model in models_in_order for _ in groups[model]]
+    if probe is not None:
+        reserve += f", ({probe[0]})"
+        params.extend(probe[1])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {reserve}", sequences)  # noqa: S608 - placeholders only
-        keys = cursor.fetchone()
+        cursor.execute(f"SELECT {reserve}", params)  # noqa: S608 - placeholders and the probe
+        row = cursor.fetchone()
+    keys, probed = (row, None) if probe is None else (row[:-1], row[-1])
     for obj, pk in zip((o for m in models_in_order for o in groups[m]), keys, strict=True):
         setattr(obj, plans[type(obj)].pk.attname, pk)
-    link()
+    link(probed)
     shape = tuple((model, len(groups[model])) for model in models_in_order)
     sql = _linked_sql.get(shape)
     if sql is None:

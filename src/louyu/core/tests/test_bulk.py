@@ -12,6 +12,7 @@ from louyu.core.models import AuditEvent, Organization, WorkItem, WorkItemState
 pytestmark = pytest.mark.django_db
 
 WHEN = datetime.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=datetime.UTC)
+bulk_tz = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def _stored(obj) -> dict:
@@ -155,8 +156,8 @@ def _linked(user):
     second = _work_item(user, title="第二项", link="")
     calls = []
 
-    def link():
-        calls.append(first.pk)
+    def link(probed):
+        calls.append((first.pk, probed))
         event.object_id = str(first.pk)
         second.link = f"/work-items/{first.pk}/"
 
@@ -183,10 +184,10 @@ def test_insert_linked_writes_rows_that_refer_to_earlier_keys(two_jurisdictions)
         assert len(statements) == 2
         assert statements[0].startswith("SELECT nextval(")
         assert statements[1].startswith("WITH ")
-        assert calls == [first.pk]
+        assert calls == [(first.pk, None)]
     else:  # one INSERT per row, link() before each
         assert len(statements) == 3
-        assert calls[-1] == first.pk
+        assert calls[-1] == (first.pk, None)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -208,8 +209,50 @@ def test_insert_linked_writes_nothing_when_one_row_fails_even_outside_a_transact
     assert AuditEvent.objects.get(pk=objs[1].pk).object_id == str(objs[0].pk)
 
 
-def test_insert_linked_writes_the_same_values_as_create_rows(two_jurisdictions):
+@pytest.mark.parametrize(
+    "build",
+    [
+        _work_item,
+        _audit_event,
+        lambda user: _audit_event(
+            user,
+            ip_address="2001:db8::1",
+            created_at=datetime.datetime(2026, 3, 4, 13, 6, 7, 1, tzinfo=bulk_tz),
+            changes={"when": "2026-03-04", "引号": "a'b\"c\\d", "list": [1.5, {"x": None}]},
+            object_repr="",
+        ),
+        lambda user: _audit_event(user, ip_address=None, changes={}, actor=None),
+        lambda user: _work_item(user, due_at=None, link="", created_by=None),
+    ],
+)
+def test_insert_linked_writes_the_same_values_as_create_rows(two_jurisdictions, build):
     user = two_jurisdictions["user_a"]
-    alone = create_rows([_work_item(user)])[0]
-    together = insert_linked([_work_item(user)], lambda: None)[0]
-    assert _stored(together) == _stored(alone)
+    alone = create_rows([build(user)])[0]
+    together = insert_linked([build(user), build(user)], lambda probed: None)
+    assert _stored(together[0]) == _stored(alone) == _stored(together[1])
+    assert together[0].pk != together[1].pk
+
+
+@pytest.mark.parametrize("wanted", ["第一项", "没有这一项"])
+def test_insert_linked_reads_the_probe_with_the_keys(two_jurisdictions, wanted):
+    """The probe's answer (its first value, ``None`` without a row) reaches every
+    ``link()`` call; on PostgreSQL in the key-reservation query, with no extra statement."""
+    user = two_jurisdictions["user_a"]
+    insert_linked(*_linked(user)[:2])
+    objs, link, calls = _linked(user)
+    table = connection.ops.quote_name(WorkItem._meta.db_table)
+    probe = (f"SELECT id FROM {table} WHERE title = %s ORDER BY id LIMIT 1", [wanted])  # noqa: S608
+    expected = WorkItem.objects.filter(title=wanted).order_by("id").values_list("id", flat=True)
+    expected = expected.first()
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        insert_linked(objs, link, probe=probe)
+    assert calls and all(probed == expected for _pk, probed in calls)
+    assert (expected is None) == (wanted == "没有这一项")
+    if connection.vendor == "postgresql":
+        assert len(statements) == 2 and "WHERE title = %s" in statements[0]
