@@ -99,9 +99,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             qs = selectors.complaint_filter(qs, filters.to_filters(), user=self.request.user)
         return qs
 
-    def _render(self, complaint: Complaint, *, status_code=status.HTTP_200_OK, **extra):
-        data = self.get_serializer(complaint).data
-        return Response({**data, **extra}, status=status_code)
+    def _render(self, complaint: Complaint) -> Response:
+        return Response(self.get_serializer(complaint).data)
 
     # --- Intake ---------------------------------------------------------------------------
 
@@ -136,7 +135,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         values["operator"] = self._operator(values.get("operator"))
         if not key:  # complaint_create opens (and commits) its own transaction
             complaint, secret = services.complaint_create(actor=user, **values)
-            return self._render(complaint, status_code=status.HTTP_201_CREATED, secret=secret)
+            return self._created(complaint, secret)
         services.warm_intake_cache()
         try:
             with transaction.atomic():
@@ -151,7 +150,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                         raise _KeyTaken from exc
         except _KeyTaken:
             return self._replay(self._earlier(key), digest)
-        return self._render(complaint, status_code=status.HTTP_201_CREATED, secret=secret)
+        return self._created(complaint, secret)
+
+    def _created(self, complaint: Complaint, secret: str) -> Response:
+        data = s.complaint_created_data(complaint, user=self.request.user, secret=secret)
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def _earlier(self, key: str) -> IdempotencyKey | None:
         return (

@@ -340,3 +340,37 @@ def test_output_renders_like_drf_deep_copies(cenv, rf):
         assert field.field_name is None and field.parent is None
     for field in s.ComplaintSerializer._built_fields.values():
         assert field.field_name is None and field.parent is None
+
+
+def _serialized(complaint, user, secret):
+    request = APIClient().request().wsgi_request
+    request.user = user
+    stored = Complaint.objects.select_related("category", "jurisdiction", "handler").get(
+        pk=complaint.pk
+    )
+    stored.secret = secret
+    return s.ComplaintCreatedSerializer(stored, context={"request": request}).data
+
+
+@pytest.mark.parametrize("who", ["bj", "dl", "samr", "ministry"])
+def test_the_intake_answer_is_what_the_serializer_renders(cenv, who):
+    """``complaint_created_data`` builds the 201 without the serializer; it must say the
+    same, key for key and in the same order, for callers who may and may not handle it."""
+    response = post(cenv["bj"], complainant_phone="13912345678")
+    assert response.status_code == 201
+    complaint = Complaint.objects.get(pk=response.json()["id"])
+    expected = _serialized(complaint, cenv["bj"], response.json()["secret"])
+    assert list(response.json()) == list(expected)
+    assert response.json() == expected
+    assert response.json()["allowed_transitions"]  # the handler may act on it
+
+    complaint, secret = cenv["file"](received_at=timezone.now())
+    complaint.reply_due_at = timezone.now() + datetime.timedelta(days=30)
+    complaint.personal_data_erased_at = timezone.now() if who == "samr" else None
+    rendered = s.complaint_created_data(complaint, user=cenv[who], secret=secret)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        reply_due_at=complaint.reply_due_at,
+        personal_data_erased_at=complaint.personal_data_erased_at,
+    )
+    assert rendered == _serialized(complaint, cenv[who], secret)
+    assert list(rendered) == list(_serialized(complaint, cenv[who], secret))
