@@ -6,9 +6,9 @@ from django.urls import include, path
 from louyu.web.urls import auth_urlpatterns
 
 urlpatterns = [
+    path("api/", include("louyu.api.urls")),  # first: the busiest routes
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("louyu.api.urls")),
     *auth_urlpatterns,
     path("buildings/", include("louyu.buildings.urls")),
     path("complaints/", include("louyu.complaints.urls")),
