@@ -178,6 +178,7 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints",
+        db_index=False,  # leads the (building, category, received_at) index
     )
     address = models.CharField(_("楼宇地址"), max_length=300, blank=True)
     normalized_address = models.CharField(_("规范化地址"), max_length=300, blank=True)
@@ -194,6 +195,7 @@ class Complaint(models.Model):
         verbose_name=_("管辖范围"),
         on_delete=models.PROTECT,
         related_name="complaints",
+        db_index=False,  # leads the (jurisdiction, state, received_at) index
     )
     operator = models.ForeignKey(
         "core.Organization",
@@ -211,6 +213,7 @@ class Complaint(models.Model):
         verbose_name=_("承办机构"),
         on_delete=models.PROTECT,
         related_name="handled_complaints",
+        db_index=False,  # leads the (handler, state) index
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -254,7 +257,7 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_complaints",
     )
-    is_repeat = models.BooleanField(_("重复申诉"), default=False, db_index=True)
+    is_repeat = models.BooleanField(_("重复申诉"), default=False)
     # Reminder bookkeeping: each is sent once per deadline (cleared when a deadline is reset).
     warned_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
@@ -272,7 +275,7 @@ class Complaint(models.Model):
             models.Index(fields=["state", "reply_due_at"]),
             models.Index(fields=["building", "category", "received_at"]),
             models.Index(fields=["normalized_address", "category"]),
-            # The repeat check at intake (services._is_repeat) looks only at closed ones.
+            # The repeat check at intake (services._repeat_probe) looks only at closed ones.
             models.Index(
                 fields=["building", "category", "closed_at"],
                 condition=models.Q(state=State.CLOSED),

@@ -191,6 +191,7 @@ class AuditEvent(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # leads the (actor, created_at) index
     )
     actor_repr = models.CharField(_("操作人"), max_length=150, blank=True)
     actor_organization = models.ForeignKey(
@@ -210,6 +211,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # leads the (object_type, object_id) index
     )
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
@@ -221,6 +223,7 @@ class AuditEvent(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # leads the (jurisdiction, created_at) index
     )
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
@@ -302,7 +305,12 @@ class WorkItem(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     kind = models.CharField(_("类别"), max_length=32, default="task")
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # leads the (content_type, object_id) index
     )
     object_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")
@@ -322,6 +330,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_items",
+        db_index=False,  # leads the (assignee_organization, state, due_at) index
     )
     assignee_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -330,6 +339,7 @@ class WorkItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="work_items",
+        db_index=False,  # leads the (assignee_user, state, due_at) index
     )
     due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("时限待定"), default=False)
