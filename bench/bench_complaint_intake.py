@@ -4,7 +4,8 @@ of a minimal one-row-insert endpoint of the same server), on PostgreSQL behind g
 Starts gunicorn (4 workers on 127.0.0.1:8090, settings ``bench/intake_settings.py``; sync
 workers by default, ``--worker-class gthread --threads-per-worker N`` for keep-alive), then
 drives it with ``wrk`` (loopback only, bounded: ``--seconds`` per run, ``--connections``
-connections) three times, each endpoint on the same server in the same run:
+connections), each of three endpoints on the same server in the same run, in ``--rounds``
+rounds of all three (so that a stretch of slow machine slows them alike):
 
 - minimal: ``POST /bench/minimal/`` (``bench/intake_urls.py``), a plain Django view that
   parses the JSON body and inserts one row: the baseline the issue names;
@@ -16,7 +17,7 @@ connections) three times, each endpoint on the same server in the same run:
 Prints complaints/s, p50/p99 latency, both baselines' req/s and the ratios; counts the rows
 really written, and fails if any answer was not 201. Run::
 
-    .venv/bin/python bench/bench_complaint_intake.py            # 20 s, 16 connections
+    .venv/bin/python bench/bench_complaint_intake.py      # 3 rounds × 10 s, 16 connections
 
 ``DATABASE_URL`` defaults to postgres://postgres@127.0.0.1:5432/louyu_bench_intake (created
 if missing, migrated, complaints of earlier runs kept). Needs ``wrk`` (``apt-get install -y
@@ -32,6 +33,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -257,6 +259,18 @@ def run_wrk(path: str, token: str, *, seconds: int, connections: int, threads: i
     return result
 
 
+def combine(rounds: list[dict]) -> dict:
+    """One endpoint's rounds as one result: requests, time and CPU summed (so the rate and
+    the CPU per request are over all rounds), the median round's p50, the worst p99."""
+    total = {key: sum(r[key] for r in rounds) for key in ("requests", "seconds", "bad", "errors")}
+    total["rate"] = total["requests"] / total["seconds"]
+    for key in ("gunicorn_ms", "postgres_ms"):
+        total[key] = sum(r[key] * r["requests"] for r in rounds) / max(total["requests"], 1)
+    total["p50_ms"] = statistics.median(r["p50_ms"] for r in rounds)
+    total["p99_ms"] = max(r["p99_ms"] for r in rounds)
+    return total
+
+
 def describe(name: str, result: dict, unit: str = "req/s") -> str:
     return (
         f"{name}: {result['rate']:.0f} {unit}, p50 {result['p50_ms']:.1f} ms, "
@@ -267,7 +281,8 @@ def describe(name: str, result: dict, unit: str = "req/s") -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=10, help="per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
@@ -287,19 +302,25 @@ def main() -> None:
         # Warm every path (imports, connections, caches) before measuring.
         for path in ("/bench/minimal/", "/bench/baseline/", "/api/v1/complaints/"):
             run_wrk(path, token, seconds=2, connections=4, threads=2)
-        minimal = run_wrk("/bench/minimal/", token, **opts)
-        base = run_wrk("/bench/baseline/", token, **opts)
-        intake = run_wrk("/api/v1/complaints/", token, **opts)
+        # Rounds of the three endpoints one after the other, so that a machine that is
+        # slower for a while slows all three alike instead of one of them.
+        runs = {"minimal": [], "baseline": [], "intake": []}
+        for _round in range(args.rounds):
+            runs["minimal"].append(run_wrk("/bench/minimal/", token, **opts))
+            runs["baseline"].append(run_wrk("/bench/baseline/", token, **opts))
+            runs["intake"].append(run_wrk("/api/v1/complaints/", token, **opts))
     finally:
         stop_server(server)
     after = {t: count(t) for t in ("bench_baseline", "complaints_complaint")}
     written = after["complaints_complaint"] - before["complaints_complaint"]
+    minimal, base, intake = (combine(runs[name]) for name in ("minimal", "baseline", "intake"))
     ratio = intake["rate"] / minimal["rate"]
     threads = f" × {args.threads_per_worker} threads" if args.worker_class == "gthread" else ""
     print(
         f"setup: gunicorn {args.workers} {args.worker_class} workers{threads}, "
         f"wrk {args.threads} threads × "
-        f"{args.connections} connections × {args.seconds} s, {os.environ['DATABASE_URL']}"
+        f"{args.connections} connections, {args.rounds} rounds × {args.seconds} s per endpoint, "
+        f"{os.environ['DATABASE_URL']}"
     )
     print(describe("minimal (plain Django view, 1 INSERT)", minimal))
     print(describe("baseline (DRF + token auth + 1 INSERT)", base))
@@ -308,6 +329,13 @@ def main() -> None:
     print(f"complaints written in total (incl. warm-up): {written}")
     print(f"ratio intake / minimal: {ratio:.2f} (target ≥ 0.30); complaints/s target ≥ 300")
     print(f"ratio intake / token baseline: {intake['rate'] / base['rate']:.2f}")
+    rounds = list(zip(runs["minimal"], runs["intake"], strict=True))
+    print(
+        "per round: complaints/s "
+        + ", ".join(f"{i['rate']:.0f}" for _m, i in rounds)
+        + "; ratio intake / minimal "
+        + ", ".join(f"{i['rate'] / m['rate']:.2f}" for m, i in rounds)
+    )
 
     def server_ms(r: dict) -> float:
         return r["gunicorn_ms"] + r["postgres_ms"]
