@@ -17,14 +17,11 @@ Uses the bench database (``DATABASE_URL``, default louyu_bench_intake; created, 
 
 import argparse
 import cProfile
-import io
-import itertools
-import json
 import pstats
-import sys
 import time
 
 import bench_complaint_intake as bench
+from intake_side_by_side import wsgi_caller
 
 PATHS = ("/bench/minimal/", "/bench/baseline/", "/api/v1/complaints/")
 NAMES = ("minimal", "baseline", "intake")
@@ -41,51 +38,7 @@ def main() -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
-    app = WSGIHandler()
-    counter = itertools.count()
-
-    def call(path: str) -> None:
-        n = next(counter)
-        body = json.dumps(
-            {"a": n}
-            if path != PATHS[-1]
-            else {
-                "channel": "api",
-                "category": "entry_blocked",
-                "address": "北京市朝阳区建国路88号",
-                "description": "物业不让电信进场施工，只能用指定代理商的宽带。",
-                "complainant_name": "张三",
-                "complainant_phone": f"137{n % 10**8:08d}",
-            },
-            ensure_ascii=False,
-        ).encode()
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": bench.HOST,
-            "SERVER_PORT": str(bench.PORT),
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": bench.HOST,
-            "REMOTE_ADDR": "127.0.0.1",
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": str(len(body)),
-            "HTTP_AUTHORIZATION": f"Token {token}",
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "wsgi.url_scheme": "http",
-            "wsgi.version": (1, 0),
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-        }
-        status = []
-        response = app(environ, lambda s, headers: status.append(s))
-        b"".join(response)
-        response.close()
-        if not status[0].startswith("201"):
-            raise SystemExit(f"{path} answered {status[0]}")
+    call = wsgi_caller(WSGIHandler(), token, bench.HOST, bench.PORT)
 
     result = {}
     for path in PATHS:
