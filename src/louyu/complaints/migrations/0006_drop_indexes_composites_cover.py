@@ -1,8 +1,9 @@
-"""Drop single-column indexes whose column leads a composite index of the same table:
-every lookup they served the composite serves, and each cost an index entry per
-row written (complaint intake writes these tables; docs/performance.md). Only the
-indexes go: the state changes ``db_index`` while the database drops the index by
-name, leaving the foreign keys alone (``AlterField`` would drop and re-add them,
+"""Drop single-column indexes whose column leads a composite index of the same table
+(building, handler, jurisdiction): every lookup they served the composite serves, and
+each cost an index entry per row written (complaint intake writes this table;
+docs/performance.md). Also the index on the ``is_repeat`` flag, which no query filters
+on. Only the indexes go: the state changes ``db_index`` while the database drops the
+index by name, leaving the foreign keys alone (``AlterField`` would drop and re-add them,
 re-checking every row)."""
 
 import django.db.models.deletion
