@@ -5,6 +5,7 @@ the table's sequence first, so callers get them back like ``bulk_create``); else
 from __future__ import annotations
 
 import datetime
+import importlib
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +48,35 @@ def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> list:
         copy_rows(model, objs)
         return objs
     return model.objects.bulk_create(objs, batch_size=batch_size)
+
+
+# --- psycopg's cache of parsed queries ----------------------------------------------------------
+
+# psycopg splits a query's SQL at its placeholders with a regular expression, and keeps the
+# result in an LRU cache of 128 queries, but only for queries of at most 50 parameters and
+# 4 KiB of SQL. The intake's one write (``insert_linked``) has 98 parameters and about
+# 3 KiB, so it was split again on every call: about a tenth of an intake's CPU in the web
+# process (docs/performance.md, round 4; ADR 0010).
+QUERY_CACHE_MAX_PARAMS = 128
+QUERY_CACHE_MAX_LENGTH = 8192
+
+
+def widen_psycopg_query_cache() -> None:
+    """Let psycopg cache the parsed form of queries of up to ``QUERY_CACHE_MAX_PARAMS``
+    parameters and ``QUERY_CACHE_MAX_LENGTH`` bytes. The limits are module constants of
+    psycopg's private ``_queries`` module (3.1 to 3.3): if a release renames them this
+    changes nothing, and ``test_bulk`` says so by failing. The cache stays bounded at 128
+    queries, so at most about 1 MiB per process."""
+    try:
+        queries = importlib.import_module("psycopg._queries")
+    except ImportError:  # psycopg 2 or none: nothing to widen
+        return
+    for name, value in (
+        ("MAX_CACHED_STATEMENT_PARAMS", QUERY_CACHE_MAX_PARAMS),
+        ("MAX_CACHED_STATEMENT_LENGTH", QUERY_CACHE_MAX_LENGTH),
+    ):
+        if isinstance(getattr(queries, name, None), int):
+            setattr(queries, name, max(getattr(queries, name), value))
 
 
 # --- Cached single-statement inserts --------------------------------------------------------

@@ -4,6 +4,7 @@ without savepoints when it runs in its own transaction (see docs/performance.md)
 
 import copy
 import datetime
+import importlib
 
 import pytest
 from django.db import connection, transaction
@@ -374,3 +375,36 @@ def test_the_intake_answer_is_what_the_serializer_renders(cenv, who):
     )
     assert rendered == _serialized(complaint, cenv[who], secret)
     assert list(rendered) == list(_serialized(complaint, cenv[who], secret))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's query cache")
+@pytest.mark.parametrize("widened", [True, False])
+def test_psycopg_keeps_the_intake_write_parsed(cenv, widened, monkeypatch):
+    """``core.bulk.widen_psycopg_query_cache`` (run at start-up) lets psycopg cache the
+    parsed form of the intake's 98-parameter write, which its own limits (50 parameters,
+    4 KiB) kept out. Fails if a psycopg release renames the limits."""
+    from psycopg.adapt import Transformer
+
+    queries = importlib.import_module("psycopg._queries")
+    if not widened:  # psycopg's own limits: the write is parsed again on every call
+        monkeypatch.setattr(queries, "MAX_CACHED_STATEMENT_PARAMS", 50)
+        monkeypatch.setattr(queries, "MAX_CACHED_STATEMENT_LENGTH", 4096)
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith("WITH "):
+            writes.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        cenv["file"]()
+    ((sql, params),) = writes
+    assert len(params) > 50
+    for query_class, cache in (
+        (queries.PostgresQuery, queries._query2pg),  # server-side binding (the default)
+        (queries.PostgresClientQuery, queries._query2pg_client),
+    ):
+        hits = cache.cache_info().hits
+        for _ in range(2):
+            query_class(Transformer.from_context(connection.connection)).convert(sql, params)
+        assert (cache.cache_info().hits > hits) is widened
