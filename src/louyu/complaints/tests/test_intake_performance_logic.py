@@ -96,6 +96,19 @@ def test_handed_out_instances_are_copies(cenv, caching):
     assert (
         category == cenv["category"] and category is not services._refs.categories["entry_blocked"]
     )
+    # Changing a copy (a field, its state, its cache of related objects) leaves the cached
+    # instance alone.
+    cached_category = services._refs.categories["entry_blocked"]
+    name = cached_category.name
+    category.name = "改过的名称"
+    category._state.adding = True
+    category._state.fields_cache["probe"] = object()
+    assert cached_category.name == name and cached_category._state.adding is False
+    assert "probe" not in cached_category._state.fields_cache
+    assert services.active_category("entry_blocked").name == name
+    handler = complaint.handler
+    handler.name = "改过的机构"
+    assert cached.name != "改过的机构"
 
 
 def test_a_new_routing_rule_clears_the_cache(cenv, caching):
