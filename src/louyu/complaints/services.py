@@ -45,7 +45,7 @@ from louyu.complaints.workflow import (
 )
 from louyu.core import calendar
 from louyu.core.audit import audit_event, audit_record
-from louyu.core.bulk import insert_linked
+from louyu.core.bulk import Exists, Key, insert_linked
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import scope_for
@@ -509,26 +509,22 @@ def _complaint_create(
         jurisdiction=jurisdiction,
     )  # no notification: the queue shows new complaints; reminders warn of deadlines
 
-    def link(repeat) -> None:  # the values that depend on the keys, the code, the probe
-        complaint.is_repeat = repeat is not None
-        status.complaint_id = complaint.pk
-        created.object_id = item.object_id = str(complaint.pk)
-        created.object_repr = complaint.tracking_code
-        item.title = item_created.changes["title"] = f"受理审查：{complaint.tracking_code}"
-        item.link = f"/complaints/{complaint.pk}/"
-        item_created.object_id = str(item.pk)
-        item_created.object_repr = item.title
-
+    # The values that depend on keys or on the repeat check, resolved as the rows are written.
+    probe = _repeat_probe(complaint)
+    complaint.is_repeat = Exists(*probe) if probe is not None else False
+    status.complaint_id = Key(complaint)
+    created.object_id = item.object_id = Key(complaint)
+    item.link = Key(complaint, "/complaints/{}/")
+    item_created.object_id = Key(item)
     for _attempt in range(10):
         complaint.tracking_code = _new_tracking_code(calendar.local_date(received_at))
         complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
+        created.object_repr = complaint.tracking_code
+        item.title = item_created.changes["title"] = f"受理审查：{complaint.tracking_code}"
+        item_created.object_repr = item.title
         try:
             with transaction.atomic() if savepoint else contextlib.nullcontext():
-                insert_linked(
-                    [complaint, status, item, created, item_created],
-                    link,
-                    probe=_repeat_probe(complaint),
-                )
+                insert_linked([complaint, status, item, created, item_created])
             return complaint, secret
         except IntegrityError:  # the tracking code was taken meanwhile: nothing was written
             continue
@@ -540,7 +536,7 @@ def _complaint_create(
 def _repeat_probe(complaint: Complaint) -> tuple[str, list] | None:
     """The query of the repeat check (a row when the complaint repeats one): same building
     (or normalised address) and category as a complaint closed in the 90 days before this
-    one was received. ``insert_linked`` reads it with the keys, in the same round trip.
+    one was received. ``insert_linked`` reads it in the statement that writes the complaint.
 
     Hand-written SQL (the ORM spent more time building this query than the database
     running it), answered by the partial indexes on closed complaints

@@ -197,6 +197,15 @@ class _InsertPlan:
             for convert, attname in zip(self.converters, self.attnames, strict=True)
         ]
 
+    def values_deferring(self, obj) -> list[Any]:
+        """``values()``, with ``Key`` and ``Exists`` values left as they are."""
+        for field in self.pre_save:
+            field.pre_save(obj, True)
+        return [
+            value if isinstance(value := getattr(obj, attname), Key | Exists) else convert(value)
+            for convert, attname in zip(self.converters, self.attnames, strict=True)
+        ]
+
 
 _plans: dict[tuple[type, str, int], _InsertPlan] = {}
 
@@ -265,6 +274,46 @@ def create_rows(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
 _sequences: dict[tuple[type, int], str] = {}
 _linked_sql: dict[tuple, str] = {}
 
+# Internal types whose column takes a key as it is; anything else (CharField, TextField...)
+# gets the key as text.
+_KEY_TYPES = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+class Key:
+    """A value for ``insert_linked``: the primary key of ``obj``, an object written before
+    this one in the same call. As the field stores it (a key for a foreign key, its decimal
+    text for a text field), or ``template`` with the key in place of its one ``{}``."""
+
+    __slots__ = ("obj", "template")
+
+    def __init__(self, obj, template: str | None = None) -> None:
+        if template is not None and template.count("{}") != 1:
+            raise ValueError("a Key template holds exactly one {}")
+        self.obj = obj
+        self.template = template
+
+    def resolve(self, field):
+        if self.template is not None:
+            return self.template.replace("{}", str(self.obj.pk))
+        return field.to_python(self.obj.pk)
+
+
+class Exists:
+    """A value for ``insert_linked``: whether the query ``sql`` (with ``params``) returns a
+    row, read before anything of the call is written (on PostgreSQL in the same statement,
+    so at no extra round trip). Such as whether a complaint repeats an earlier one."""
+
+    __slots__ = ("sql", "params")
+
+    def __init__(self, sql: str, params: list) -> None:
+        self.sql = sql
+        self.params = list(params)
+
+    def read(self, connection) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return cursor.fetchone() is not None
+
 
 def _sequence(model, connection) -> str:
     """The (schema-qualified) name of the sequence behind the model's primary key."""
@@ -281,36 +330,36 @@ def _sequence(model, connection) -> str:
     return name
 
 
-def insert_linked(
-    objs: list,
-    link: Callable[[Any], None],
-    *,
-    probe: tuple[str, list] | None = None,
-    using: str = DEFAULT_DB_ALIAS,
-) -> list:
-    """Insert new unsaved objects of one or several models, all or none, where an object's
-    values may depend on the primary keys of the objects before it in ``objs``: ``link()``
-    sets those values from the keys known so far (it may run more than once, and must leave
-    values of keys not known yet alone or harmless). Returns ``objs``.
+def _deferred(plan: _InsertPlan, obj) -> list[tuple[int, Any]]:
+    """(field position, value) of the object's ``Key`` and ``Exists`` values."""
+    return [
+        (position, value)
+        for position, attname in enumerate(plan.attnames)
+        if isinstance(value := obj.__dict__.get(attname), Key | Exists)
+    ]
 
-    ``probe`` is an optional query (SQL and parameters) read before the writes, whose first
-    column of its first row (``None`` without a row, or without a probe) is passed to
-    every ``link()`` call: a check whose answer goes into the rows, such as whether a
-    complaint repeats an earlier one, at no extra round trip on PostgreSQL.
 
-    On PostgreSQL that takes two round trips whatever the number of rows: one query reserves
-    every primary key from the tables' sequences (and reads the probe), ``link()`` runs,
-    and one statement of data-modifying CTEs inserts every row. A single statement is
+def insert_linked(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
+    """Insert new unsaved objects of one or several models, all or none, where a value may
+    be the primary key of an object before it in ``objs`` (a ``Key``) or the answer of a
+    check read before the writes (an ``Exists``). Returns ``objs``, with their keys set and
+    those values replaced by what was written.
+
+    On PostgreSQL that is one statement whatever the number of rows: a first CTE reserves
+    every primary key from the tables' sequences (in the order of ``objs``) and reads the
+    checks, then one data-modifying CTE per model inserts its rows, taking keys and answers
+    from the first; the statement returns the keys and answers. A single statement is
     atomic by itself, so outside a transaction it needs no BEGIN/COMMIT of its own; foreign
     keys are checked at its end. Elsewhere (and for models ``create_rows`` would save
-    through the ORM) the objects are written one by one in a transaction, ``link()``
-    running before each.
+    through the ORM) the checks are read first, then the objects are written one by one in
+    a transaction, each value resolved just before its row.
 
     Values are written as ``create_rows`` writes them; no model ``save()`` or signal runs.
-    A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written
-    and the objects' primary keys cleared, so the caller may change a value and retry;
-    inside a transaction, only if it wrapped the call in a savepoint (``atomic()``), as a
-    failed statement aborts the transaction around it."""
+    A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written,
+    the objects' primary keys cleared and their ``Key``/``Exists`` values back in place, so
+    the caller may change a value and retry; inside a transaction, only if it wrapped the
+    call in a savepoint (``atomic()``), as a failed statement aborts the transaction around
+    it."""
     if not objs:
         return objs
     connection = connections[using]
@@ -318,63 +367,145 @@ def insert_linked(
     for obj in objs:
         groups.setdefault(type(obj), []).append(obj)
     plans = {model: _plan(model, connection) for model in groups}
+    deferred = {id(obj): _deferred(plans[type(obj)], obj) for obj in objs}
+    position = {id(obj): n for n, obj in enumerate(objs)}
+    for obj in objs:
+        for _field, value in deferred[id(obj)]:
+            if (
+                isinstance(value, Key)
+                and position.get(id(value.obj), len(objs)) >= position[id(obj)]
+            ):
+                raise ValueError("a Key names an object written before this one in the call")
     if connection.vendor != "postgresql" or not all(
         _fast_path(plans[model], model, group) for model, group in groups.items()
     ):
-        probed = None
-        if probe is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(*probe)
-                row = cursor.fetchone()
-            probed = None if row is None else row[0]
-        try:
-            with transaction.atomic(using=using, savepoint=False):
-                for obj in objs:
-                    link(probed)
-                    create_rows([obj], using=using)
-        except IntegrityError:
+        return _insert_one_by_one(objs, plans, deferred, using)
+    return _insert_in_one_statement(objs, groups, plans, deferred, connection, using)
+
+
+def _insert_one_by_one(objs, plans, deferred, using) -> list:
+    connection = connections[using]
+    answers = {
+        id(value): value.read(connection)
+        for obj in objs
+        for _position, value in deferred[id(obj)]
+        if isinstance(value, Exists)
+    }
+    try:
+        with transaction.atomic(using=using, savepoint=False):
             for obj in objs:
-                obj.pk = None
-                obj._state.adding = True
-            raise
-        return objs
-    models_in_order = list(groups)
-    reserve = ", ".join(
-        "nextval(%s::regclass)" for model in models_in_order for _obj in groups[model]
+                plan = plans[type(obj)]
+                for n, value in deferred[id(obj)]:
+                    resolved = (
+                        answers[id(value)]
+                        if isinstance(value, Exists)
+                        else value.resolve(plan.fields[n])
+                    )
+                    setattr(obj, plan.attnames[n], resolved)
+                create_rows([obj], using=using)
+    except IntegrityError:
+        for obj in objs:
+            obj.pk = None
+            obj._state.adding = True
+            plan = plans[type(obj)]
+            for n, value in deferred[id(obj)]:
+                setattr(obj, plan.attnames[n], value)
+        raise
+    return objs
+
+
+def _reserved(kind: str, n: int) -> str:
+    """The SQL reading reserved key ``n`` (kind ``k``) or check answer ``n`` (``p``)."""
+    return f"(SELECT {kind}{int(n)} FROM louyu_keys)"  # noqa: S608 - a letter and a number
+
+
+def _key_sql(key: Key, field, n: int) -> str:
+    """The SQL of a ``Key`` value (its template's two parts are parameters)."""
+    column = _reserved("k", n)
+    if key.template is not None:
+        return f"(%s || {column}::text || %s)"
+    target = field.target_field if field.is_relation else field
+    return column if target.get_internal_type() in _KEY_TYPES else f"{column}::text"
+
+
+def _insert_in_one_statement(objs, groups, plans, deferred, connection, using) -> list:
+    position = {id(obj): n for n, obj in enumerate(objs)}
+    checks = [value for obj in objs for _n, value in deferred[id(obj)] if isinstance(value, Exists)]
+    check_number = {id(value): n for n, value in enumerate(checks)}
+    # The SQL depends on the models, their number of rows, which fields hold deferred
+    # values (and of which kind, naming which object or check) and the checks' SQL.
+    shape = (
+        tuple((model, len(group)) for model, group in groups.items()),
+        tuple(
+            tuple(
+                (n, position[id(v.obj)], v.template is not None)
+                if isinstance(v, Key)
+                else (n, v.sql)
+                for n, v in deferred[id(obj)]
+            )
+            for obj in objs
+        ),
     )
-    params = [_sequence(model, connection) for model in models_in_order for _ in groups[model]]
-    if probe is not None:
-        reserve += f", ({probe[0]})"
-        params.extend(probe[1])
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {reserve}", params)  # noqa: S608 - placeholders and the probe
-        row = cursor.fetchone()
-    keys, probed = (row, None) if probe is None else (row[:-1], row[-1])
-    for obj, pk in zip((o for m in models_in_order for o in groups[m]), keys, strict=True):
-        setattr(obj, plans[type(obj)].pk.attname, pk)
-    link(probed)
-    shape = tuple((model, len(groups[model])) for model in models_in_order)
     sql = _linked_sql.get(shape)
     if sql is None:
-        parts = [
-            plans[model].head_with_pk + ", ".join([plans[model].row_with_pk] * count)
-            for model, count in shape
-        ]
-        ctes = ", ".join(f"louyu_insert_{n} AS ({part})" for n, part in enumerate(parts[:-1]))
-        sql = _linked_sql[shape] = (f"WITH {ctes} " if ctes else "") + parts[-1]
-    params: list[Any] = []
-    for model in models_in_order:
+        sql = _linked_sql[shape] = _linked_statement(
+            objs, groups, plans, deferred, position, checks, check_number, connection
+        )
+    params: list[Any] = [_sequence(type(obj), connection) for obj in objs]
+    for check in checks:
+        params.extend(check.params)
+    for model, group in groups.items():
         plan = plans[model]
-        for obj in groups[model]:
-            params.append(obj.pk)
-            params.extend(plan.values(obj))
+        for obj in group:
+            for value in plan.values_deferring(obj):
+                if isinstance(value, Key):
+                    if value.template is not None:
+                        params.extend(value.template.split("{}"))
+                elif not isinstance(value, Exists):
+                    params.append(value)
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+            row = cursor.fetchone()
     except IntegrityError:
         for obj in objs:
             obj.pk = None
         raise
+    for obj, pk in zip(objs, row, strict=False):
+        plan = plans[type(obj)]
+        for converter in plan.pk_from_db:
+            pk = converter(pk, plan.pk_column, connection)
+        setattr(obj, plan.pk.attname, pk)
+    answers = row[len(objs) :]
     for obj in objs:
+        plan = plans[type(obj)]
+        for n, value in deferred[id(obj)]:
+            resolved = (
+                bool(answers[check_number[id(value)]])
+                if isinstance(value, Exists)
+                else value.resolve(plan.fields[n])
+            )
+            setattr(obj, plan.attnames[n], resolved)
         _saved(obj, using)
     return objs
+
+
+def _linked_statement(objs, groups, plans, deferred, position, checks, check_number, connection):
+    keys = [f"nextval(%s::regclass) AS k{n}" for n in range(len(objs))]
+    keys += [f"EXISTS ({check.sql}) AS p{n}" for n, check in enumerate(checks)]
+    # MATERIALIZED: the keys and answers are computed once, in this order, whatever the
+    # number of references. Identifiers come from model metadata, values are parameters.
+    parts = [f"louyu_keys AS MATERIALIZED (SELECT {', '.join(keys)})"]
+    for number, (model, group) in enumerate(groups.items()):
+        plan = plans[model]
+        rows = []
+        for obj in group:
+            cells = [_reserved("k", position[id(obj)])] + ["%s"] * len(plan.fields)
+            for n, value in deferred[id(obj)]:
+                if isinstance(value, Exists):
+                    cells[n + 1] = _reserved("p", check_number[id(value)])
+                    continue
+                cells[n + 1] = _key_sql(value, plan.fields[n], position[id(value.obj)])
+            rows.append("(" + ", ".join(cells) + ")")
+        parts.append(f"louyu_insert_{number} AS ({plan.head_with_pk}{', '.join(rows)})")
+    return f"WITH {', '.join(parts)} SELECT * FROM louyu_keys"  # noqa: S608

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
 from django.forms.models import model_to_dict
 
-from louyu.core.bulk import create_rows, insert_linked
+from louyu.core.bulk import Exists, Key, create_rows, insert_linked
 from louyu.core.models import AuditEvent, Organization, WorkItem, WorkItemState
 
 pytestmark = pytest.mark.django_db
@@ -152,42 +152,61 @@ def _linked(user):
     """A work item, its audit event (whose object_id is the item's key) and a second item
     whose link names the first: three rows of two models, each depending on an earlier key."""
     first = _work_item(user, title="第一项", object_id="")
-    event = _audit_event(user, object_id="")
-    second = _work_item(user, title="第二项", link="")
-    calls = []
-
-    def link(probed):
-        calls.append((first.pk, probed))
-        event.object_id = str(first.pk)
-        second.link = f"/work-items/{first.pk}/"
-
-    return [first, event, second], link, calls
+    event = _audit_event(user, object_id=Key(first))
+    second = _work_item(user, title="第二项", link=Key(first, "/work-items/{}/"))
+    return [first, event, second]
 
 
-def test_insert_linked_writes_rows_that_refer_to_earlier_keys(two_jurisdictions):
-    user = two_jurisdictions["user_a"]
-    insert_linked(*_linked(user)[:2])  # sequence names are looked up once per process
-    objs, link, calls = _linked(user)
+def _recording():
     statements = []
 
     def record(execute, sql, params, many, context):
         statements.append(sql)
         return execute(sql, params, many, context)
 
+    return statements, record
+
+
+def test_insert_linked_writes_rows_that_refer_to_earlier_keys(two_jurisdictions):
+    user = two_jurisdictions["user_a"]
+    insert_linked(_linked(user))  # sequence names are looked up once per process
+    objs = _linked(user)
+    statements, record = _recording()
     with connection.execute_wrapper(record):
-        insert_linked(objs, link)
+        insert_linked(objs)
     first, event, second = objs
-    assert AuditEvent.objects.get(pk=event.pk).object_id == str(first.pk)
-    assert WorkItem.objects.get(pk=second.pk).link == f"/work-items/{first.pk}/"
+    assert AuditEvent.objects.get(pk=event.pk).object_id == str(first.pk) == event.object_id
+    stored = WorkItem.objects.get(pk=second.pk).link
+    assert stored == f"/work-items/{first.pk}/" == second.link
     assert all(not o._state.adding and o.pk for o in objs)
-    if connection.vendor == "postgresql":  # keys in one query, every row in one statement
-        assert len(statements) == 2
-        assert statements[0].startswith("SELECT nextval(")
-        assert statements[1].startswith("WITH ")
-        assert calls == [(first.pk, None)]
-    else:  # one INSERT per row, link() before each
+    if connection.vendor == "postgresql":  # keys, checks and every row in one statement
+        assert len(statements) == 1
+        assert statements[0].startswith("WITH louyu_keys AS MATERIALIZED (SELECT nextval(")
+    else:  # one INSERT per row
         assert len(statements) == 3
-        assert calls[-1] == (first.pk, None)
+
+
+def test_insert_linked_keys_follow_the_order_of_the_objects(two_jurisdictions):
+    user = two_jurisdictions["user_a"]
+    objs = [_work_item(user, title=str(n)) for n in range(3)]
+    objs.insert(1, _audit_event(user, object_id=Key(objs[0])))
+    insert_linked(objs)
+    items = [o.pk for o in objs if isinstance(o, WorkItem)]
+    assert items == sorted(items)
+
+
+def test_insert_linked_refuses_a_key_of_a_later_or_unknown_object(two_jurisdictions):
+    user = two_jurisdictions["user_a"]
+    later = _work_item(user)
+    event = _audit_event(user, object_id=Key(later))
+    items = WorkItem.objects.count()
+    with pytest.raises(ValueError, match="before this one"):
+        insert_linked([event, later])
+    with pytest.raises(ValueError, match="before this one"):
+        insert_linked([_audit_event(user, object_id=Key(_work_item(user)))])
+    assert WorkItem.objects.count() == items
+    with pytest.raises(ValueError, match="exactly one"):
+        Key(later, "/no/placeholder/")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -195,16 +214,17 @@ def test_insert_linked_writes_nothing_when_one_row_fails_even_outside_a_transact
     two_jurisdictions,
 ):
     user = two_jurisdictions["user_a"]
-    objs, link, _calls = _linked(user)
+    objs = _linked(user)
     objs[2].title = None  # NOT NULL: the last row fails
     items, events = WorkItem.objects.count(), AuditEvent.objects.count()
     assert not transaction.get_connection().in_atomic_block
     with pytest.raises(IntegrityError):
-        insert_linked(objs, link)
+        insert_linked(objs)
     assert (WorkItem.objects.count(), AuditEvent.objects.count()) == (items, events)
     assert all(o.pk is None for o in objs)  # ready for a retry
+    assert isinstance(objs[1].object_id, Key) and isinstance(objs[2].link, Key)
     objs[2].title = "改好了"
-    insert_linked(objs, link)
+    insert_linked(objs)
     assert WorkItem.objects.count() == items + 2
     assert AuditEvent.objects.get(pk=objs[1].pk).object_id == str(objs[0].pk)
 
@@ -228,31 +248,28 @@ def test_insert_linked_writes_nothing_when_one_row_fails_even_outside_a_transact
 def test_insert_linked_writes_the_same_values_as_create_rows(two_jurisdictions, build):
     user = two_jurisdictions["user_a"]
     alone = create_rows([build(user)])[0]
-    together = insert_linked([build(user), build(user)], lambda probed: None)
+    together = insert_linked([build(user), build(user)])
     assert _stored(together[0]) == _stored(alone) == _stored(together[1])
     assert together[0].pk != together[1].pk
 
 
 @pytest.mark.parametrize("wanted", ["第一项", "没有这一项"])
-def test_insert_linked_reads_the_probe_with_the_keys(two_jurisdictions, wanted):
-    """The probe's answer (its first value, ``None`` without a row) reaches every
-    ``link()`` call; on PostgreSQL in the key-reservation query, with no extra statement."""
+def test_insert_linked_reads_a_check_before_writing(two_jurisdictions, wanted):
+    """An ``Exists`` value is the answer of its query as it stood before the call wrote
+    anything (the first item of this very call is titled 第一项 too); on PostgreSQL in the
+    same statement as the writes."""
     user = two_jurisdictions["user_a"]
-    insert_linked(*_linked(user)[:2])
-    objs, link, calls = _linked(user)
+    insert_linked(_linked(user))
+    objs = _linked(user)
     table = connection.ops.quote_name(WorkItem._meta.db_table)
-    probe = (f"SELECT id FROM {table} WHERE title = %s ORDER BY id LIMIT 1", [wanted])  # noqa: S608
-    expected = WorkItem.objects.filter(title=wanted).order_by("id").values_list("id", flat=True)
-    expected = expected.first()
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
+    sql = f"SELECT 1 FROM {table} WHERE title = %s AND due_provisional = %s"  # noqa: S608
+    objs[0].due_provisional = Exists(sql, [wanted, True])
+    expected = WorkItem.objects.filter(title=wanted, due_provisional=True).exists()
+    assert expected is (wanted == "第一项")
+    statements, record = _recording()
     with connection.execute_wrapper(record):
-        insert_linked(objs, link, probe=probe)
-    assert calls and all(probed == expected for _pk, probed in calls)
-    assert (expected is None) == (wanted == "没有这一项")
+        insert_linked(objs)
+    assert objs[0].due_provisional is expected
+    assert WorkItem.objects.get(pk=objs[0].pk).due_provisional is expected
     if connection.vendor == "postgresql":
-        assert len(statements) == 2 and "WHERE title = %s" in statements[0]
+        assert len(statements) == 1 and "WHERE title = %s" in statements[0]
