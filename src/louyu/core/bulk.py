@@ -190,15 +190,8 @@ class _InsertPlan:
         return sql
 
     def values(self, obj) -> list[Any]:
-        for field in self.pre_save:
-            field.pre_save(obj, True)
-        return [
-            convert(getattr(obj, attname))
-            for convert, attname in zip(self.converters, self.attnames, strict=True)
-        ]
-
-    def values_deferring(self, obj) -> list[Any]:
-        """``values()``, with ``Key`` and ``Exists`` values left as they are."""
+        """The values to write, ``Key`` and ``Exists`` values left as they are (only
+        ``insert_linked`` takes them; a driver refuses one that reaches it)."""
         for field in self.pre_save:
             field.pre_save(obj, True)
         return [
@@ -380,7 +373,7 @@ def insert_linked(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
         _fast_path(plans[model], model, group) for model, group in groups.items()
     ):
         return _insert_one_by_one(objs, plans, deferred, using)
-    return _insert_in_one_statement(objs, groups, plans, deferred, connection, using)
+    return _insert_in_one_statement(objs, groups, plans, deferred, position, connection, using)
 
 
 def _insert_one_by_one(objs, plans, deferred, using) -> list:
@@ -428,8 +421,7 @@ def _key_sql(key: Key, field, n: int) -> str:
     return column if target.get_internal_type() in _KEY_TYPES else f"{column}::text"
 
 
-def _insert_in_one_statement(objs, groups, plans, deferred, connection, using) -> list:
-    position = {id(obj): n for n, obj in enumerate(objs)}
+def _insert_in_one_statement(objs, groups, plans, deferred, position, connection, using) -> list:
     checks = [value for obj in objs for _n, value in deferred[id(obj)] if isinstance(value, Exists)]
     check_number = {id(value): n for n, value in enumerate(checks)}
     # The SQL depends on the models, their number of rows, which fields hold deferred
@@ -457,7 +449,7 @@ def _insert_in_one_statement(objs, groups, plans, deferred, connection, using) -
     for model, group in groups.items():
         plan = plans[model]
         for obj in group:
-            for value in plan.values_deferring(obj):
+            for value in plan.values(obj):
                 if isinstance(value, Key):
                     if value.template is not None:
                         params.extend(value.template.split("{}"))
