@@ -203,16 +203,16 @@ CACHES = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "louyu.api.authentication.TokenAuthentication",
+        "louyu.core.rest.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "louyu.api.negotiation.ContentNegotiation",
-    "DEFAULT_PAGINATION_CLASS": "louyu.api.pagination.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "louyu.core.rest.negotiation.ContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "louyu.core.rest.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "louyu.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "louyu.core.rest.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Louyu API",

@@ -2,22 +2,22 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from louyu.api import views
 from louyu.buildings import api as buildings_api
 from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
+from louyu.core import api as core_api
 from louyu.workplans import api as workplans_api
 
 router = DefaultRouter()
 # Complaints first: URL resolution tries the routes in order, and complaint intake is the
 # busiest API route (docs/performance.md).
 router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
-router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
-router.register("organizations", views.OrganizationViewSet, basename="organization")
-router.register("work-items", views.WorkItemViewSet, basename="work-item")
-router.register("notifications", views.NotificationViewSet, basename="notification")
-router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
+router.register("jurisdictions", core_api.JurisdictionViewSet, basename="jurisdiction")
+router.register("organizations", core_api.OrganizationViewSet, basename="organization")
+router.register("work-items", core_api.WorkItemViewSet, basename="work-item")
+router.register("notifications", core_api.NotificationViewSet, basename="notification")
+router.register("audit-events", core_api.AuditEventViewSet, basename="audit-event")
 router.register("buildings", buildings_api.BuildingViewSet, basename="building")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register(
@@ -35,9 +35,9 @@ router.register(
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("v1/regions/resolve/", views.RegionResolveView.as_view(), name="region-resolve"),
-    path("v1/calendar/deadline/", views.DeadlineView.as_view(), name="calendar-deadline"),
-    path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/regions/resolve/", core_api.RegionResolveView.as_view(), name="region-resolve"),
+    path("v1/calendar/deadline/", core_api.DeadlineView.as_view(), name="calendar-deadline"),
+    path("v1/me/", core_api.MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -11,11 +11,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from louyu.api.pagination import CappedPagination
 from louyu.buildings import selectors, services
 from louyu.buildings import serializers as s
 from louyu.buildings.models import Building, PresenceSource
 from louyu.core.models import Organization
+from louyu.core.rest.pagination import CappedPagination
 from louyu.core.scope import scope_for
 
 HISTORY_LIMIT = 500
@@ -23,12 +23,6 @@ HISTORY_LIMIT = 500
 
 class BuildingPagination(CappedPagination):
     """Building lists count at most ``LIST_COUNT_CAP`` rows (see CappedPagination)."""
-
-
-def _forbidden(exc: PermissionDenied) -> Response:
-    return Response(
-        {"detail": str(exc) or "没有权限执行此操作。"}, status=status.HTTP_403_FORBIDDEN
-    )
 
 
 def _first_message(errors) -> str:
@@ -88,10 +82,7 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         data = s.BuildingWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            building = services.building_create(actor=request.user, **data.validated_data)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        building = services.building_create(actor=request.user, **data.validated_data)
         return self._render(building, status_code=status.HTTP_201_CREATED)
 
     def _update(self, request, *, partial: bool) -> Response:
@@ -99,10 +90,7 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = s.BuildingWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "code"}
-        try:
-            building = services.building_update(actor=request.user, building=building, **fields)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        building = services.building_update(actor=request.user, building=building, **fields)
         return self._render(building)
 
     @extend_schema(
@@ -154,18 +142,15 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         operator = selectors.basic_operators().filter(operator_key=values["operator"]).first()
         if operator is None:
             raise ValidationError({"operator": "未知的基础电信企业标识。"})
-        try:
-            result = services.presence_set(
-                actor=request.user,
-                building=building,
-                operator=operator,
-                status=values["status"],
-                source=_presence_source(request.user),
-                since=values.get("since"),
-                note=values.get("note", ""),
-            )
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        result = services.presence_set(
+            actor=request.user,
+            building=building,
+            operator=operator,
+            status=values["status"],
+            source=_presence_source(request.user),
+            since=values.get("since"),
+            note=values.get("note", ""),
+        )
         fresh = selectors.with_presence(Building.objects.all()).get(pk=building.pk)
         return Response(
             {

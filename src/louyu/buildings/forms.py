@@ -240,17 +240,6 @@ class BuildingForm(forms.Form):
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "region"}
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Field errors from a service's ValidationError; unknown keys become form errors."""
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                target = field if field in self.fields else None
-                for message in errors:
-                    self.add_error(target, message)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
-
 
 class PresenceForm(forms.Form):
     operator = forms.ChoiceField(label=_("基础电信企业"), choices=())

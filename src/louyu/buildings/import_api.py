@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +20,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from louyu.api.exceptions import Conflict
 from louyu.buildings import imports
-from louyu.buildings.exports import XLSX_CONTENT_TYPE
 from louyu.buildings.models import BuildingImport
+from louyu.core.exports import XLSX_CONTENT_TYPE
 
 UUID_PATTERN = r"[0-9a-fA-F-]{36}"
 
@@ -127,10 +126,6 @@ class BuildingImportCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(exc.messages[0])
 
 
-def _conflict(exc: ValidationError) -> Conflict:
-    return Conflict(exc.messages[0] if exc.messages else None)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("楼宇导入任务列表"), responses=BuildingImportSerializer(many=True)
@@ -182,15 +177,12 @@ class BuildingImportViewSet(
         values = data.validated_data
         # Multipart forms send no value for an omitted boolean; the default is a dry run.
         dry_run = values["dry_run"] if "dry_run" in request.data else True
-        try:
-            job = imports.building_import_create(
-                actor=request.user,
-                upload=values["file"],
-                dry_run=dry_run,
-                mapping=values.get("mapping") or None,
-            )
-        except imports.ImportConflict as exc:
-            raise _conflict(exc)
+        job = imports.building_import_create(
+            actor=request.user,
+            upload=values["file"],
+            dry_run=dry_run,
+            mapping=values.get("mapping") or None,
+        )
         return self._accepted(job)
 
     @extend_schema(
@@ -226,10 +218,5 @@ class BuildingImportViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         job = self.get_object()
-        try:
-            new_job = imports.building_import_confirm(actor=request.user, job=job)
-        except imports.ImportConflict as exc:
-            raise _conflict(exc)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        new_job = imports.building_import_confirm(actor=request.user, job=job)
         return self._accepted(new_job)

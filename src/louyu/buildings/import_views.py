@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.buildings import importing, imports
-from louyu.buildings.exports import XLSX_CONTENT_TYPE
 from louyu.buildings.models import BuildingImport, ImportStatus
+from louyu.core.exports import XLSX_CONTENT_TYPE
 from louyu.core.scope import scope_for
 
 RECENT_JOBS = 20

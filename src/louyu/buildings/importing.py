@@ -45,6 +45,7 @@ from louyu.buildings.services import alias_text, new_building_code, normalize_na
 from louyu.buildings.signals import presence_events_imported
 from louyu.core.audit import audit_record
 from louyu.core.bulk import bulk_insert
+from louyu.core.exports import Column, write_xlsx
 from louyu.core.models import Jurisdiction, Organization, Region, RegionLevel
 from louyu.core.regions import normalize_address, resolve_address, resolve_code
 from louyu.core.scope import scope_for
@@ -995,21 +996,15 @@ def _refresh_counts(serving: dict[int, int]) -> None:
 
 def rejected_rows_xlsx(result: ImportResult, headers: list[str]) -> bytes:
     """The rejected rows as an XLSX: 行号, 原因, then the original columns (formula-safe)."""
-    import xlsxwriter
-
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet("未导入的行")
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    sheet.write_row(0, 0, ["行号", "原因", *headers], bold)
-    for index, rejected in enumerate(result.rejected, start=1):
-        sheet.write_number(index, 0, rejected.row)
-        sheet.write_string(index, 1, rejected.reason)
-        for column, value in enumerate(rejected.values, start=2):
-            text = str(value)
-            if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                text = "'" + text
-            sheet.write_string(index, column, text)
-    sheet.set_column(1, 1, 40)
-    workbook.close()
+    write_xlsx(
+        output,
+        sheet_name="未导入的行",
+        columns=[Column("行号", 8.43), Column("原因", 40), *(Column(h, 8.43) for h in headers)],
+        rows=([r.row, r.reason, *map(str, r.values)] for r in result.rejected),
+        max_rows=len(result.rejected),
+        freeze_columns=None,
+        header_color="#F2F2F2",
+        in_memory=True,
+    )
     return output.getvalue()

@@ -27,6 +27,7 @@ from django.utils import timezone
 from louyu.buildings import importing
 from louyu.buildings.models import ACTIVE_IMPORT_STATUSES, BuildingImport, ImportStatus
 from louyu.core.audit import audit_record
+from louyu.core.errors import Conflict
 from louyu.core.models import User
 from louyu.core.scope import scope_for
 from louyu.core.services import notify
@@ -45,7 +46,7 @@ COUNT_KEYS = ("new", "updated", "unchanged", "rejected")
 REJECTED_SAMPLE = 20
 
 
-class ImportConflict(ValidationError):
+class ImportConflict(Conflict):
     """The request is well-formed but conflicts with the job's state or another job
     (the API answers 409)."""
 

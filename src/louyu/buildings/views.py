@@ -3,14 +3,10 @@ and the create/edit forms. Views parse input, call one selector or service, and 
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.buildings import selectors, services
-from louyu.buildings.exports import EXPORT_MAX_ROWS, XLSX_CONTENT_TYPE, write_buildings_xlsx
+from louyu.buildings.exports import EXPORT_MAX_ROWS, write_buildings_xlsx
 from louyu.buildings.forms import FLAG_LABELS, BuildingFilterForm, BuildingForm, PresenceForm
 from louyu.buildings.models import Building, PresenceSource, PresenceStatus
-from louyu.core.audit import audit_record
-from louyu.core.pagination import CappedPaginator
+from louyu.core.exports import audit_filters, xlsx_download
+from louyu.core.forms import add_service_errors
+from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
 from louyu.workplans.views import building_plan_context
@@ -65,12 +62,6 @@ def _filter_form(request) -> BuildingFilterForm:
 
 def _filtered(request, form: BuildingFilterForm):
     return selectors.building_filter(selectors.building_list(user=request.user), form.filters())
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _presence_cells(building, operators) -> list[dict]:
@@ -116,7 +107,7 @@ def building_list(request):
             "page": page,
             "rows": rows,
             "operators": operators,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_export": request.user.has_perm("buildings.export_building"),
             "can_add": request.user.has_perm("buildings.add_building"),
             "can_upload_presence": can_upload_presence(request.user),
@@ -142,32 +133,17 @@ def building_export(request):
     if not user.has_perm("buildings.export_building"):
         raise PermissionDenied
     form = _filter_form(request)
-    filters = form.filters()
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = write_buildings_xlsx(
-        spool, _filtered(request, form), selectors.basic_operators()
+    queryset = _filtered(request, form)
+    response, _rows, truncated = xlsx_download(
+        actor=user,
+        action="building.export",
+        filters=audit_filters(form.filters()),
+        write=lambda out: write_buildings_xlsx(out, queryset, selectors.basic_operators()),
+        filename="buildings",
     )
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="building.export",
-            changes={
-                "filters": {
-                    k: v for k, v in dataclasses.asdict(filters).items() if v not in ("", None)
-                },
-                "rows": rows,
-                "truncated": truncated,
-            },
-        )
     if truncated:
         messages.warning(request, _("仅导出前 %(max)d 栋楼宇。") % {"max": EXPORT_MAX_ROWS})
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"buildings-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return response
 
 
 def _get_building(request, pk: int) -> Building:
@@ -282,7 +258,7 @@ def presence_set(request, pk: int):
         except PermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except ValidationError as exc:
-            BuildingForm.add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if result is None:
                 messages.info(request, _("入驻情况没有变化。"))
@@ -310,7 +286,7 @@ def building_create(request):
                 actor=user, region=form.cleaned_data["region"] or None, **form.service_data()
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记楼宇：%(name)s") % {"name": building.name})
             return redirect("buildings:detail", pk=building.pk)
@@ -341,7 +317,7 @@ def building_edit(request, pk: int):
         try:
             building = services.building_update(actor=user, building=building, **data)
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存楼宇：%(name)s") % {"name": building.name})
             return HttpResponseRedirect(reverse("buildings:detail", args=[building.pk]))

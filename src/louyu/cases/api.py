@@ -6,7 +6,7 @@ workflow does not allow the step now or the case changed since ``expected_versio
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,15 +14,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from louyu.api.pagination import CappedPagination
 from louyu.buildings.selectors import building_list
 from louyu.cases import selectors, services
 from louyu.cases import serializers as s
 from louyu.cases.models import Case
-from louyu.complaints import attachments
 from louyu.complaints.models import Category
 from louyu.complaints.selectors import complaint_list
+from louyu.core import uploads
 from louyu.core.models import Organization
+from louyu.core.rest.pagination import CappedPagination
 
 CONFLICT = OpenApiResponse(description=_("当前状态不允许此操作，或已被他人更新"))
 BAD_REQUEST = OpenApiResponse(description=_("字段错误"))
@@ -52,10 +52,10 @@ def _category(code: str) -> Category:
     return found
 
 
-def _files(request) -> list[attachments.CheckedFile]:
-    uploads = request.FILES.getlist("files") if hasattr(request, "FILES") else []
+def _files(request) -> list[uploads.CheckedFile]:
+    files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
     try:
-        return attachments.check_uploads(uploads)
+        return uploads.check_uploads(files)
     except ValidationError as exc:
         raise ValidationError({"files": exc.messages}) from exc
 
@@ -93,12 +93,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(data, status=status_code)
 
     def _run(self, call, *, status_code=status.HTTP_200_OK, render=None):
-        try:
-            result = call()
-        except (services.InvalidTransition, services.ConcurrentEdit) as exc:
-            return _detail(status.HTTP_409_CONFLICT, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            return _detail(status.HTTP_403_FORBIDDEN, str(exc) or "没有权限执行此操作。")
+        result = call()
         return render(result) if render else self._render(self.get_object(), status_code)
 
     # --- Opening --------------------------------------------------------------------------

@@ -21,12 +21,12 @@ from louyu.buildings.models import Building
 from louyu.cases import services
 from louyu.cases.models import Case, CaseStatusChange
 from louyu.cases.workflow import ActionKind, ResponsibleParty, Severity, State
-from louyu.complaints.attachments import check_uploads
 from louyu.complaints.models import Category, Complaint
 from louyu.complaints.workflow import ReplyResult
 from louyu.complaints.workflow import State as ComplaintState
 from louyu.core.demo import demo_property_company
 from louyu.core.models import Organization, User
+from louyu.core.uploads import check_uploads
 
 DEMO_MARK = "（演示）"
 JURISDICTIONS = ("110000", "210200", "210000", "310000", "440000")

@@ -17,8 +17,8 @@ from louyu.cases.workflow import (
     State,
     SupervisionLevel,
 )
-from louyu.complaints import attachments
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
+from louyu.core import uploads
 
 REQUIRED_MESSAGE = _("此项必填。")
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -52,7 +52,7 @@ def _files_field(label, *, required: bool) -> MultipleFileField:
     )
 
 
-def _checked_files(form: forms.Form, name: str = "files") -> list[attachments.CheckedFile]:
+def _checked_files(form: forms.Form, name: str = "files") -> list[uploads.CheckedFile]:
     """The uploaded files checked by content (images re-encoded); all problems reported."""
     files = form.cleaned_data.get(name) or []
     if len(files) > FILES_MAX:
@@ -61,7 +61,7 @@ def _checked_files(form: forms.Form, name: str = "files") -> list[attachments.Ch
             % {"max": FILES_MAX, "count": len(files)}
         )
     try:
-        return attachments.check_uploads(files)
+        return uploads.check_uploads(files)
     except ValidationError as exc:
         raise ValidationError(exc.messages) from exc
 
@@ -414,15 +414,3 @@ class RefusedEntryForm(forms.Form):
         if building is None:
             raise ValidationError(_("找不到该编码的楼宇，或该楼宇不在贵单位的服务区域内。"))
         return building
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError as field errors; unknown keys become form errors."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)

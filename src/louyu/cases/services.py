@@ -44,12 +44,12 @@ from louyu.cases.workflow import (
     SupervisionLevel,
     allowed_targets,
 )
-from louyu.complaints.attachments import CheckedFile
 from louyu.complaints.models import Category, Complaint
 from louyu.complaints.workflow import ReplyResult
 from louyu.complaints.workflow import State as ComplaintState
 from louyu.core import calendar
 from louyu.core.audit import audit_record
+from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import scope_for
 from louyu.core.services import (
@@ -58,20 +58,13 @@ from louyu.core.services import (
     work_item_create,
     work_items_close_for,
 )
+from louyu.core.uploads import CheckedFile
 
 CODE_ALPHABET = "0123456789"
 EDITABLE_STATES = frozenset({State.IDENTIFIED, State.RECTIFYING})
 FILES_MAX = 5
 CASE_OPENING_COMPLAINT_STATES = frozenset({ComplaintState.REPLIED, ComplaintState.CLOSED})
 SUBSTANTIATED = frozenset({ReplyResult.SUBSTANTIATED, ReplyResult.PARTLY})
-
-
-class InvalidTransition(ValidationError):
-    """The transition is not allowed from the case's current state (API: 409)."""
-
-
-class ConcurrentEdit(ValidationError):
-    """Someone changed the case since the caller read it (API: 409)."""
 
 
 # --- Who may do what ----------------------------------------------------------------------
@@ -258,7 +251,7 @@ def files_save(
     acceptance_check: AcceptanceCheck | None = None,
     action: EnforcementAction | None = None,
 ) -> list[CaseFile]:
-    """Store content-checked files (``complaints.attachments.check_uploads``) of a case in
+    """Store content-checked files (``core.uploads.check_uploads``) of a case in
     the default storage. Call inside the write's transaction; on failure the caller deletes
     what was stored (see ``_with_files``)."""
     if len(files) > FILES_MAX:

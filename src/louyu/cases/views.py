@@ -5,9 +5,6 @@ service, and render."""
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.cases import selectors, services, web_selectors
-from louyu.cases.exports import XLSX_CONTENT_TYPE, write_cases_xlsx
+from louyu.cases.exports import write_cases_xlsx
 from louyu.cases.forms import (
     ACTION_LABELS,
     AcceptanceForm,
@@ -37,7 +34,6 @@ from louyu.cases.forms import (
     ViolationForm,
     ViolationWithdrawForm,
     action_form_class,
-    add_service_errors,
 )
 from louyu.cases.models import Case, CaseFile, Measure
 from louyu.cases.workflow import (
@@ -49,7 +45,9 @@ from louyu.cases.workflow import (
 from louyu.complaints import selectors as complaint_selectors
 from louyu.complaints.models import Complaint
 from louyu.core.audit import audit_record
-from louyu.core.pagination import CappedPaginator
+from louyu.core.exports import audit_filters, xlsx_download
+from louyu.core.forms import add_service_errors
+from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
 
@@ -82,12 +80,6 @@ def _get_case(request, pk: int) -> Case:
 def _require_manager(request, case: Case) -> None:
     if not services.can_manage(request.user, case):
         raise PermissionDenied
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _errors(exc: ValidationError) -> str:
@@ -127,7 +119,7 @@ def case_queue(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_add": user.has_perm("cases.add_case") and user.has_perm("cases.change_case"),
             "can_report": services.can_report_refused_entry(user),
             "can_export": user.has_perm("cases.export_case"),
@@ -143,30 +135,15 @@ def case_export(request):
     if not user.has_perm("cases.export_case"):
         raise PermissionDenied
     form = _filter_form(request)
-    filters = form.filters()
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = write_cases_xlsx(spool, _filtered(request, form))
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="case.export",
-            changes={
-                "filters": {
-                    k: v
-                    for k, v in dataclasses.asdict(filters).items()
-                    if v not in ("", None, False)
-                },
-                "rows": rows,
-                "truncated": truncated,
-            },
-        )
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"cases-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    queryset = _filtered(request, form)
+    response, _rows, _truncated = xlsx_download(
+        actor=user,
+        action="case.export",
+        filters=audit_filters(form.filters(), drop=("", None, False)),
+        write=lambda out: write_cases_xlsx(out, queryset),
+        filename="cases",
     )
+    return response
 
 
 # --- Opening ------------------------------------------------------------------------------
@@ -207,9 +184,7 @@ def case_new(request):
                     ],
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict") and "building" in exc.error_dict:
-                    exc.error_dict["building_code"] = exc.error_dict.pop("building")
-                add_service_errors(form, exc)
+                add_service_errors(form, exc, building="building_code")
             else:
                 _opened_message(request, case, created)
                 return redirect("cases:detail", pk=case.pk)
@@ -276,9 +251,7 @@ def case_report(request):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "building" in exc.error_dict:
-                exc.error_dict["building_code"] = exc.error_dict.pop("building")
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, building="building_code")
         else:
             if created:
                 messages.success(request, _("已报告，立案编号 %(code)s。") % {"code": case.code})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -22,12 +22,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from louyu.api.pagination import CappedPagination
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import selectors, services
 from louyu.complaints import serializers as s
 from louyu.complaints.models import Complaint, IdempotencyKey
 from louyu.core import selectors as core_selectors
+from louyu.core.rest.pagination import CappedPagination
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TRANSITION_FIELDS = {"to", "expected_version"}
@@ -40,14 +40,6 @@ FORBIDDEN = OpenApiResponse(description=_("可以查看但无权办理"))
 
 def _detail(status_code: int, message) -> Response:
     return Response({"detail": message}, status=status_code)
-
-
-def _conflict(exc: ValidationError) -> Response:
-    return _detail(status.HTTP_409_CONFLICT, " ".join(exc.messages))
-
-
-def _forbidden(exc: PermissionDenied) -> Response:
-    return _detail(status.HTTP_403_FORBIDDEN, str(exc) or "没有权限执行此操作。")
 
 
 def request_digest(data) -> str:
@@ -217,18 +209,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             for key, value in request.data.items()
             if key not in TRANSITION_FIELDS | RESERVED_DETAILS
         }
-        try:
-            complaint = services.complaint_transition(
-                actor=request.user,
-                complaint=complaint,
-                to=data.validated_data["to"],
-                expected_version=data.validated_data.get("expected_version"),
-                **details,
-            )
-        except (services.InvalidTransition, services.ConcurrentEdit) as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        complaint = services.complaint_transition(
+            actor=request.user,
+            complaint=complaint,
+            to=data.validated_data["to"],
+            expected_version=data.validated_data.get("expected_version"),
+            **details,
+        )
         return self._render(self.get_queryset().get(pk=complaint.pk))
 
     @extend_schema(
@@ -249,18 +236,13 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         if target is None:
             raise ValidationError({"to_organization": "机构代码不存在。"})
-        try:
-            referral = services.complaint_refer(
-                actor=request.user,
-                complaint=complaint,
-                to_organization=target,
-                kind=values["kind"],
-                note=values.get("note", ""),
-            )
-        except services.InvalidTransition as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        referral = services.complaint_refer(
+            actor=request.user,
+            complaint=complaint,
+            to_organization=target,
+            kind=values["kind"],
+            note=values.get("note", ""),
+        )
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -278,14 +260,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         complaint = self.get_object()
         data = s.VerificationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            record = services.verification_add(
-                actor=request.user, complaint=complaint, **data.validated_data
-            )
-        except services.InvalidTransition as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        record = services.verification_add(
+            actor=request.user, complaint=complaint, **data.validated_data
+        )
         return Response(s.VerificationSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -1,6 +1,6 @@
 """Verification records with evidence files (photos, scanned documents) in one write.
 
-The files are checked beforehand by ``attachments.check_uploads`` (content-checked, images
+The files are checked beforehand by ``uploads.check_uploads`` (content-checked, images
 re-encoded). They are stored as ``Attachment(kind="evidence")`` of the complaint; the
 Attachment model has no link to the verification, so each evidence file gets the
 verification's ``created_at`` as its ``uploaded_at`` and the same uploader, which is how the
@@ -15,6 +15,7 @@ from django.db import transaction
 
 from louyu.complaints import attachments, services
 from louyu.complaints.models import Attachment, Complaint, Verification
+from louyu.core import uploads
 from louyu.core.audit import audit_record
 from louyu.core.models import User
 
@@ -28,12 +29,12 @@ def verification_add_with_evidence(
     method: str,
     performed_on: datetime.date,
     findings: str,
-    files: list[attachments.CheckedFile] = (),
+    files: list[uploads.CheckedFile] = (),
 ) -> tuple[Verification, list[Attachment]]:
     """Add a verification record and its evidence files: all or nothing. Files written to
     storage before a failure are deleted again."""
     files = list(files or [])
-    if len(files) > min(EVIDENCE_MAX_FILES, attachments.max_files()):
+    if len(files) > min(EVIDENCE_MAX_FILES, uploads.max_files()):
         raise ValidationError({"evidence": f"每条核查记录最多 {EVIDENCE_MAX_FILES} 个证据文件。"})
     with attachments.discarded_on_failure(), transaction.atomic():
         record = services.verification_add(

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from louyu.complaints.services import mask_name, mask_phone
-from louyu.web.views import neutralise_cell
+from louyu.core.exports import Column, write_xlsx
 
 EXPORT_MAX_ROWS = 200_000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _local(value) -> str:
@@ -25,53 +24,36 @@ def _yes_no(value) -> str:
     return _("是") if value else _("否")
 
 
-def write_complaints_xlsx(fileobj, complaints) -> tuple[int, bool]:
-    """Write the complaints (an ordered, scoped queryset) to ``fileobj``; returns (rows,
-    truncated). Text cells are neutralised against formula injection."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        fileobj,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    sheet = workbook.add_worksheet(_("申诉"))
-    bold = workbook.add_format({"bold": True, "bg_color": "#E9EEF5", "border": 1})
-    header = [
-        (_("受理编号"), 16),
-        (_("收到时间"), 17),
-        (_("渠道"), 12),
-        (_("问题类别"), 18),
-        (_("楼宇"), 28),
-        (_("楼宇地址"), 36),
-        (_("管辖范围"), 14),
-        (_("承办机构"), 22),
-        (_("状态"), 10),
-        (_("当前时限"), 17),
-        (_("已超期"), 8),
-        (_("时限待定"), 8),
-        (_("答复结果"), 12),
-        (_("满意度"), 8),
-        (_("问题已解决"), 10),
-        (_("重复申诉"), 8),
-        (_("申诉人（脱敏）"), 12),
-        (_("联系电话（脱敏）"), 14),
+def _columns() -> list[Column]:
+    return [
+        Column(_("受理编号"), 16),
+        Column(_("收到时间"), 17),
+        Column(_("渠道"), 12),
+        Column(_("问题类别"), 18),
+        Column(_("楼宇"), 28),
+        Column(_("楼宇地址"), 36),
+        Column(_("管辖范围"), 14),
+        Column(_("承办机构"), 22),
+        Column(_("状态"), 10),
+        Column(_("当前时限"), 17),
+        Column(_("已超期"), 8),
+        Column(_("时限待定"), 8),
+        Column(_("答复结果"), 12),
+        Column(_("满意度"), 8),
+        Column(_("问题已解决"), 10),
+        Column(_("重复申诉"), 8),
+        Column(_("申诉人（脱敏）"), 12),
+        Column(_("联系电话（脱敏）"), 14),
     ]
-    for col, (title, width) in enumerate(header):
-        sheet.set_column(col, col, width)
-        sheet.write_string(0, col, title, bold)
-    sheet.freeze_panes(1, 1)
+
+
+def _rows(complaints):
     now = timezone.now()
-    rows = 0
-    truncated = False
     queryset = complaints.select_related("category", "building", "jurisdiction", "handler")
     for complaint in queryset[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=2000):
-        if rows >= EXPORT_MAX_ROWS:
-            truncated = True
-            break
-        rows += 1
         due = complaint.current_due_at
         erased = complaint.personal_data_erased_at is not None
-        values = [
+        yield [
             complaint.tracking_code,
             _local(complaint.received_at),
             complaint.get_channel_display(),
@@ -91,15 +73,17 @@ def write_complaints_xlsx(fileobj, complaints) -> tuple[int, bool]:
             _("（已清除）") if erased else mask_name(complaint.complainant_name),
             "" if erased else mask_phone(complaint.complainant_phone),
         ]
-        for col, value in enumerate(values):
-            sheet.write_string(rows, col, neutralise_cell(value))
-    if truncated:
-        sheet.write_string(
-            rows + 1,
-            0,
-            _("仅导出前 %(max)d 件申诉，请缩小筛选范围后再导出其余申诉。")
-            % {"max": EXPORT_MAX_ROWS},
-            bold,
-        )
-    workbook.close()
-    return rows, truncated
+
+
+def write_complaints_xlsx(fileobj, complaints) -> tuple[int, bool]:
+    """Write the complaints (an ordered, scoped queryset) to ``fileobj``; returns (rows,
+    truncated). Text cells are neutralised against formula injection."""
+    return write_xlsx(
+        fileobj,
+        sheet_name=_("申诉"),
+        columns=_columns(),
+        rows=_rows(complaints),
+        max_rows=EXPORT_MAX_ROWS,
+        truncated_note=_("仅导出前 %(max)d 件申诉，请缩小筛选范围后再导出其余申诉。")
+        % {"max": EXPORT_MAX_ROWS},
+    )

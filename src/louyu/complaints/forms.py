@@ -8,12 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from louyu.complaints import attachments
 from louyu.complaints.evidence import EVIDENCE_MAX_FILES
 from louyu.complaints.models import Channel, Referral, Verification
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
+from louyu.core import uploads
 
 REQUIRED_MESSAGE = _("此项必填。")
 STAFF_CHANNELS = [
@@ -29,18 +29,6 @@ def _required_messages(form: forms.Form) -> None:
     for field in form.fields.values():
         field.error_messages["required"] = REQUIRED_MESSAGE
         field.error_messages["invalid_choice"] = _("请从列表中选择。")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError as field errors; unknown keys become form errors."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class ComplaintFilterForm(forms.Form):
@@ -292,7 +280,7 @@ class VerificationForm(forms.Form):
             "请输入有效日期，格式为 YYYY-MM-DD。"
         )
 
-    def clean_evidence(self) -> list[attachments.CheckedFile]:
+    def clean_evidence(self) -> list[uploads.CheckedFile]:
         """The files checked by content (images re-encoded); all problems reported."""
         files = self.cleaned_data.get("evidence") or []
         if len(files) > EVIDENCE_MAX_FILES:
@@ -301,7 +289,7 @@ class VerificationForm(forms.Form):
                 % {"max": EVIDENCE_MAX_FILES, "count": len(files)}
             )
         try:
-            return attachments.check_uploads(files)
+            return uploads.check_uploads(files)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
 

@@ -27,11 +27,11 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from louyu.api.authentication import token_with_user
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import services
 from louyu.complaints.models import Category, Channel, Complaint
 from louyu.complaints.workflow import FINAL_STATES
+from louyu.core.rest.authentication import token_with_user
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+08:00"

@@ -10,7 +10,8 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from louyu.buildings.models import Building
-from louyu.complaints import attachments, selectors
+from louyu.complaints import selectors
+from louyu.core import uploads
 
 STARTED_SALT = "louyu.public.complaint-form"
 STARTED_MAX_AGE = 24 * 3600
@@ -128,7 +129,7 @@ class PublicComplaintForm(forms.Form):
 
     def clean_attachments(self):
         try:
-            return attachments.check_uploads(self.cleaned_data.get("attachments") or [])
+            return uploads.check_uploads(self.cleaned_data.get("attachments") or [])
         except forms.ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
 

@@ -31,6 +31,7 @@ from louyu.complaints.public_forms import (
     started_token,
 )
 from louyu.complaints.workflow import State
+from louyu.core import uploads
 from louyu.core.middleware import client_ip
 
 SESSION_KEY = "public_tracked"
@@ -103,7 +104,7 @@ def building_search(request):
 
 
 def _form_context(form) -> dict:
-    return {"form": form, "max_files": attachments.max_files()}
+    return {"form": form, "max_files": uploads.max_files()}
 
 
 @never_cache

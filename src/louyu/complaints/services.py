@@ -46,6 +46,7 @@ from louyu.complaints.workflow import (
 from louyu.core import calendar
 from louyu.core.audit import audit_event, audit_record
 from louyu.core.bulk import Exists, Key, insert_linked
+from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import scope_for
@@ -63,14 +64,6 @@ FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 CODE_ALPHABET = "0123456789"
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-class InvalidTransition(ValidationError):
-    """The transition is not allowed from the complaint's current state (API: 409)."""
-
-
-class ConcurrentEdit(ValidationError):
-    """Someone changed the complaint since the caller read it (API: 409)."""
 
 
 # --- Codes and secrets ------------------------------------------------------------------

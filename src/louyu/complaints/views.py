@@ -4,9 +4,6 @@ and the printable letters. Views parse input, call one selector or service, and 
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +34,6 @@ from louyu.complaints.forms import (
     ReferralForm,
     VerificationForm,
     action_form_class,
-    add_service_errors,
 )
 from louyu.complaints.models import Attachment, Complaint, Referral
 from louyu.complaints.workflow import (
@@ -48,7 +44,9 @@ from louyu.complaints.workflow import (
     allowed_targets,
 )
 from louyu.core.audit import audit_record
-from louyu.core.pagination import CappedPaginator
+from louyu.core.exports import audit_filters, xlsx_download
+from louyu.core.forms import add_service_errors
+from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
 
@@ -93,12 +91,6 @@ def _get_complaint(request, pk: int) -> Complaint:
         return selectors.complaint_get(user=request.user, pk=pk)
     except Complaint.DoesNotExist:
         raise Http404 from None
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _is_overdue(complaint: Complaint, now) -> bool:
@@ -155,7 +147,7 @@ def complaint_queue(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_add": user.has_perm("complaints.add_complaint"),
             "can_assign": can_assign,
             "assignees": web_selectors.assignable_users(user=user) if can_assign else [],
@@ -172,31 +164,16 @@ def complaint_export(request):
     form = _filter_form(request)
     filters = form.filters()
     queryset = selectors.complaint_filter(selectors.complaint_list(user=user), filters, user=user)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = exports.write_complaints_xlsx(spool, queryset)
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="complaint.export",
-            changes={
-                "filters": {
-                    key: str(value)
-                    for key, value in dataclasses.asdict(filters).items()
-                    if value not in ("", None, False)
-                },
-                "rows": rows,
-                "truncated": truncated,
-            },
-        )
+    response, _rows, truncated = xlsx_download(
+        actor=user,
+        action="complaint.export",
+        filters=audit_filters(filters, drop=("", None, False), as_text=True),
+        write=lambda out: exports.write_complaints_xlsx(out, queryset),
+        filename="complaints",
+    )
     if truncated:
         messages.warning(request, _("仅导出前 %(max)d 件申诉。") % {"max": exports.EXPORT_MAX_ROWS})
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"complaints-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=exports.XLSX_CONTENT_TYPE,
-    )
+    return response
 
 
 @login_required
@@ -669,9 +646,7 @@ def complaint_intake(request):
         try:
             complaint, secret = services.complaint_create(actor=user, **form.service_data())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "building" in exc.error_dict:
-                exc.error_dict["building_code"] = exc.error_dict.pop("building")
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, building="building_code")
         else:
             request.session[SECRET_SESSION_KEY.format(pk=complaint.pk)] = secret
             messages.success(

@@ -81,3 +81,11 @@ class CappedPaginator(Paginator):
         page = CappedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
         return page
+
+
+def query_without_page(request) -> str:
+    """The request's query string without ``page``: what a list's page links append their
+    page number to, so every other filter is kept."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

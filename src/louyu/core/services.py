@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from louyu.core.audit import audit_event, audit_record, audit_write
 from louyu.core.bulk import create_rows
+from louyu.core.errors import InvalidTransition
 from louyu.core.models import (
     AuditEvent,
     Notification,
@@ -174,7 +175,7 @@ def work_item_complete(*, actor: User, item: WorkItem) -> WorkItem:
     if not _can_act_on(actor, locked):
         raise PermissionDenied("只有承办人或承办机构可以办结此待办。")
     if locked.state != WorkItemState.OPEN:
-        raise ValidationError({"state": "该待办已办结或已取消，不能重复办结。"})
+        raise InvalidTransition("该待办已办结或已取消，不能重复办结。")
     locked.state = WorkItemState.DONE
     locked.completed_at = timezone.now()
     locked.save(update_fields=["state", "completed_at"])

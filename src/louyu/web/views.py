@@ -9,14 +9,13 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 import json
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
-from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from louyu.core import calendar as legal_calendar
 from louyu.core import selectors, services
-from louyu.core.audit import audit_record
+from louyu.core.exports import Column, write_xlsx, xlsx_download
 from louyu.core.models import WorkItemState
-from louyu.core.pagination import CappedPaginator
+from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.roles import ROLE_LABELS
 from louyu.core.scope import scope_for
 from louyu.web.forms import AuditFilterForm, InboxFilterForm
@@ -45,12 +44,6 @@ CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR = 2000, 2100
 
 def _page(request, queryset, per_page: int):
     return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _safe_next(request, default: str) -> str:
@@ -158,7 +151,7 @@ def inbox(request):
             "form": form,
             "filters": filters,
             "page": _page(request, _urgent_first(items), INBOX_PAGE_SIZE),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "now": now,
         },
     )
@@ -197,7 +190,7 @@ def notifications(request):
         {
             "nav_active": "notifications",
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "unread_count": selectors.notification_list(
                 user=request.user, unread_only=True
             ).count(),
@@ -281,37 +274,25 @@ def audit_list(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_export": request.user.has_perm("core.export_auditevent"),
         },
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value) -> str:
-    """A text cell that a spreadsheet will never evaluate: values that would start a
-    formula (= + - @, or a leading tab/CR, OWASP "CSV injection") get a leading quote."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def _audit_header() -> list[str]:
+def _audit_columns() -> list[Column]:
     return [
-        _("时间"),
-        _("操作人"),
-        _("操作人机构"),
-        _("动作"),
-        _("对象类型"),
-        _("对象编号"),
-        _("对象"),
-        _("管辖范围"),
-        _("IP 地址"),
-        _("请求编号"),
-        _("变更内容"),
+        Column(_("时间"), 20),
+        Column(_("操作人"), 14),
+        Column(_("操作人机构"), 24),
+        Column(_("动作"), 24),
+        Column(_("对象类型"), 14),
+        Column(_("对象编号"), 12),
+        Column(_("对象"), 30),
+        Column(_("管辖范围"), 16),
+        Column(_("IP 地址"), 16),
+        Column(_("请求编号"), 34),
+        Column(_("变更内容"), 60),
     ]
 
 
@@ -332,42 +313,16 @@ def _audit_row(event) -> list[str]:
 
 def _write_audit_xlsx(fileobj, events) -> tuple[int, bool]:
     """Write events to an XLSX workbook in constant memory; returns (rows, truncated)."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
+    return write_xlsx(
         fileobj,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        sheet_name=_("审计记录"),
+        columns=_audit_columns(),
+        rows=([event.created_at, *_audit_row(event)] for event in events.iterator(chunk_size=2000)),
+        max_rows=AUDIT_EXPORT_MAX_ROWS,
+        truncated_note=_("仅导出前 %(max)d 条记录，请缩小筛选范围后再导出其余记录。")
+        % {"max": AUDIT_EXPORT_MAX_ROWS},
+        freeze_columns=0,
     )
-    sheet = workbook.add_worksheet(_("审计记录"))
-    bold = workbook.add_format({"bold": True, "bg_color": "#E9EEF5", "border": 1})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    widths = [20, 14, 24, 24, 14, 12, 30, 16, 16, 34, 60]
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    for col, title in enumerate(_audit_header()):
-        sheet.write_string(0, col, title, bold)
-    sheet.freeze_panes(1, 0)
-    rows = 0
-    truncated = False
-    for event in events.iterator(chunk_size=2000):
-        if rows >= AUDIT_EXPORT_MAX_ROWS:
-            truncated = True
-            break
-        rows += 1
-        local = timezone.localtime(event.created_at).replace(tzinfo=None)
-        sheet.write_datetime(rows, 0, local, when)
-        for col, value in enumerate(_audit_row(event), start=1):
-            sheet.write_string(rows, col, neutralise_cell(value))
-    if truncated:
-        sheet.write_string(
-            rows + 1,
-            0,
-            _("仅导出前 %(max)d 条记录，请缩小筛选范围后再导出其余记录。")
-            % {"max": AUDIT_EXPORT_MAX_ROWS},
-            bold,
-        )
-    workbook.close()
-    return rows, truncated
 
 
 @login_required
@@ -381,26 +336,14 @@ def audit_export(request):
         messages.error(request, _("筛选条件有误，请先更正后再导出。"))
         return HttpResponseRedirect(f"{reverse('web:audit')}?{request.GET.urlencode()}")
     events = _audit_events(request, form)[: AUDIT_EXPORT_MAX_ROWS + 1]
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = _write_audit_xlsx(spool, events)
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="audit.export",
-            changes={
-                "filters": form.filters(),
-                "rows": rows,
-                "truncated": truncated,
-            },
-        )
-    spool.seek(0)
-    filename = f"audit-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response, _rows, _truncated = xlsx_download(
+        actor=user,
+        action="audit.export",
+        filters=form.filters(),
+        write=lambda out: _write_audit_xlsx(out, events),
+        filename="audit",
     )
+    return response
 
 
 # --- Working calendar -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ plan but may not act on it (e.g. an operator trying to close it)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,9 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from louyu.api.pagination import CappedPagination
 from louyu.buildings import selectors as building_selectors
-from louyu.complaints.attachments import check_upload
+from louyu.core.rest.pagination import CappedPagination
+from louyu.core.uploads import check_upload
 from louyu.workplans import selectors, services
 from louyu.workplans import serializers as s
 from louyu.workplans.models import MeasureKind
@@ -29,14 +29,6 @@ NOT_FOUND = OpenApiResponse(description=_("不存在或不在管辖范围内"))
 
 def _detail(status_code: int, message, **extra) -> Response:
     return Response({"detail": message, **extra}, status=status_code)
-
-
-def _conflict(exc: ValidationError) -> Response:
-    return _detail(status.HTTP_409_CONFLICT, " ".join(exc.messages))
-
-
-def _forbidden(exc: PermissionDenied) -> Response:
-    return _detail(status.HTTP_403_FORBIDDEN, str(exc) or "没有权限执行此操作。")
 
 
 @extend_schema_view(
@@ -140,10 +132,7 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             building = visible.filter(pk=int(ref)).first()
         if building is None or not services.can_edit_plans(request.user, building.jurisdiction_id):
             raise ValidationError({"building": "楼宇不存在或不在您的管辖范围内。"})
-        try:
-            plan = services.work_plan_create(actor=request.user, building=building, **values)
-        except services.DuplicatePlan as exc:
-            return _detail(status.HTTP_409_CONFLICT, exc.messages[0], plan=exc.plan.pk)
+        plan = services.work_plan_create(actor=request.user, building=building, **values)
         return self._render(plan, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -170,14 +159,9 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         to = values.pop("to")
         expected = values.pop("expected_version", None)
         details = {k: v for k, v in values.items() if k in (*REQUIRED.get(to, ()), "reason")}
-        try:
-            plan = services.work_plan_transition(
-                actor=request.user, plan=plan, to=to, expected_version=expected, **details
-            )
-        except (services.InvalidTransition, services.ConcurrentEdit) as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        plan = services.work_plan_transition(
+            actor=request.user, plan=plan, to=to, expected_version=expected, **details
+        )
         return self._render(plan)
 
     @extend_schema(
@@ -199,12 +183,7 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         values = dict(data.validated_data)
         values["kind"] = _kind(values["kind"])
         values["owner"] = _owner(plan, values["owner"])
-        try:
-            measure = services.measure_add(actor=request.user, plan=plan, **values)
-        except services.InvalidTransition as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        measure = services.measure_add(actor=request.user, plan=plan, **values)
         return Response(s.PlanMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
 
@@ -249,14 +228,9 @@ class PlanMeasureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             values["kind"] = _kind(values["kind"])
         if "owner" in values:
             values["owner"] = _owner(measure.plan, values["owner"])
-        try:
-            measure = services.measure_update(
-                actor=request.user, measure=measure, expected_version=expected, **values
-            )
-        except (services.InvalidTransition, services.ConcurrentEdit) as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        measure = services.measure_update(
+            actor=request.user, measure=measure, expected_version=expected, **values
+        )
         return Response(s.PlanMeasureSerializer(self.get_queryset().get(pk=measure.pk)).data)
 
     @extend_schema(
@@ -285,10 +259,5 @@ class PlanMeasureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 values["evidence"] = check_upload(upload)
             except ValidationError as exc:
                 raise ValidationError({"evidence": exc.messages}) from None
-        try:
-            record = services.progress_report(actor=request.user, measure=measure, **values)
-        except services.InvalidTransition as exc:
-            return _conflict(exc)
-        except PermissionDenied as exc:
-            return _forbidden(exc)
+        record = services.progress_report(actor=request.user, measure=measure, **values)
         return Response(s.PlanProgressSerializer(record).data, status=status.HTTP_201_CREATED)

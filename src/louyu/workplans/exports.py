@@ -6,40 +6,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from louyu.buildings.exports import XLSX_CONTENT_TYPE, _region_columns
-from louyu.web.views import neutralise_cell
+from louyu.buildings.exports import region_columns
+from louyu.core.exports import Column, write_xlsx
 from louyu.workplans import selectors
 from louyu.workplans.workflow import Outcome, State
 
 EXPORT_MAX_ROWS = 100_000
 CHUNK = 2000
-
-__all__ = ["EXPORT_MAX_ROWS", "XLSX_CONTENT_TYPE", "write_plans_xlsx", "write_zero_operator_xlsx"]
-
-
-def _workbook(fileobj, title: str, header: list[str], widths: list[int]):
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        fileobj,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    sheet = workbook.add_worksheet(title)
-    bold = workbook.add_format({"bold": True, "bg_color": "#E9EEF5", "border": 1})
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    for col, text in enumerate(header):
-        sheet.write_string(0, col, text, bold)
-    sheet.freeze_panes(1, 1)
-    return workbook, sheet, bold
-
-
-def _write_row(sheet, row: int, values) -> None:
-    for col, value in enumerate(values):
-        if isinstance(value, int) and not isinstance(value, bool):
-            sheet.write_number(row, col, value)
-        else:
-            sheet.write_string(row, col, neutralise_cell("" if value is None else value))
 
 
 def _chunks(queryset):
@@ -49,55 +22,46 @@ def _chunks(queryset):
         yield rows[start : start + CHUNK]
 
 
-def _truncation_note(sheet, row: int, bold) -> None:
-    sheet.write_string(
-        row,
-        0,
-        _("仅导出前 %(max)d 行，请缩小筛选范围后再导出其余部分。") % {"max": EXPORT_MAX_ROWS},
-        bold,
+def _write(fileobj, title: str, columns: list[Column], rows) -> tuple[int, bool]:
+    return write_xlsx(
+        fileobj,
+        sheet_name=title,
+        columns=columns,
+        rows=rows,
+        max_rows=EXPORT_MAX_ROWS,
+        truncated_note=_("仅导出前 %(max)d 行，请缩小筛选范围后再导出其余部分。")
+        % {"max": EXPORT_MAX_ROWS},
     )
 
 
 def write_zero_operator_xlsx(fileobj, buildings) -> tuple[int, bool]:
     """Write the zero-operator buildings (annotated by ``zero_operator_filter``)."""
-    header = [
-        _("楼宇编码"),
-        _("名称"),
-        _("地址"),
-        _("省"),
-        _("市"),
-        _("区县"),
-        _("管辖范围"),
-        _("类型"),
-        _("工作方案"),
-        _("方案状态"),
-        _("已完成措施"),
-        _("措施总数"),
-        _("最近完成时限"),
+    columns = [
+        Column(_("楼宇编码"), 18),
+        Column(_("名称"), 30),
+        Column(_("地址"), 40),
+        Column(_("省"), 10),
+        Column(_("市"), 10),
+        Column(_("区县"), 12),
+        Column(_("管辖范围"), 18),
+        Column(_("类型"), 12),
+        Column(_("工作方案"), 10),
+        Column(_("方案状态"), 10),
+        Column(_("已完成措施"), 10),
+        Column(_("措施总数"), 10),
+        Column(_("最近完成时限"), 14),
     ]
-    workbook, sheet, bold = _workbook(
-        fileobj, _("零运营商楼宇"), header, [18, 30, 40, 10, 10, 12, 18, 12, 10, 10, 10, 10, 14]
-    )
-    rows, truncated = 0, False
-    for chunk in _chunks(buildings.select_related("region__parent__parent")):
-        summaries = selectors.plan_summaries([b.plan_id for b in chunk if b.plan_id])
-        for building in chunk:
-            if rows >= EXPORT_MAX_ROWS:
-                truncated = True
-                break
-            rows += 1
-            plan = summaries.get(building.plan_id)
-            province, city, county = _region_columns(building.region)
-            _write_row(
-                sheet,
-                rows,
-                [
+
+    def rows():
+        for chunk in _chunks(buildings.select_related("region__parent__parent")):
+            summaries = selectors.plan_summaries([b.plan_id for b in chunk if b.plan_id])
+            for building in chunk:
+                plan = summaries.get(building.plan_id)
+                yield [
                     building.code,
                     building.name,
                     building.address,
-                    province,
-                    city,
-                    county,
+                    *region_columns(building.region),
                     building.jurisdiction.name,
                     building.get_building_type_display(),
                     _("有") if plan else _("无"),
@@ -105,49 +69,34 @@ def write_zero_operator_xlsx(fileobj, buildings) -> tuple[int, bool]:
                     plan.measures_done if plan else 0,
                     plan.measures_total if plan else 0,
                     plan.next_due.isoformat() if plan and plan.next_due else "",
-                ],
-            )
-    if truncated:
-        _truncation_note(sheet, rows + 1, bold)
-    workbook.close()
-    return rows, truncated
+                ]
+
+    return _write(fileobj, _("零运营商楼宇"), columns, rows())
 
 
 def write_plans_xlsx(fileobj, plans) -> tuple[int, bool]:
     """Write work plans (annotated by ``plan_filter``)."""
-    header = [
-        _("方案编号"),
-        _("楼宇编码"),
-        _("楼宇"),
-        _("管辖范围"),
-        _("状态"),
-        _("关闭结果"),
-        _("工作目标"),
-        _("目标日期"),
-        _("在服务基础电信企业数"),
-        _("已完成措施"),
-        _("措施总数"),
-        _("超期措施"),
-        _("最近完成时限"),
-        _("创建时间"),
+    columns = [
+        Column(_("方案编号"), 10),
+        Column(_("楼宇编码"), 18),
+        Column(_("楼宇"), 30),
+        Column(_("管辖范围"), 18),
+        Column(_("状态"), 10),
+        Column(_("关闭结果"), 12),
+        Column(_("工作目标"), 40),
+        Column(_("目标日期"), 12),
+        Column(_("在服务基础电信企业数"), 10),
+        Column(_("已完成措施"), 10),
+        Column(_("措施总数"), 10),
+        Column(_("超期措施"), 10),
+        Column(_("最近完成时限"), 14),
+        Column(_("创建时间"), 18),
     ]
-    workbook, sheet, bold = _workbook(
-        fileobj,
-        _("一楼一策工作方案"),
-        header,
-        [10, 18, 30, 18, 10, 12, 40, 12, 10, 10, 10, 10, 14, 18],
-    )
-    rows, truncated = 0, False
-    for chunk in _chunks(plans):
-        for plan in chunk:
-            if rows >= EXPORT_MAX_ROWS:
-                truncated = True
-                break
-            rows += 1
-            _write_row(
-                sheet,
-                rows,
-                [
+
+    def rows():
+        for chunk in _chunks(plans):
+            for plan in chunk:
+                yield [
                     plan.pk,
                     plan.building.code,
                     plan.building.name,
@@ -162,9 +111,6 @@ def write_plans_xlsx(fileobj, plans) -> tuple[int, bool]:
                     plan.measures_overdue,
                     plan.next_due.isoformat() if plan.next_due else "",
                     f"{timezone.localtime(plan.created_at):%Y-%m-%d %H:%M}",
-                ],
-            )
-    if truncated:
-        _truncation_note(sheet, rows + 1, bold)
-    workbook.close()
-    return rows, truncated
+                ]
+
+    return _write(fileobj, _("一楼一策工作方案"), columns, rows())

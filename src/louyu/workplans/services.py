@@ -19,6 +19,7 @@ from django.utils import timezone
 from louyu.buildings.models import Building
 from louyu.core import calendar
 from louyu.core.audit import audit_record
+from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import scope_for
 from louyu.core.services import work_item_create, work_items_close_for
@@ -43,19 +44,12 @@ from louyu.workplans.workflow import (
 OPERATOR_TYPES = (OrganizationType.OPERATOR, OrganizationType.OPERATOR_BRANCH)
 
 
-class InvalidTransition(ValidationError):
-    """The transition is not allowed from the plan's current state (API: 409)."""
-
-
-class ConcurrentEdit(ValidationError):
-    """Someone changed the plan or measure since the caller read it (API: 409)."""
-
-
-class DuplicatePlan(ValidationError):
-    """The building already has an active plan (``plan`` is that plan)."""
+class DuplicatePlan(Conflict):
+    """The building already has an active plan (``plan`` is that plan; the API answers 409
+    with its id)."""
 
     def __init__(self, message, plan: WorkPlan):
-        super().__init__({"building": message})
+        super().__init__({"building": message}, extra={"plan": plan.pk})
         self.plan = plan
 
 
@@ -504,7 +498,7 @@ def progress_report(
     """Record progress on a measure of an active plan by its owner (or the
     administration). ``new_status`` may move the measure forward (未开始 → 进行中 → 已完成);
     done closes the owner's work item. ``evidence`` is a file already checked by content
-    (``complaints.attachments.check_upload``)."""
+    (``core.uploads.check_upload``)."""
     locked = PlanMeasure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
     if not can_report_progress(actor, locked):
         raise PermissionDenied("只有该措施的责任单位可以报告进展。")

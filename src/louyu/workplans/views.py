@@ -4,13 +4,9 @@ Views parse input, call one selector or service, and render."""
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building
-from louyu.complaints.attachments import check_upload
-from louyu.complaints.forms import add_service_errors
-from louyu.core.audit import audit_record
-from louyu.core.pagination import CappedPaginator
+from louyu.core.exports import audit_filters, xlsx_download
+from louyu.core.forms import add_service_errors
+from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
+from louyu.core.uploads import check_upload
 from louyu.workplans import exports, selectors, services
 from louyu.workplans.forms import (
     CloseForm,
@@ -52,12 +48,6 @@ MEASURE_CSS = {
 def _require_view(user) -> None:
     if not user.has_perm("workplans.view_workplan"):
         raise PermissionDenied
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _jurisdictions(user):
@@ -92,33 +82,17 @@ def _served_banner(building_id: int) -> str:
     return _("已有基础运营商入驻：%(operator)s 自 %(date)s") % {"operator": name, "date": since}
 
 
-def _audit_export(user, action: str, filters, rows: int, truncated: bool) -> None:
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=action,
-            changes={
-                "filters": {
-                    k: v
-                    for k, v in dataclasses.asdict(filters).items()
-                    if v not in ("", None, False)
-                },
-                "rows": rows,
-                "truncated": truncated,
-            },
-        )
-
-
-def _xlsx_response(request, spool, name: str, truncated: bool) -> FileResponse:
+def _xlsx(request, *, action: str, filters, write, name: str):
+    response, _rows, truncated = xlsx_download(
+        actor=request.user,
+        action=action,
+        filters=audit_filters(filters, drop=("", None, False)),
+        write=write,
+        filename=name,
+    )
     if truncated:
         messages.warning(request, _("仅导出前 %(max)d 行。") % {"max": exports.EXPORT_MAX_ROWS})
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{name}-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=exports.XLSX_CONTENT_TYPE,
-    )
+    return response
 
 
 # --- Zero-operator buildings --------------------------------------------------------------
@@ -151,7 +125,7 @@ def zero_operator_list(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_create": user.has_perm("workplans.add_workplan"),
             "can_export": user.has_perm("workplans.export_workplan"),
             "today": timezone.localdate(),
@@ -165,10 +139,13 @@ def zero_operator_export(request):
     if not request.user.has_perm("workplans.export_workplan"):
         raise PermissionDenied
     _form, filters, qs = _zero_operator_query(request)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = exports.write_zero_operator_xlsx(spool, qs)
-    _audit_export(request.user, "work_plan.zero_operator_export", filters, rows, truncated)
-    return _xlsx_response(request, spool, "zero-operator-buildings", truncated)
+    return _xlsx(
+        request,
+        action="work_plan.zero_operator_export",
+        filters=filters,
+        write=lambda out: exports.write_zero_operator_xlsx(out, qs),
+        name="zero-operator-buildings",
+    )
 
 
 # --- Plan list ----------------------------------------------------------------------------
@@ -208,7 +185,7 @@ def plan_list(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_export": user.has_perm("workplans.export_workplan"),
             "show_zero_list": selectors.zero_operator_visible(user),
         },
@@ -221,10 +198,13 @@ def plan_export(request):
     if not request.user.has_perm("workplans.export_workplan"):
         raise PermissionDenied
     _form, filters, qs = _plan_query(request)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    rows, truncated = exports.write_plans_xlsx(spool, qs)
-    _audit_export(request.user, "work_plan.export", filters, rows, truncated)
-    return _xlsx_response(request, spool, "work-plans", truncated)
+    return _xlsx(
+        request,
+        action="work_plan.export",
+        filters=filters,
+        write=lambda out: exports.write_plans_xlsx(out, qs),
+        name="work-plans",
+    )
 
 
 # --- Create -------------------------------------------------------------------------------

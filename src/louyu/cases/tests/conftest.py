@@ -8,12 +8,12 @@ from PIL import Image
 
 from louyu.buildings.services import building_create
 from louyu.cases import services
-from louyu.complaints.attachments import check_uploads
 from louyu.complaints.models import Category
 from louyu.core import roles
 from louyu.core.models import Organization, OrganizationType
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
+from louyu.core.uploads import check_uploads
 
 
 def png_upload(name: str = "photo.png") -> SimpleUploadedFile:

@@ -11,6 +11,7 @@ from PIL import Image
 
 from louyu.complaints import attachments, evidence, services
 from louyu.complaints.models import Attachment, PublicRating, Verification
+from louyu.core import uploads
 from louyu.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_six_files_are_refused(client, cenv, accepted, media):
 
 
 def test_the_service_is_all_or_nothing(cenv, accepted, media):
-    checked = attachments.check_uploads([upload("a.pdf", PDF)])
+    checked = uploads.check_uploads([upload("a.pdf", PDF)])
     closed, _ = cenv["file"](complainant_phone="13500135000")  # not yet accepted
     with pytest.raises(services.InvalidTransition):
         evidence.verification_add_with_evidence(
@@ -143,7 +144,7 @@ def test_a_verification_without_files_still_works(client, cenv, accepted):
 @pytest.fixture
 def attached(cenv):
     complaint, _ = cenv["file"]()
-    checked = attachments.check_uploads([upload("申诉材料.pdf", PDF)])
+    checked = uploads.check_uploads([upload("申诉材料.pdf", PDF)])
     [attachment] = attachments.attachments_save(complaint=complaint, files=checked)
     return complaint, attachment
 

@@ -21,7 +21,6 @@ from louyu.core.models import (
 )
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
 from louyu.web.templatetags.louyu_web import deadline
-from louyu.web.views import neutralise_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -434,24 +433,6 @@ def test_audit_export_with_bad_filters_goes_back_to_the_form(client_a):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("web:audit"))
     assert not AuditEvent.objects.filter(action="audit.export").exists()
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+86", "'+86"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("甲=乙", "甲=乙"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_neutralise_cell(value, expected):
-    assert neutralise_cell(value) == expected
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from PIL import Image
 
 from louyu.buildings import services as building_services
 from louyu.buildings.models import PresenceSource, PresenceStatus
-from louyu.complaints.attachments import check_upload
 from louyu.core.models import AuditEvent, WorkItem, WorkItemState
+from louyu.core.uploads import check_upload
 from louyu.workplans import services
 from louyu.workplans.models import PlanProgress, PlanStatusChange, WorkPlan
 from louyu.workplans.workflow import MeasureStatus, State

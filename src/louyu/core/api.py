@@ -1,6 +1,5 @@
 """Core REST endpoints: thin views over core selectors and services."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from louyu.api import serializers as s
-from louyu.api.pagination import CappedPagination
 from louyu.core import calendar, regions, selectors, services
+from louyu.core import serializers as s
+from louyu.core.rest.pagination import CappedPagination
 
 
 class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -51,12 +50,7 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         item = self.get_object()
-        try:
-            item = services.work_item_complete(actor=request.user, item=item)
-        except ValidationError as exc:
-            return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        item = services.work_item_complete(actor=request.user, item=item)
         return Response(self.get_serializer(item).data)
 
 

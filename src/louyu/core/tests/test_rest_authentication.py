@@ -1,4 +1,4 @@
-"""Token authentication (``louyu.api.authentication``): token, user and authorization
+"""Token authentication (``louyu.core.rest.authentication``): token, user and authorization
 version in one query; a deleted token, a deactivated user or a revoked permission is
 refused on the very next request (the permission also when the change was made by another
 process, which only the shared version row can tell)."""
@@ -94,7 +94,7 @@ def test_the_looked_up_user_and_token_read_like_the_orms(staff):
     from django.forms.models import model_to_dict
     from django.utils import timezone
 
-    from louyu.api.authentication import token_with_user
+    from louyu.core.rest.authentication import token_with_user
 
     user, token = staff
     User.objects.filter(pk=user.pk).update(

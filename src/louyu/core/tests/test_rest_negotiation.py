@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 
-from louyu.api.negotiation import ContentNegotiation
+from louyu.core.rest.negotiation import ContentNegotiation
 
 ACCEPTS = [
     None,
