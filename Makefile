@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/louyu
 
-.PHONY: run test test-sqlite test-postgres lint format install install-test browser messages clean
+.PHONY: run test test-sqlite test-postgres lint format install install-test browser messages map clean
 
 $(BIN)/louyu: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: lint test-sqlite test-postgres
 
 messages: install-test
 	cd src/louyu && ../../$(BIN)/louyu makemessages -l en --ignore=tests && ../../$(BIN)/louyu compilemessages
+
+# Rebuild the committed map data of China (src/louyu/web/static/louyu/maps/) for the dashboards.
+map: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[maps]'
+	$(BIN)/python scripts/build_china_map.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
