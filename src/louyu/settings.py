@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "louyu.workplans",
     "louyu.web",
     "louyu.api",
+    "louyu.demo",
 ]
 
 MIDDLEWARE = [

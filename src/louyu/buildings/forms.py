@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.buildings.conditions import conditions
 from louyu.buildings.models import BuildingType, PresenceStatus
 from louyu.buildings.selectors import FLAG_FIELDS, BuildingFilters
 from louyu.core.models import Region, RegionLevel
 
 REGION_CODE = re.compile(r"^\d{6}$")
 YES_NO = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
+YES_NO_VALUES = {"yes": True, "no": False}
 FLAG_LABELS = {
     "exclusive_deal_known": _("存在排他协议"),
     "entry_fee_charged": _("收取进场费"),
@@ -73,8 +75,6 @@ class BuildingFilterForm(forms.Form):
     friendly_pledge = forms.ChoiceField(
         label=FLAG_LABELS["friendly_pledge"], required=False, choices=YES_NO
     )
-    open_case = forms.ChoiceField(label=_("有在办整治案件"), required=False, choices=YES_NO)
-    open_complaint = forms.ChoiceField(label=_("有未办结申诉"), required=False, choices=YES_NO)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, jurisdictions=(), operators=(), default_jurisdiction=None, **kw):
@@ -88,6 +88,10 @@ class BuildingFilterForm(forms.Form):
             ("", _("不限")),
             *((o.operator_key, o.short_name or o.name) for o in operators if o.operator_key),
         ]
+        for condition in conditions():
+            self.fields[condition.name] = forms.ChoiceField(
+                label=condition.label, required=False, choices=YES_NO
+            )
         self.default_jurisdiction = default_jurisdiction
         self.city_choices: list[tuple[str, str]] = []
         self.district_choices: list[tuple[str, str]] = []
@@ -103,6 +107,11 @@ class BuildingFilterForm(forms.Form):
                 raise ValidationError(_("未知的地市区划代码：%(code)s。"), params={"code": code})
             raise ValidationError(_("未知的区县区划代码：%(code)s。"), params={"code": code})
         return code
+
+    @property
+    def condition_fields(self) -> list:
+        """The bound fields of the registered conditions (``louyu.buildings.conditions``)."""
+        return [self[condition.name] for condition in conditions()]
 
     def clean_city(self) -> str:
         return self._region("city", RegionLevel.PREFECTURE)
@@ -120,9 +129,9 @@ class BuildingFilterForm(forms.Form):
         """The valid filters; a field with an error is ignored."""
         data = self.valid_data()
         flags = {}
-        for flag in (*FLAG_FIELDS, "open_case", "open_complaint"):
-            value = data.get(flag) or ""
-            flags[flag] = {"yes": True, "no": False}.get(value)
+        for flag in FLAG_FIELDS:
+            flags[flag] = YES_NO_VALUES.get(data.get(flag) or "")
+        chosen = ((c.name, YES_NO_VALUES.get(data.get(c.name) or "")) for c in conditions())
         return BuildingFilters(
             jurisdiction=data.get("jurisdiction") or "",
             city=data.get("city") or "",
@@ -132,6 +141,7 @@ class BuildingFilterForm(forms.Form):
             operator=data.get("operator") or "",
             q=data.get("q") or "",
             sort=data.get("sort") or "",
+            conditions=tuple((name, value) for name, value in chosen if value is not None),
             **flags,
         )
 

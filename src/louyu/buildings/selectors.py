@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from louyu.buildings.conditions import condition_filter
 from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceStatus
 from louyu.core.models import Organization, User
 from louyu.core.regions import normalize_address
@@ -74,9 +75,14 @@ class BuildingFilters:
     entry_fee_charged: bool | None = None
     notice_posted: bool | None = None
     friendly_pledge: bool | None = None
-    open_case: bool | None = None
-    open_complaint: bool | None = None
     sort: str = ""
+    # Registered conditions (``louyu.buildings.conditions``) as (name, wanted) pairs.
+    conditions: tuple[tuple[str, bool], ...] = ()
+
+    def as_dict(self) -> dict:
+        """The filters as one flat dict, a registered condition under its own name."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "conditions"}
+        return {**values, **dict(self.conditions)}
 
 
 def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySet[Building]:
@@ -109,12 +115,8 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
         value = getattr(filters, flag)
         if value is not None:
             qs = qs.filter(**{flag: value})
-    if filters.open_case is not None:
-        qs = qs.filter(_has_open("cases.Case", "louyu.cases.workflow", filters.open_case))
-    if filters.open_complaint is not None:
-        qs = qs.filter(
-            _has_open("complaints.Complaint", "louyu.complaints.workflow", filters.open_complaint)
-        )
+    for name, wanted in filters.conditions:
+        qs = qs.filter(condition_filter(name, wanted))
     text = normalize_address(filters.q or "")[:100]
     if text:
         qs = qs.filter(
@@ -124,19 +126,6 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
             | Q(alias_text__contains=text.lower())
         )
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
-
-
-def _has_open(model_label: str, workflow_module: str, wanted: bool) -> Q:
-    """Buildings with (or without) an open case or complaint; the workflow of that app says
-    which states are open. Looked up lazily: those apps build on this one."""
-    import importlib
-
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    open_states = importlib.import_module(workflow_module).OPEN_STATES
-    condition = Exists(model.objects.filter(building_id=OuterRef("pk"), state__in=open_states))
-    return condition if wanted else ~condition
 
 
 def building_get(*, user: User, pk: int) -> Building:

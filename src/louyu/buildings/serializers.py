@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from louyu.buildings.conditions import conditions
 from louyu.buildings.models import (
     Building,
     BuildingType,
@@ -184,16 +185,25 @@ class BuildingFilterSerializer(serializers.Serializer):
     entry_fee_charged = serializers.BooleanField(required=False, allow_null=True, default=None)
     notice_posted = serializers.BooleanField(required=False, allow_null=True, default=None)
     friendly_pledge = serializers.BooleanField(required=False, allow_null=True, default=None)
-    open_case = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("有在办整治案件")
-    )
-    open_complaint = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text=_("有未办结申诉")
-    )
     sort = serializers.ChoiceField(choices=sorted(SORTS), required=False, allow_blank=True)
 
+    def get_fields(self):
+        """The declared filters and one yes/no filter per registered condition."""
+        fields = super().get_fields()
+        for condition in conditions():
+            fields[condition.name] = serializers.BooleanField(
+                required=False, allow_null=True, default=None, help_text=condition.label
+            )
+        return fields
+
     def to_filters(self) -> BuildingFilters:
-        return BuildingFilters(**self.validated_data)
+        values = dict(self.validated_data)
+        chosen = tuple(
+            (c.name, wanted)
+            for c in conditions()
+            if (wanted := values.pop(c.name, None)) is not None
+        )
+        return BuildingFilters(**values, conditions=chosen)
 
 
 class PresenceSetSerializer(serializers.Serializer):

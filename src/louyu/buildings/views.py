@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.buildings import selectors, services
+from louyu.buildings.conditions import conditions
 from louyu.buildings.exports import EXPORT_MAX_ROWS, write_buildings_xlsx
 from louyu.buildings.forms import FLAG_LABELS, BuildingFilterForm, BuildingForm, PresenceForm
 from louyu.buildings.models import Building, PresenceSource, PresenceStatus
@@ -22,7 +23,6 @@ from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
-from louyu.workplans.views import building_plan_context
 
 PAGE_SIZE = 25
 MAP_MAX_POINTS = 500
@@ -116,8 +116,7 @@ def building_list(request):
                 for name in [
                     *selectors.FLAG_FIELDS,
                     "operator",
-                    "open_case",
-                    "open_complaint",
+                    *(condition.name for condition in conditions()),
                     "sort",
                 ]
             ),
@@ -137,7 +136,7 @@ def building_export(request):
     response, _rows, truncated = xlsx_download(
         actor=user,
         action="building.export",
-        filters=audit_filters(form.filters()),
+        filters=audit_filters(form.filters().as_dict()),
         write=lambda out: write_buildings_xlsx(out, queryset, selectors.basic_operators()),
         filename="buildings",
     )
@@ -218,7 +217,6 @@ def _detail_context(request, building: Building, presence_form: PresenceForm | N
         "can_edit": user.has_perm("buildings.change_building")
         and scope_for(user).can_see_jurisdiction(building.jurisdiction_id),
         "map_data": _map_points(request, building),
-        **building_plan_context(user=user, building=building),
     }
 
 

@@ -9,11 +9,18 @@ from louyu.cases.models import (
     RectificationPolicy,
     Violation,
 )
+from louyu.core.admin import AuditedAdmin
 
 
 @admin.register(RectificationPolicy)
-class RectificationPolicyAdmin(admin.ModelAdmin):
+class RectificationPolicyAdmin(AuditedAdmin):
+    """One policy per severity, seeded by migration ``cases 0002``: editable, never
+    deleted (every case's deadline needs its severity's policy)."""
+
     list_display = ["severity", "period", "working_days", "warn_before_days"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ViolationInline(admin.TabularInline):

@@ -57,6 +57,11 @@ def open_case_of_building(*, user: User, building: Building) -> Case | None:
     return case_list(user=user).filter(building=building, state__in=OPEN_STATES).first()
 
 
+def building_has_open_case() -> Exists:
+    """True for a building with an open case (a building-list condition)."""
+    return Exists(Case.objects.filter(building_id=OuterRef("pk"), state__in=OPEN_STATES))
+
+
 def visible_measures(*, user: User, case: Case) -> QuerySet[Measure]:
     """A case's measures: all for those who see the case as a whole, only its own for a
     measure owner."""

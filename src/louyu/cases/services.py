@@ -163,10 +163,9 @@ def _bump(locked: Case, *fields: str) -> None:
 
 
 def policy_for(severity: str) -> RectificationPolicy:
-    """The severity's policy; an unsaved 30-day default when an administrator deleted it."""
-    return RectificationPolicy.objects.filter(severity=severity).first() or RectificationPolicy(
-        severity=severity, period=30, working_days=False, warn_before_days=3
-    )
+    """The severity's policy (seeded per severity by migration ``cases 0002``; the admin
+    edits but never deletes them)."""
+    return RectificationPolicy.objects.get(severity=severity)
 
 
 def rectification_deadline(severity: str, start: datetime.datetime) -> calendar.Deadline:

@@ -20,6 +20,12 @@ class DeadlinePolicyAdmin(AuditedAdmin):
         "escalate_to_ministry_after_hours",
     ]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """The default policy (no category) stays: every complaint's deadlines need one."""
+        if obj is not None and obj.category_id is None:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(AuditedAdmin):

@@ -23,11 +23,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from louyu.buildings import selectors as building_selectors
-from louyu.complaints import selectors, services
+from louyu.complaints import intake_cache, selectors, services
 from louyu.complaints import serializers as s
 from louyu.complaints.models import Complaint, IdempotencyKey
+from louyu.complaints.personal_data import complaint_personal_data
+from louyu.complaints.services import Intake
 from louyu.core import selectors as core_selectors
 from louyu.core.rest.pagination import CappedPagination
+from louyu.core.rest.reuse import ReusedSerializer
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 TRANSITION_FIELDS = {"to", "expected_version"}
@@ -49,6 +52,12 @@ def request_digest(data) -> str:
         data = {key: values if len(values) != 1 else values[0] for key, values in data.lists()}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# Intake is the busiest endpoint: its serializers are built once per thread (see
+# ``louyu.core.rest.reuse``) and stay the one definition of its input and answer.
+INTAKE_INPUT = ReusedSerializer(s.ComplaintCreateSerializer)
+INTAKE_ANSWER = ReusedSerializer(s.ComplaintCreatedSerializer)
 
 
 class _KeyTaken(Exception):
@@ -120,18 +129,16 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             earlier = self._earlier(key)
             if earlier is not None:
                 return self._replay(earlier, digest)
-        data = s.ComplaintCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = dict(INTAKE_INPUT.parse(request.data))
         values["building"] = self._building(values.get("building"))
         values["operator"] = self._operator(values.get("operator"))
         if not key:  # complaint_create opens (and commits) its own transaction
-            complaint, secret = services.complaint_create(actor=user, **values)
+            complaint, secret = services.complaint_create(actor=user, intake=Intake(**values))
             return self._created(complaint, secret)
-        services.warm_intake_cache()
+        intake_cache.warm_intake_cache()
         try:
             with transaction.atomic():
-                complaint, secret = services.complaint_create(actor=user, **values)
+                complaint, secret = services.complaint_create(actor=user, intake=Intake(**values))
                 if key:
                     try:
                         with transaction.atomic():
@@ -145,7 +152,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._created(complaint, secret)
 
     def _created(self, complaint: Complaint, secret: str) -> Response:
-        data = s.complaint_created_data(complaint, user=self.request.user, secret=secret)
+        complaint.secret = secret  # rendered once, in this answer only
+        data = INTAKE_ANSWER.render(complaint, context={"request": self.request})
         return Response(data, status=status.HTTP_201_CREATED)
 
     def _earlier(self, key: str) -> IdempotencyKey | None:
@@ -274,4 +282,4 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["get"], url_path="personal-data")
     def personal_data(self, request, pk=None):
         complaint = self.get_object()
-        return Response(services.complaint_personal_data(user=request.user, complaint=complaint))
+        return Response(complaint_personal_data(user=request.user, complaint=complaint))

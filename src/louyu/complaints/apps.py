@@ -1,20 +1,6 @@
 from django.apps import AppConfig
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
-
-
-def _calendar_changed(sender, instance, **kwargs) -> None:
-    """A holiday-schedule entry changed: recompute the deadlines it can move, after commit."""
-    import datetime
-
-    from louyu.complaints.tasks import recompute_complaint_deadlines
-
-    day = getattr(instance, "date", None)
-    if day is None:
-        day = datetime.date(int(instance.year), 1, 1)
-    since = (day - datetime.timedelta(days=60)).isoformat()
-    transaction.on_commit(lambda: recompute_complaint_deadlines.enqueue(since=since))
 
 
 class ComplaintsConfig(AppConfig):
@@ -23,10 +9,35 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("申诉处理")
 
     def ready(self) -> None:
-        from louyu.core.models import CalendarDay, CalendarYear
+        from louyu.buildings.conditions import register_condition
+        from louyu.complaints import selectors, signals
+        from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
+        from louyu.core.calendar import holiday_schedule_changed
+        from louyu.core.models import Organization
+        from louyu.core.signals import organizations_bulk_changed
 
-        for model in (CalendarDay, CalendarYear):
-            post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"deadlines-{model}")
-            post_delete.connect(
-                _calendar_changed, sender=model, dispatch_uid=f"deadlines-del-{model}"
+        holiday_schedule_changed.connect(
+            signals.holiday_schedule_changed, dispatch_uid="complaints.deadlines"
+        )
+        for model in (Category, DeadlinePolicy, RoutingRule, Organization):
+            label = model._meta.label_lower
+            post_save.connect(
+                signals.intake_reference_changed,
+                sender=model,
+                dispatch_uid=f"louyu.intake.{label}.saved",
             )
+            post_delete.connect(
+                signals.intake_reference_changed,
+                sender=model,
+                dispatch_uid=f"louyu.intake.{label}.deleted",
+            )
+        post_migrate.connect(signals.intake_reference_changed, dispatch_uid="louyu.intake.migrated")
+        organizations_bulk_changed.connect(
+            signals.intake_reference_changed, dispatch_uid="louyu.intake.organizations"
+        )
+        register_condition(
+            "open_complaint",
+            label=_("有未办结申诉"),
+            has=selectors.building_has_open_complaint,
+            order=20,
+        )

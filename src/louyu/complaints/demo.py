@@ -14,6 +14,7 @@ from django.utils import timezone
 from louyu.buildings.models import Building
 from louyu.complaints import services
 from louyu.complaints.models import Category, Channel, Complaint, PublicRating
+from louyu.complaints.services import Intake
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
 from louyu.core.models import User
 
@@ -153,14 +154,16 @@ def create_demo_complaints(*, count: int = 200, seed: int = 1) -> int:
         name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if i % 3 else "")
         complaint, _secret = services.complaint_create(
             actor=None,
-            channel=channel,
-            category=category,
-            description=DESCRIPTIONS.get(category.code, DESCRIPTIONS["other"]),
-            complainant_name=name,
-            complainant_phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-            complainant_company=f"{rng.choice(COMPANIES)}有限公司{DEMO_MARK}",
-            building=building,
-            received_at=received,
+            intake=Intake(
+                channel=channel,
+                category=category,
+                description=DESCRIPTIONS.get(category.code, DESCRIPTIONS["other"]),
+                complainant_name=name,
+                complainant_phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+                complainant_company=f"{rng.choice(COMPANIES)}有限公司{DEMO_MARK}",
+                building=building,
+                received_at=received,
+            ),
         )
         actor = actors.for_org(complaint.handler_id)
         path = [State.MERGED] if target == State.MERGED else PATHS[target]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from louyu.complaints.services import mask_name, mask_phone
+from louyu.complaints.personal_data import mask_name, mask_phone
 from louyu.core.exports import Column, write_xlsx
 
 EXPORT_MAX_ROWS = 200_000

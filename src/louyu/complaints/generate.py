@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from louyu.buildings.models import Building
+from louyu.complaints.codes import secret_digest
 from louyu.complaints.models import Category, Channel, Complaint, StatusChange
-from louyu.complaints.services import secret_digest
 from louyu.complaints.workflow import State
 from louyu.core.audit import audit_record
 from louyu.core.bulk import bulk_insert

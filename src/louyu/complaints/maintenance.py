@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from louyu.complaints.models import Attachment, Complaint
-from louyu.complaints.services import _accept_deadline, _reply_deadline, policy_for
+from louyu.complaints.services import accept_deadline, policy_for, reply_deadline
 from louyu.complaints.workflow import FINAL_STATES, State
 from louyu.core.audit import audit_record
 
@@ -53,11 +53,11 @@ def complaint_deadlines_recompute(*, since: datetime.date | None = None) -> int:
                 policy = policy_for(complaint.category)
                 updates = {}
                 if complaint.state == State.SUBMITTED:
-                    deadline = _accept_deadline(complaint, policy)
+                    deadline = accept_deadline(complaint.received_at, policy)
                     if deadline.due_at != complaint.accept_due_at:
                         updates["accept_due_at"] = deadline.due_at
                 elif complaint.state in REPLY_STATES and complaint.accepted_at:
-                    deadline = _reply_deadline(complaint, policy, _reply_start(complaint))
+                    deadline = reply_deadline(complaint, policy, _reply_start(complaint))
                     if deadline.due_at != complaint.reply_due_at:
                         updates["reply_due_at"] = deadline.due_at
                 else:

@@ -144,6 +144,16 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         return f"{self.order} → {self.handler}"
 
+    def applies_to(self, *, jurisdiction, category, channel: str, operator=None) -> bool:
+        """Whether every condition the rule sets matches the complaint's (an empty condition
+        matches anything; an operator condition needs the complaint to name that one)."""
+        return (
+            (not self.jurisdiction_id or self.jurisdiction_id == jurisdiction.pk)
+            and (not self.category_id or self.category_id == category.pk)
+            and (not self.channel or self.channel == channel)
+            and (not self.operator_id or (operator is not None and self.operator_id == operator.pk))
+        )
+
 
 class Complaint(models.Model):
     tracking_code = models.CharField(_("受理编号"), max_length=20, unique=True)
@@ -275,7 +285,7 @@ class Complaint(models.Model):
             models.Index(fields=["state", "reply_due_at"]),
             models.Index(fields=["building", "category", "received_at"]),
             models.Index(fields=["normalized_address", "category"]),
-            # The repeat check at intake (services._repeat_probe) looks only at closed ones.
+            # The repeat check at intake (intake_store._repeat_probe) looks only at closed ones.
             models.Index(
                 fields=["building", "category", "closed_at"],
                 condition=models.Q(state=State.CLOSED),

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import services
 from louyu.complaints.models import Category, Channel, Complaint
+from louyu.complaints.services import Intake
 from louyu.complaints.workflow import FINAL_STATES
 from louyu.core.rest.authentication import token_with_user
 
@@ -332,16 +333,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         complaint, _secret = services.complaint_create(
             actor=user,
-            channel=Channel.OPEN311,
-            category=category,
-            description=data.get("description") or "",
-            complainant_name=_complainant_name(
-                data.get("first_name") or "", data.get("last_name") or ""
+            intake=Intake(
+                channel=Channel.OPEN311,
+                category=category,
+                description=data.get("description") or "",
+                complainant_name=_complainant_name(
+                    data.get("first_name") or "", data.get("last_name") or ""
+                ),
+                complainant_phone=data.get("phone") or "",
+                building=building,
+                address=address,
+                operator=operator,
             ),
-            complainant_phone=data.get("phone") or "",
-            building=building,
-            address=address,
-            operator=operator,
         )
     except ValidationError as exc:
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.buildings.models import Building
-from louyu.complaints import attachments, selectors, services
+from louyu.complaints import attachments, codes, selectors, services
 from louyu.complaints.models import Complaint, PublicRating
 from louyu.complaints.public_forms import (
     PublicComplaintForm,
@@ -30,6 +30,7 @@ from louyu.complaints.public_forms import (
     TrackForm,
     started_token,
 )
+from louyu.complaints.services import Intake
 from louyu.complaints.workflow import State
 from louyu.core import uploads
 from louyu.core.middleware import client_ip
@@ -136,15 +137,17 @@ def complaint_new(request):
         with attachments.discarded_on_failure(), transaction.atomic():
             complaint, secret = services.complaint_create(
                 actor=None,
-                channel="web",
-                category=data["category"],
-                description=data["description"],
-                complainant_name=data["complainant_name"],
-                complainant_phone=data["complainant_phone"],
-                complainant_company=data.get("complainant_company", ""),
-                complainant_address=data.get("complainant_address", ""),
-                building=building,
-                address="" if building else data.get("address", ""),
+                intake=Intake(
+                    channel="web",
+                    category=data["category"],
+                    description=data["description"],
+                    complainant_name=data["complainant_name"],
+                    complainant_phone=data["complainant_phone"],
+                    complainant_company=data.get("complainant_company", ""),
+                    complainant_address=data.get("complainant_address", ""),
+                    building=building,
+                    address="" if building else data.get("address", ""),
+                ),
             )
             attachments.attachments_save(complaint=complaint, files=data["attachments"])
     except ValidationError as exc:
@@ -201,9 +204,7 @@ def track(request):
             complaint = Complaint.objects.filter(
                 tracking_code=form.cleaned_data["tracking_code"]
             ).first()
-            if complaint is not None and services.check_secret(
-                complaint, form.cleaned_data["secret"]
-            ):
+            if complaint is not None and codes.check_secret(complaint, form.cleaned_data["secret"]):
                 _remember(request, complaint)
                 return HttpResponseRedirect(
                     reverse("public:track_status", args=[complaint.public_id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from louyu.complaints.models import Category, Complaint, Referral, StatusChange
@@ -30,6 +30,11 @@ def complaint_list(*, user: User) -> QuerySet[Complaint]:
         referred = Referral.objects.filter(to_organization_id__in=scope.organization_ids)
         return qs.filter(pk__in=referred.values("complaint_id"))
     return Complaint.objects.none()
+
+
+def building_has_open_complaint() -> Exists:
+    """True for a building with a complaint not yet closed (a building-list condition)."""
+    return Exists(Complaint.objects.filter(building_id=OuterRef("pk"), state__in=OPEN_STATES))
 
 
 def complaint_get(*, user: User, pk: int) -> Complaint:

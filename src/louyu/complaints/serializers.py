@@ -6,38 +6,13 @@ audited ``personal-data`` endpoint."""
 
 from __future__ import annotations
 
-import copy
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from louyu.complaints import services
+from louyu.complaints import intake_cache, personal_data, services
 from louyu.complaints.models import Category, Channel, Complaint, Referral, Verification
 from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import ReplyResult, State, allowed_targets
-
-
-def field_copies(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
-    """Per-instance copies of a serializer's unbound field templates: shallow copies of
-    plain fields, deep copies of nested serializers. DRF deep-copies every field, which
-    re-creates it from deep copies of its arguments (choices, lazy help texts), the largest
-    cost of parsing or rendering one complaint; a plain field's arguments and validators
-    are fixed at construction and only ``bind`` (field name, parent) changes per instance,
-    on the copy. Only for the templates a class owns (declared or built once per class),
-    never for fields already bound to a serializer."""
-    return {
-        name: copy.deepcopy(field)
-        if isinstance(field, serializers.BaseSerializer)
-        else _shallow_copy(field)
-        for name, field in fields.items()
-    }
-
-
-def _shallow_copy(field: serializers.Field) -> serializers.Field:
-    clone = object.__new__(type(field))
-    clone.__dict__.update(field.__dict__)
-    return clone
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -78,16 +53,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_fields(self):
-        """The fields ModelSerializer would build, built once per class (all are read-only
-        and depend on nothing but the class; building them from the model costs more than
-        rendering) and copied per instance like declared fields (``field_copies``)."""
-        built = type(self).__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
-        return field_copies(built)
-
     def get_complainant_name(self, obj) -> str:
         return _masked_name(obj)
 
@@ -100,11 +65,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 def _masked_name(obj: Complaint) -> str:
-    return "" if obj.personal_data_erased_at else services.mask_name(obj.complainant_name)
+    return "" if obj.personal_data_erased_at else personal_data.mask_name(obj.complainant_name)
 
 
 def _masked_phone(obj: Complaint) -> str:
-    return "" if obj.personal_data_erased_at else services.mask_phone(obj.complainant_phone)
+    return "" if obj.personal_data_erased_at else personal_data.mask_phone(obj.complainant_phone)
 
 
 def _allowed_transitions(user, obj: Complaint) -> list[str]:
@@ -114,47 +79,6 @@ def _allowed_transitions(user, obj: Complaint) -> list[str]:
     if obj.state == State.SUSPENDED:
         targets &= {obj.suspended_from}
     return sorted(targets)
-
-
-def _when(value, zone) -> str | None:
-    """An aware datetime as ``serializers.DateTimeField`` renders it with the default
-    ISO 8601 format: in the current time zone, ``Z`` for UTC. The field asks Django for the
-    current time zone on every value; intake's answer renders three with one zone."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def complaint_created_data(complaint: Complaint, *, user, secret: str) -> dict:
-    """What ``ComplaintCreatedSerializer`` renders for a complaint intake has just written,
-    built directly: the serializer's per-instance field machinery cost about a tenth of an
-    intake (docs/performance.md). ``test_intake_performance_logic`` checks that both give
-    the same answer, field for field, so a field added to the serializer fails there until
-    it is added here."""
-    zone = timezone.get_current_timezone()
-    return {
-        "id": complaint.pk,
-        "tracking_code": complaint.tracking_code,
-        "state": complaint.state,
-        "channel": complaint.channel,
-        "category": complaint.category.code,
-        "jurisdiction": complaint.jurisdiction.code,
-        "handler": complaint.handler.code,
-        "building": complaint.building_id,
-        "address": complaint.address,
-        "received_at": _when(complaint.received_at, zone),
-        "accept_due_at": _when(complaint.accept_due_at, zone),
-        "reply_due_at": _when(complaint.reply_due_at, zone),
-        "deadline_provisional": complaint.deadline_provisional,
-        "reply_result": complaint.reply_result,
-        "is_repeat": complaint.is_repeat,
-        "version": complaint.version,
-        "allowed_transitions": _allowed_transitions(user, complaint),
-        "complainant_name": _masked_name(complaint),
-        "complainant_phone": _masked_phone(complaint),
-        "secret": secret,
-    }
 
 
 class ComplaintCreatedSerializer(ComplaintSerializer):
@@ -167,7 +91,7 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
 
 class ActiveCategoryField(serializers.SlugRelatedField):
     """An active category by code, looked up in the per-process intake cache
-    (``services.active_category``) instead of one query per request; same errors."""
+    (``intake_cache.active_category``) instead of one query per request; same errors."""
 
     def __init__(self, **kwargs):
         queryset = Category.objects.filter(is_active=True)
@@ -176,7 +100,7 @@ class ActiveCategoryField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             return super().to_internal_value(data)
-        found = services.active_category(data)
+        found = intake_cache.active_category(data)
         if found is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=data)
         return found
@@ -185,9 +109,6 @@ class ActiveCategoryField(serializers.SlugRelatedField):
 class ComplaintCreateSerializer(serializers.Serializer):
     """Input of intake. ``building`` is a building id or code within the caller's scope;
     without it, ``address`` is resolved to a region and jurisdiction."""
-
-    def get_fields(self):
-        return field_copies(self._declared_fields)
 
     received_at = serializers.DateTimeField(required=False, help_text=_("默认为当前时间"))
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)

@@ -9,30 +9,23 @@ the Civil Code's period rules through ``louyu.core.calendar``.
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime
-import hashlib
-import hmac
 import re
-import secrets
-import threading
-import time as _time
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from louyu.buildings.models import Building
+from louyu.complaints import intake_cache, intake_store
 from louyu.complaints.models import (
     Category,
     Channel,
     Complaint,
     DeadlinePolicy,
     Referral,
-    RoutingRule,
     StatusChange,
     Verification,
 )
@@ -44,8 +37,7 @@ from louyu.complaints.workflow import (
     allowed_targets,
 )
 from louyu.core import calendar
-from louyu.core.audit import audit_event, audit_record
-from louyu.core.bulk import Exists, Key, insert_linked
+from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
@@ -54,7 +46,6 @@ from louyu.core.services import (
     notify,
     users_of_organization,
     work_item_create,
-    work_item_new,
     work_items_close_for,
 )
 
@@ -62,190 +53,29 @@ REPEAT_WINDOW = datetime.timedelta(days=90)
 _CHANNELS = frozenset(Channel.values)  # ``Channel.values`` builds a new list on every use
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
-CODE_ALPHABET = "0123456789"
-SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-# --- Codes and secrets ------------------------------------------------------------------
-
-
-def secret_digest(tracking_code: str, secret: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    message = f"{tracking_code}:{secret.strip().upper()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def check_secret(complaint: Complaint, secret: str) -> bool:
-    return hmac.compare_digest(
-        complaint.secret_hash, secret_digest(complaint.tracking_code, secret)
-    )
-
-
-def _new_tracking_code(received: datetime.date) -> str:
-    return f"TS{received:%Y%m%d}{''.join(secrets.choice(CODE_ALPHABET) for _ in range(6))}"
-
-
-def _new_secret() -> str:
-    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(6))
-
-
-# --- Intake reference data, cached per process ------------------------------------------
-
-
-@dataclass(frozen=True)
-class _IntakeRefs:
-    """Committed rows intake reads on every request: active categories, active routing rules
-    (with their handlers), each jurisdiction's communications administration and the
-    deadline policies. Instances are shared: hand out copies (``_copy``), never mutate."""
-
-    categories: dict[str, Category]
-    rules: tuple[RoutingRule, ...]
-    comm_admins: dict[int, Organization]
-    policies: dict[int, DeadlinePolicy]
-    default_policy: DeadlinePolicy | None
-    loaded_at: float
-
-
-_refs: _IntakeRefs | None = None
-_refs_generation = 0
-_refs_lock = threading.Lock()
-
-
-def clear_intake_cache() -> None:
-    """Forget the cached intake reference data; the next intake outside a transaction
-    reloads it. Called by the receivers in ``louyu.core.signals`` when a category, deadline
-    policy, routing rule or organisation is saved or deleted (and after a flush); call it
-    after writes that send no model signals (``bulk_create``, ``QuerySet.update``)."""
-    global _refs, _refs_generation
-    with _refs_lock:
-        _refs = None
-        _refs_generation += 1
-
-
-def _cache_seconds() -> float:
-    return float(getattr(settings, "LOUYU_INTAKE_CACHE_SECONDS", 60))
-
-
-def _may_cache() -> bool:
-    """Only load the cache outside any transaction, so it never holds rows another part of
-    the same (possibly rolled back) transaction wrote."""
-    return not transaction.get_connection().in_atomic_block
-
-
-def _load_intake_refs() -> _IntakeRefs:
-    comm_admins: dict[int, Organization] = {}
-    for org in Organization.objects.filter(
-        type=OrganizationType.COMM_ADMIN, is_active=True, jurisdiction__isnull=False
-    ):  # default ordering, as ``.first()`` in ``route`` uses
-        comm_admins.setdefault(org.jurisdiction_id, org)
-    policies = {}
-    default_policy = None
-    for policy in DeadlinePolicy.objects.order_by("pk"):
-        if policy.category_id is None:
-            default_policy = default_policy or policy
-        else:
-            policies.setdefault(policy.category_id, policy)
-    return _IntakeRefs(
-        categories={c.code: c for c in Category.objects.filter(is_active=True)},
-        rules=tuple(RoutingRule.objects.filter(is_active=True).select_related("handler")),
-        comm_admins=comm_admins,
-        policies=policies,
-        default_policy=default_policy,
-        loaded_at=_time.monotonic(),
-    )
-
-
-def _intake_refs() -> _IntakeRefs | None:
-    """The cached reference data, loading it if missing or older than
-    ``LOUYU_INTAKE_CACHE_SECONDS`` (default 60, which bounds how long another process may
-    use a stale copy) when outside a transaction; None inside one without a fresh copy (the
-    callers then query the database as before)."""
-    global _refs
-    cached = _refs
-    if cached is not None and _time.monotonic() - cached.loaded_at < _cache_seconds():
-        return cached
-    if not _may_cache():
-        return None
-    with _refs_lock:
-        generation = _refs_generation
-    loaded = _load_intake_refs()
-    with _refs_lock:
-        if generation == _refs_generation:
-            _refs = loaded
-    return loaded
-
-
-def _copy(instance):
-    """A private shallow copy of a cached instance: what ``copy.copy`` gives (its own
-    attribute dict, state and cache of related objects), without the pickle protocol
-    ``copy.copy`` goes through for a model (``__reduce__``, a model lookup by name,
-    ``__setstate__``), which cost intake more than the rest of the cache lookups."""
-    if instance is None:
-        return None
-    clone = object.__new__(type(instance))
-    clone.__dict__.update(instance.__dict__)
-    clone._state = state = copy.copy(instance._state)
-    state.fields_cache = dict(instance._state.fields_cache)
-    return clone
-
-
-def active_category(code: str) -> Category | None:
-    """The active category with this code (a private copy), from the cache when possible."""
-    refs = _intake_refs()
-    if refs is None:
-        return Category.objects.filter(is_active=True, code=code).first()
-    return _copy(refs.categories.get(code))
-
-
-def warm_intake_cache() -> None:
-    """Load the intake reference data now if it is missing (outside a transaction only)."""
-    _intake_refs()
 
 
 # --- Rules --------------------------------------------------------------------------------
 
 
 def policy_for(category: Category) -> DeadlinePolicy:
-    """The category's deadline policy, else the default one (created if missing)."""
-    refs = _intake_refs()
-    if refs is not None:
-        policy = refs.policies.get(category.pk) or refs.default_policy
-        if policy is not None:
-            return _copy(policy)
-    policy = DeadlinePolicy.objects.filter(category=category).first()
+    """The category's deadline policy, else the default one (seeded by migration
+    ``complaints 0002``; the admin does not let it be deleted)."""
+    policy = intake_cache.deadline_policy(category)
     if policy is None:
-        policy = DeadlinePolicy.objects.filter(category__isnull=True).first()
-    if policy is None:
-        policy = DeadlinePolicy.objects.create(category=None)
+        raise ImproperlyConfigured("The default complaint deadline policy is missing.")
     return policy
 
 
 def route(*, jurisdiction, category: Category, channel: str, operator=None) -> Organization:
     """The handling organisation: the first active routing rule whose conditions all match,
     else the jurisdiction's communications administration."""
-    refs = _intake_refs()
-    rules = (
-        refs.rules
-        if refs is not None
-        else RoutingRule.objects.filter(is_active=True).select_related("handler")
-    )
-    for rule in rules:
-        if rule.jurisdiction_id and rule.jurisdiction_id != jurisdiction.pk:
-            continue
-        if rule.category_id and rule.category_id != category.pk:
-            continue
-        if rule.channel and rule.channel != channel:
-            continue
-        if rule.operator_id and (operator is None or rule.operator_id != operator.pk):
-            continue
-        if rule.handler.is_active:
-            return _copy(rule.handler) if refs is not None else rule.handler
-    if refs is not None:
-        handler = _copy(refs.comm_admins.get(jurisdiction.pk))
-    else:
-        handler = Organization.objects.filter(
-            type=OrganizationType.COMM_ADMIN, jurisdiction=jurisdiction, is_active=True
-        ).first()
+    for rule in intake_cache.routing_rules():
+        if rule.handler.is_active and rule.applies_to(
+            jurisdiction=jurisdiction, category=category, channel=channel, operator=operator
+        ):
+            return intake_cache.organization(rule.handler)
+    handler = intake_cache.communications_administration(jurisdiction.pk)
     if handler is None:
         raise ValidationError({"address": "该地区尚无承办的通信管理局，请联系系统管理员。"})
     return handler
@@ -271,11 +101,14 @@ def refusal_grounds(complaint: Complaint, *, today: datetime.date | None = None)
     return grounds
 
 
-def _accept_deadline(complaint: Complaint, policy: DeadlinePolicy) -> calendar.Deadline:
-    return calendar.deadline_from(complaint.received_at, working_days=policy.accept_working_days)
+def accept_deadline(received_at: datetime.datetime, policy: DeadlinePolicy) -> calendar.Deadline:
+    """Acceptance is decided within the policy's working days of receipt (5 by default)."""
+    return calendar.deadline_from(received_at, working_days=policy.accept_working_days)
 
 
-def _reply_deadline(complaint: Complaint, policy: DeadlinePolicy, start) -> calendar.Deadline:
+def reply_deadline(complaint: Complaint, policy: DeadlinePolicy, start) -> calendar.Deadline:
+    """The reply is due the policy's days (30 by default) after ``start`` (acceptance, or
+    reopening), not counting the time the clock was paused for the complainant."""
     paused = [
         (datetime.datetime.fromisoformat(a), datetime.datetime.fromisoformat(b))
         for a, b in complaint.pauses
@@ -284,70 +117,34 @@ def _reply_deadline(complaint: Complaint, policy: DeadlinePolicy, start) -> cale
     return calendar.deadline_from(start, days=policy.reply_days, paused=paused)
 
 
-# --- Masking ------------------------------------------------------------------------------
-
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, min(len(name) - 1, 3))
-
-
-def mask_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
-def handles(user: User, complaint: Complaint) -> bool:
-    """Whether the user is one of the people handling the complaint: its handler
-    organisation or an organisation it was referred to."""
-    if not user.is_authenticated or not user.organization_id:
-        return False
-    if complaint.handler_id == user.organization_id:
-        return True
-    return complaint.referrals.filter(to_organization_id=user.organization_id).exists()
-
-
-@transaction.atomic
-def complaint_personal_data(*, user: User, complaint: Complaint) -> dict[str, str]:
-    """The complainant's personal data: in full (and audited) for people handling the
-    complaint, masked for everyone else."""
-    if complaint.personal_data_erased_at:
-        return {"name": "（已清除）", "phone": "", "company": "", "address": "", "full": False}
-    if handles(user, complaint) and user.has_perm("complaints.view_complaint"):
-        audit_record(
-            actor=user,
-            action="complaint.view_personal_data",
-            obj=complaint,
-            changes={"fields": ["complainant_name", "complainant_phone", "complainant_address"]},
-        )
-        return {
-            "name": complaint.complainant_name,
-            "phone": complaint.complainant_phone,
-            "company": complaint.complainant_company,
-            "address": complaint.complainant_address,
-            "full": True,
-        }
-    return {
-        "name": mask_name(complaint.complainant_name),
-        "phone": mask_phone(complaint.complainant_phone),
-        "company": complaint.complainant_company,
-        "address": "",
-        "full": False,
-    }
-
-
 # --- Intake -------------------------------------------------------------------------------
 
 
-def _clean_intake(data: dict[str, Any]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Intake:
+    """A complaint as received on any channel (web form, phone, letter, API, Open311),
+    before the rules have checked it."""
+
+    channel: str
+    category: Category | None
+    description: str
+    complainant_name: str
+    complainant_phone: str
+    received_at: datetime.datetime | None = None
+    building: Building | None = None
+    address: str = ""
+    complainant_company: str = ""
+    complainant_address: str = ""
+    operator: Organization | None = None
+    first_raised_with_operator_on: datetime.date | None = None
+    matter_date: datetime.date | None = None
+
+
+def _intake_errors(intake: Intake, now: datetime.datetime) -> dict[str, str]:
     errors: dict[str, str] = {}
-    name = (data.get("complainant_name") or "").strip()
-    phone = (data.get("complainant_phone") or "").strip()
-    description = (data.get("description") or "").strip()
+    name = (intake.complainant_name or "").strip()
+    phone = (intake.complainant_phone or "").strip()
+    description = (intake.description or "").strip()
     if not name:
         errors["complainant_name"] = "请填写申诉人姓名。"
     elif len(name) > 64:
@@ -358,209 +155,89 @@ def _clean_intake(data: dict[str, Any]) -> dict[str, str]:
         errors["description"] = "请描述遇到的问题（至少 5 个字）。"
     elif len(description) > 5000:
         errors["description"] = "问题描述不能超过 5000 字。"
+    if intake.channel not in _CHANNELS:
+        errors["channel"] = "未知的申诉渠道。"
+    if intake.category is None or not intake.category.is_active:
+        errors["category"] = "请选择问题类别。"
+    if intake.received_at is not None:
+        if timezone.is_naive(intake.received_at):
+            errors["received_at"] = "收到时间必须带时区。"
+        elif intake.received_at > now + FUTURE_TOLERANCE:
+            errors["received_at"] = "收到时间不能晚于当前时间。"
+    if intake.operator is not None and not intake.operator.is_basic_operator:
+        errors["operator"] = "被申诉企业必须是基础电信企业。"
+    today = timezone.localdate()
+    for field_name in ("first_raised_with_operator_on", "matter_date"):
+        day = getattr(intake, field_name)
+        if day is not None and day > today:
+            errors[field_name] = "日期不能晚于今天。"
     return errors
 
 
-def complaint_create(
-    *,
-    actor: User | None,
-    channel: str,
-    category: Category,
-    description: str,
-    complainant_name: str,
-    complainant_phone: str,
-    received_at: datetime.datetime | None = None,
-    building=None,
-    address: str = "",
-    complainant_company: str = "",
-    complainant_address: str = "",
-    operator: Organization | None = None,
-    first_raised_with_operator_on: datetime.date | None = None,
-    matter_date: datetime.date | None = None,
-) -> tuple[Complaint, str]:
+def _place(intake: Intake, errors: dict[str, str]):
+    """(region, jurisdiction, address) of the complaint: the building's, else resolved from
+    the address given; an error in ``errors`` when neither says where."""
+    address = (intake.address or "").strip()[:300]
+    if intake.building is not None:
+        building = intake.building
+        return building.region, building.jurisdiction, address or building.address
+    if not address:
+        errors["address"] = "请选择楼宇或填写楼宇地址。"
+        return None, None, address
+    found = resolve_address(address)
+    if found is None or found.jurisdiction is None:
+        errors["address"] = "无法从地址识别所在地区，请写明省、市、区县。"
+        return None, None, address
+    return found.county or found.region, found.jurisdiction, address
+
+
+def complaint_create(*, actor: User | None, intake: Intake) -> tuple[Complaint, str]:
     """Register a complaint from any channel, all or nothing. Returns it and its secret
     query code (shown once to the complainant; only a digest is stored).
 
-    The complaint, its first status row, the handler's work item and both audit events are
-    written together by ``core.bulk.insert_linked``: on PostgreSQL one statement, which is
-    atomic by itself (so no transaction of its own is opened), elsewhere one transaction.
-    Inside the caller's transaction they join it under a savepoint. A tracking code that is
-    already taken fails that write with nothing written, and it is retried with a new code."""
-    values = dict(locals())
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            return _complaint_create(savepoint=True, **values)
-    warm_intake_cache()
-    return _complaint_create(savepoint=False, **values)
-
-
-def _complaint_create(
-    *,
-    savepoint: bool,
-    actor: User | None,
-    channel: str,
-    category: Category,
-    description: str,
-    complainant_name: str,
-    complainant_phone: str,
-    received_at: datetime.datetime | None = None,
-    building=None,
-    address: str = "",
-    complainant_company: str = "",
-    complainant_address: str = "",
-    operator: Organization | None = None,
-    first_raised_with_operator_on: datetime.date | None = None,
-    matter_date: datetime.date | None = None,
-) -> tuple[Complaint, str]:
+    Checks the complaint (per field, in Chinese), places it by its building or address,
+    routes it to its handler, and sets the acceptance deadline: 5 working days from
+    receipt by default (电信用户申诉处理办法; the category's ``DeadlinePolicy``), on the
+    legal calendar. ``intake_store`` then writes it with its status row, the handler's
+    acceptance work item and the audit events, and flags it as a repeat when the same
+    building and category had a complaint closed in the 90 days before."""
     now = timezone.now()
-    errors = _clean_intake(locals())
-    if channel not in _CHANNELS:
-        errors["channel"] = "未知的申诉渠道。"
-    if category is None or not category.is_active:
-        errors["category"] = "请选择问题类别。"
-    if received_at is None:
-        received_at = now
-    elif timezone.is_naive(received_at):
-        errors["received_at"] = "收到时间必须带时区。"
-    elif received_at > now + FUTURE_TOLERANCE:
-        errors["received_at"] = "收到时间不能晚于当前时间。"
-    if operator is not None and not operator.is_basic_operator:
-        errors["operator"] = "被申诉企业必须是基础电信企业。"
-    for field_name, day in (
-        ("first_raised_with_operator_on", first_raised_with_operator_on),
-        ("matter_date", matter_date),
-    ):
-        if day is not None and day > timezone.localdate():
-            errors[field_name] = "日期不能晚于今天。"
-    region = jurisdiction = None
-    address = (address or "").strip()[:300]
-    if building is not None:
-        region, jurisdiction = building.region, building.jurisdiction
-        address = address or building.address
-    elif address:
-        found = resolve_address(address)
-        if found is None or found.jurisdiction is None:
-            errors["address"] = "无法从地址识别所在地区，请写明省、市、区县。"
-        else:
-            region = found.county or found.region
-            jurisdiction = found.jurisdiction
-    else:
-        errors["address"] = "请选择楼宇或填写楼宇地址。"
+    errors = _intake_errors(intake, now)
+    region, jurisdiction, address = _place(intake, errors)
     if errors:
         raise ValidationError(errors)
     handler = route(
-        jurisdiction=jurisdiction, category=category, channel=channel, operator=operator
+        jurisdiction=jurisdiction,
+        category=intake.category,
+        channel=intake.channel,
+        operator=intake.operator,
     )
-    normalized = normalize_address(address)[:300]
+    received_at = intake.received_at or now
+    deadline = accept_deadline(received_at, policy_for(intake.category))
     complaint = Complaint(
-        channel=channel,
+        channel=intake.channel,
         received_at=received_at,
         created_by=actor if actor is not None and actor.pk else None,
-        complainant_name=complainant_name.strip(),
-        complainant_phone=complainant_phone.strip(),
-        complainant_company=(complainant_company or "").strip()[:128],
-        complainant_address=(complainant_address or "").strip()[:300],
-        category=category,
-        description=description.strip(),
-        building=building,
+        complainant_name=intake.complainant_name.strip(),
+        complainant_phone=intake.complainant_phone.strip(),
+        complainant_company=(intake.complainant_company or "").strip()[:128],
+        complainant_address=(intake.complainant_address or "").strip()[:300],
+        category=intake.category,
+        description=intake.description.strip(),
+        building=intake.building,
         address=address,
-        normalized_address=normalized,
+        normalized_address=normalize_address(address)[:300],
         region=region,
         jurisdiction=jurisdiction,
-        operator=operator,
-        first_raised_with_operator_on=first_raised_with_operator_on,
-        matter_date=matter_date,
+        operator=intake.operator,
+        first_raised_with_operator_on=intake.first_raised_with_operator_on,
+        matter_date=intake.matter_date,
         handler=handler,
+        accept_due_at=deadline.due_at,
+        deadline_provisional=deadline.provisional,
     )
-    deadline = _accept_deadline(complaint, policy_for(category))
-    complaint.accept_due_at = deadline.due_at
-    complaint.deadline_provisional = deadline.provisional
-    secret = _new_secret()
-    status = StatusChange(
-        complaint=complaint,
-        from_state="",
-        to_state=State.SUBMITTED,
-        actor=complaint.created_by,
-        actor_organization_id=getattr(actor, "organization_id", None),
-        note="",
-        details={"channel": channel},
-    )
-    created = audit_event(
-        actor=actor,
-        action="complaint.create",
-        obj=complaint,
-        changes={"channel": channel, "category": category.code, "handler": handler.code},
-    )
-    item, item_created = work_item_new(
-        actor=actor,
-        title="受理审查",
-        assignee_organization=handler,
-        due_at=complaint.accept_due_at,
-        due_provisional=complaint.deadline_provisional,
-        target=complaint,
-        kind="complaint",
-        jurisdiction=jurisdiction,
-    )  # no notification: the queue shows new complaints; reminders warn of deadlines
-
-    # The values that depend on keys or on the repeat check, resolved as the rows are written.
-    probe = _repeat_probe(complaint)
-    complaint.is_repeat = Exists(*probe) if probe is not None else False
-    status.complaint_id = Key(complaint)
-    created.object_id = item.object_id = Key(complaint)
-    item.link = Key(complaint, "/complaints/{}/")
-    item_created.object_id = Key(item)
-    for _attempt in range(10):
-        complaint.tracking_code = _new_tracking_code(calendar.local_date(received_at))
-        complaint.secret_hash = secret_digest(complaint.tracking_code, secret)
-        created.object_repr = complaint.tracking_code
-        item.title = item_created.changes["title"] = f"受理审查：{complaint.tracking_code}"
-        item_created.object_repr = item.title
-        try:
-            with transaction.atomic() if savepoint else contextlib.nullcontext():
-                insert_linked([complaint, status, item, created, item_created])
-            return complaint, secret
-        except IntegrityError:  # the tracking code was taken meanwhile: nothing was written
-            continue
-    raise ValidationError(  # pragma: no cover - 10 collisions in a million codes per day
-        {"tracking_code": "受理编号生成失败，请重试。"}
-    )
-
-
-def _repeat_probe(complaint: Complaint) -> tuple[str, list] | None:
-    """The query of the repeat check (a row when the complaint repeats one): same building
-    (or normalised address) and category as a complaint closed in the 90 days before this
-    one was received. ``insert_linked`` reads it in the statement that writes the complaint.
-
-    Hand-written SQL (the ORM spent more time building this query than the database
-    running it), answered by the partial indexes on closed complaints
-    (``complaint_repeat_building``, ``complaint_repeat_address``)."""
-    if complaint.building_id:
-        column, value = "building_id", complaint.building_id
-    elif complaint.normalized_address:
-        column, value = "normalized_address", complaint.normalized_address
-    else:
-        return None
-    since = complaint.received_at - REPEAT_WINDOW
-    ops = connection.ops
-    sql = _REPEAT_SQL.format(
-        table=ops.quote_name(Complaint._meta.db_table), column=ops.quote_name(column)
-    )
-    return sql, [
-        complaint.category_id,
-        value,
-        ops.adapt_datetimefield_value(since),
-        ops.adapt_datetimefield_value(complaint.received_at),
-    ]
-
-
-# Identifiers come from model metadata and values are parameters; ``state`` is written into
-# the SQL (a constant, not input) so that PostgreSQL matches the partial indexes' ``WHERE
-# state = 'closed'`` also for a prepared statement.
-_REPEAT_SQL = (
-    "SELECT 1 FROM {table} WHERE state = '"  # noqa: S608
-    + State.CLOSED.value
-    + "' AND category_id = %s AND {column} = %s AND closed_at >= %s AND closed_at <= %s LIMIT 1"
-)
+    secret = intake_store.store_new_complaint(complaint, actor=actor, repeat_window=REPEAT_WINDOW)
+    return complaint, secret
 
 
 # --- Transitions --------------------------------------------------------------------------
@@ -578,6 +255,16 @@ def can_handle(user: User | None, complaint: Complaint) -> bool:
     if scope.is_national:
         return True
     return scope.kind == "jurisdiction" and complaint.jurisdiction_id in scope.jurisdiction_ids
+
+
+def handles(user: User, complaint: Complaint) -> bool:
+    """Whether the user is one of the people handling the complaint: its handler
+    organisation or an organisation it was referred to."""
+    if not user.is_authenticated or not user.organization_id:
+        return False
+    if complaint.handler_id == user.organization_id:
+        return True
+    return complaint.referrals.filter(to_organization_id=user.organization_id).exists()
 
 
 def _require(details: dict[str, Any], to: str) -> None:
@@ -679,7 +366,7 @@ def complaint_transition(
     public_details: dict[str, Any] = {}
     if to == State.ACCEPTED and from_state == State.SUBMITTED:
         locked.accepted_at = now
-        deadline = _reply_deadline(locked, policy, now)
+        deadline = reply_deadline(locked, policy, now)
         locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
     elif to == State.REJECTED:
         locked.refusal_reason = cleaned["refusal_reason"]
@@ -692,7 +379,7 @@ def complaint_transition(
         locked.pauses = [*locked.pauses[:-1], [start, now.isoformat()]]
         locked.suspended_from = ""
         if locked.accepted_at:
-            deadline = _reply_deadline(locked, policy, locked.accepted_at)
+            deadline = reply_deadline(locked, policy, locked.accepted_at)
             locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
     elif to == State.REPLIED:
         locked.replied_at = now
@@ -703,7 +390,7 @@ def complaint_transition(
         locked.satisfaction, locked.resolved = cleaned["satisfaction"], cleaned["resolved"]
     elif to == State.REOPENED:
         locked.replied_at = None
-        deadline = _reply_deadline(locked, policy, now)
+        deadline = reply_deadline(locked, policy, now)
         locked.reply_due_at, locked.deadline_provisional = deadline.due_at, deadline.provisional
     elif to == State.MERGED:
         locked.merged_into = cleaned["master"]

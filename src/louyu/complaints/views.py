@@ -21,6 +21,7 @@ from louyu.complaints import (
     evidence,
     exports,
     letters,
+    personal_data,
     selectors,
     services,
     web_selectors,
@@ -36,6 +37,7 @@ from louyu.complaints.forms import (
     action_form_class,
 )
 from louyu.complaints.models import Attachment, Complaint, Referral
+from louyu.complaints.services import Intake
 from louyu.complaints.workflow import (
     OPEN_STATES,
     RefusalReason,
@@ -101,7 +103,7 @@ def _is_overdue(complaint: Complaint, now) -> bool:
 def _masked_name(complaint: Complaint) -> str:
     if complaint.personal_data_erased_at:
         return _("（已清除）")
-    return services.mask_name(complaint.complainant_name)
+    return personal_data.mask_name(complaint.complainant_name)
 
 
 # --- Queue --------------------------------------------------------------------------------
@@ -307,7 +309,7 @@ def _detail_context(
             "name": _masked_name(complaint),
             "phone": ""
             if complaint.personal_data_erased_at
-            else services.mask_phone(complaint.complainant_phone),
+            else personal_data.mask_phone(complaint.complainant_phone),
             "company": complaint.complainant_company,
             "address": "",
             "full": False,
@@ -370,7 +372,7 @@ def complaint_reveal(request, pk: int):
     """Show the complainant's personal data: in full for the people handling it (each
     reveal audited by the service), masked for everyone else."""
     complaint = _get_complaint(request, pk)
-    personal = services.complaint_personal_data(user=request.user, complaint=complaint)
+    personal = personal_data.complaint_personal_data(user=request.user, complaint=complaint)
     if not personal["full"]:
         messages.warning(request, _("只有承办人员可以查看申诉人的完整信息。"))
     context = _detail_context(request, complaint, personal=personal)
@@ -644,7 +646,9 @@ def complaint_intake(request):
         form = IntakeForm(initial={"received_at": f"{now:%Y-%m-%dT%H:%M}"}, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            complaint, secret = services.complaint_create(actor=user, **form.service_data())
+            complaint, secret = services.complaint_create(
+                actor=user, intake=Intake(**form.service_data())
+            )
         except ValidationError as exc:
             add_service_errors(form, exc, building="building_code")
         else:

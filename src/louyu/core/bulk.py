@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
@@ -189,14 +189,17 @@ class _InsertPlan:
             sql = self.sql[rows] = self.head + ", ".join([self.row] * rows) + self.tail
         return sql
 
-    def values(self, obj) -> list[Any]:
-        """The values to write, ``Key`` and ``Exists`` values left as they are (only
-        ``insert_linked`` takes them; a driver refuses one that reaches it)."""
+    def values(self, obj, skip: frozenset[int] = frozenset()) -> list[Any]:
+        """The values to write, in column order, without the positions in ``skip`` (the
+        linked values ``insert_linked`` writes in SQL)."""
         for field in self.pre_save:
             field.pre_save(obj, True)
         return [
-            value if isinstance(value := getattr(obj, attname), Key | Exists) else convert(value)
-            for convert, attname in zip(self.converters, self.attnames, strict=True)
+            convert(getattr(obj, attname))
+            for position, (convert, attname) in enumerate(
+                zip(self.converters, self.attnames, strict=True)
+            )
+            if position not in skip
         ]
 
 
@@ -273,9 +276,10 @@ _KEY_TYPES = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "Bi
 
 
 class Key:
-    """A value for ``insert_linked``: the primary key of ``obj``, an object written before
-    this one in the same call. As the field stores it (a key for a foreign key, its decimal
-    text for a text field), or ``template`` with the key in place of its one ``{}``."""
+    """A linked value for ``insert_linked``: the primary key of ``obj``, an object written
+    before this one in the same call. As the field stores it (a key for a foreign key, its
+    decimal text for a text field), or ``template`` with the key in place of its one
+    ``{}``."""
 
     __slots__ = ("obj", "template")
 
@@ -292,9 +296,10 @@ class Key:
 
 
 class Exists:
-    """A value for ``insert_linked``: whether the query ``sql`` (with ``params``) returns a
-    row, read before anything of the call is written (on PostgreSQL in the same statement,
-    so at no extra round trip). Such as whether a complaint repeats an earlier one."""
+    """A linked value for ``insert_linked``: whether the query ``sql`` (with ``params``)
+    returns a row, read before anything of the call is written (on PostgreSQL in the same
+    statement, so at no extra round trip). Such as whether a complaint repeats an earlier
+    one."""
 
     __slots__ = ("sql", "params")
 
@@ -323,20 +328,29 @@ def _sequence(model, connection) -> str:
     return name
 
 
-def _deferred(plan: _InsertPlan, obj) -> list[tuple[int, Any]]:
-    """(field position, value) of the object's ``Key`` and ``Exists`` values."""
+def _deferred(plan: _InsertPlan, obj, links: dict[str, Key | Exists]) -> list[tuple[int, Any]]:
+    """(field position, linked value) of the object's links, in column order."""
+    unknown = set(links) - set(plan.attnames)
+    if unknown:
+        raise ValueError(f"no such column to link: {sorted(unknown)}")
     return [
-        (position, value)
+        (position, links[attname])
         for position, attname in enumerate(plan.attnames)
-        if isinstance(value := obj.__dict__.get(attname), Key | Exists)
+        if attname in links
     ]
 
 
-def insert_linked(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
+def insert_linked(
+    objs: list,
+    *,
+    links: Mapping[int, Mapping[str, Key | Exists]] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list:
     """Insert new unsaved objects of one or several models, all or none, where a value may
     be the primary key of an object before it in ``objs`` (a ``Key``) or the answer of a
-    check read before the writes (an ``Exists``). Returns ``objs``, with their keys set and
-    those values replaced by what was written.
+    check read before the writes (an ``Exists``). ``links`` maps an object's position in
+    ``objs`` to ``{field attname: Key or Exists}``. Returns ``objs``, with their keys set and
+    their linked fields set to what was written.
 
     On PostgreSQL that is one statement whatever the number of rows: a first CTE reserves
     every primary key from the tables' sequences (in the order of ``objs``) and reads the
@@ -348,11 +362,10 @@ def insert_linked(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
     a transaction, each value resolved just before its row.
 
     Values are written as ``create_rows`` writes them; no model ``save()`` or signal runs.
-    A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written,
-    the objects' primary keys cleared and their ``Key``/``Exists`` values back in place, so
-    the caller may change a value and retry; inside a transaction, only if it wrapped the
-    call in a savepoint (``atomic()``), as a failed statement aborts the transaction around
-    it."""
+    A failed insert (say a unique violation) raises ``IntegrityError`` with nothing written
+    and the objects' primary keys cleared, so the caller may change a value and retry;
+    inside a transaction, only if it wrapped the call in a savepoint (``atomic()``), as a
+    failed statement aborts the transaction around it."""
     if not objs:
         return objs
     connection = connections[using]
@@ -360,7 +373,10 @@ def insert_linked(objs: list, *, using: str = DEFAULT_DB_ALIAS) -> list:
     for obj in objs:
         groups.setdefault(type(obj), []).append(obj)
     plans = {model: _plan(model, connection) for model in groups}
-    deferred = {id(obj): _deferred(plans[type(obj)], obj) for obj in objs}
+    links = links or {}
+    deferred = {
+        id(obj): _deferred(plans[type(obj)], obj, links.get(n, {})) for n, obj in enumerate(objs)
+    }
     position = {id(obj): n for n, obj in enumerate(objs)}
     for obj in objs:
         for _field, value in deferred[id(obj)]:
@@ -400,9 +416,6 @@ def _insert_one_by_one(objs, plans, deferred, using) -> list:
         for obj in objs:
             obj.pk = None
             obj._state.adding = True
-            plan = plans[type(obj)]
-            for n, value in deferred[id(obj)]:
-                setattr(obj, plan.attnames[n], value)
         raise
     return objs
 
@@ -449,12 +462,14 @@ def _insert_in_one_statement(objs, groups, plans, deferred, position, connection
     for model, group in groups.items():
         plan = plans[model]
         for obj in group:
-            for value in plan.values(obj):
-                if isinstance(value, Key):
-                    if value.template is not None:
-                        params.extend(value.template.split("{}"))
-                elif not isinstance(value, Exists):
-                    params.append(value)
+            linked = dict(deferred[id(obj)])
+            values = iter(plan.values(obj, skip=frozenset(linked)))
+            for position in range(len(plan.fields)):
+                value = linked.get(position)
+                if value is None:
+                    params.append(next(values))
+                elif isinstance(value, Key) and value.template is not None:
+                    params.extend(value.template.split("{}"))
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

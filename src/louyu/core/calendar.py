@@ -41,8 +41,13 @@ from zoneinfo import ZoneInfo
 
 from chinese_calendar import constants as _package
 from django.conf import settings
+from django.dispatch import Signal
 
 from louyu.core.models import CalendarDay, CalendarDayKind, CalendarYear
+
+# Sent after an administrator's change to the holiday schedule is committed, with ``day``,
+# the first day it concerns: apps recompute the running deadlines it may move.
+holiday_schedule_changed = Signal()
 
 __all__ = [
     "SHANGHAI",

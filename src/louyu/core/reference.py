@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models, transaction
 
 from louyu.core.models import Jurisdiction, Organization, OrganizationType
+from louyu.core.signals import organizations_bulk_changed
 
 BASIC_OPERATORS = [
     ("telecom", "中国电信集团有限公司", "中国电信"),
@@ -54,8 +55,6 @@ def _sync(rows: list[tuple[str, dict]]) -> dict[str, Organization]:
 def load_reference_organizations() -> int:
     """Create or update the reference organisations; returns how many exist afterwards.
     Idempotent, and cheap when nothing changed (one query per level)."""
-    from louyu.core.signals import _intake_reference_changed
-
     top = [
         (
             "ministry",
@@ -133,5 +132,5 @@ def load_reference_organizations() -> int:
                 )
             )
     _sync(rows)
-    _intake_reference_changed(sender=Organization)
+    organizations_bulk_changed.send(sender=Organization)
     return Organization.objects.count()

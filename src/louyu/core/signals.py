@@ -3,36 +3,48 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
-from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
 from louyu.core.authz import authorization_changed
-from louyu.core.calendar import clear_calendar_cache
+from louyu.core.calendar import clear_calendar_cache, holiday_schedule_changed
 from louyu.core.models import (
     CalendarDay,
     CalendarYear,
     Jurisdiction,
-    Organization,
     Region,
     User,
 )
 from louyu.core.regions import assign_jurisdictions, clear_region_cache
+
+# Sent after organisations were created or updated in bulk (no ``post_save`` per row), so
+# that caches of organisations elsewhere are dropped.
+organizations_bulk_changed = Signal()
 
 
 @receiver(post_save, sender=CalendarDay, dispatch_uid="louyu.calendar.day_saved")
 @receiver(post_delete, sender=CalendarDay, dispatch_uid="louyu.calendar.day_deleted")
 @receiver(post_save, sender=CalendarYear, dispatch_uid="louyu.calendar.year_saved")
 @receiver(post_delete, sender=CalendarYear, dispatch_uid="louyu.calendar.year_deleted")
-def calendar_changed(sender, using: str | None = None, **kwargs) -> None:
+def calendar_changed(sender, instance=None, using: str | None = None, **kwargs) -> None:
     """An administrator changed the holiday schedule: drop the cached overrides now (this
     process sees its own uncommitted change) and again on commit (so a copy reloaded by
-    another thread before the commit is not kept)."""
+    another thread before the commit is not kept); after commit, tell the apps whose
+    deadlines it may move (``holiday_schedule_changed`` with the first changed day)."""
     clear_calendar_cache()
     transaction.on_commit(clear_calendar_cache, using=using)
+    day = getattr(instance, "date", None)
+    if day is None and getattr(instance, "year", None) is not None:
+        day = datetime.date(int(instance.year), 1, 1)
+    if day is not None:
+        transaction.on_commit(
+            lambda: holiday_schedule_changed.send(sender=sender, day=day), using=using
+        )
 
 
 @receiver(post_save, sender=Region, dispatch_uid="louyu.regions.region_saved")
@@ -51,26 +63,6 @@ def jurisdiction_regions_changed(sender, action: str, using: str | None = None, 
     if action in ("post_add", "post_remove", "post_clear"):
         assign_jurisdictions()
         transaction.on_commit(clear_region_cache, using=using)
-
-
-def _intake_reference_changed(sender, using: str | None = None, **kwargs) -> None:
-    """A category, deadline policy, routing rule or organisation changed (or the database
-    was flushed): drop the intake cache now and again on commit, like the calendar."""
-    from louyu.complaints.services import clear_intake_cache
-
-    clear_intake_cache()
-    transaction.on_commit(clear_intake_cache, using=using)
-
-
-for _model in (Category, DeadlinePolicy, RoutingRule, Organization):
-    _label = _model._meta.label_lower
-    post_save.connect(
-        _intake_reference_changed, sender=_model, dispatch_uid=f"louyu.intake.{_label}.saved"
-    )
-    post_delete.connect(
-        _intake_reference_changed, sender=_model, dispatch_uid=f"louyu.intake.{_label}.deleted"
-    )
-post_migrate.connect(_intake_reference_changed, dispatch_uid="louyu.intake.migrated")
 
 
 def _authorization_changed(sender, using: str | None = None, **kwargs) -> None:

@@ -12,11 +12,18 @@ class WorkplansConfig(AppConfig):
 
         from louyu.buildings.models import PresenceEvent
         from louyu.buildings.signals import presence_events_imported
-        from louyu.workplans import signals
+        from louyu.core.panels import register_panel
+        from louyu.workplans import panels, signals
 
         post_save.connect(
             signals.presence_event_saved, sender=PresenceEvent, dispatch_uid="workplans-presence"
         )
         presence_events_imported.connect(
             signals.presence_events_imported, dispatch_uid="workplans-presence-imported"
+        )
+        register_panel(
+            "building.detail",
+            template=panels.TEMPLATE,
+            context=panels.building_plan_context,
+            order=20,
         )

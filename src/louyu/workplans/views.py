@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.buildings import selectors as building_selectors
-from louyu.buildings.models import Building
 from louyu.core.exports import audit_filters, xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
@@ -471,23 +470,3 @@ def evidence_download(request, pk: int):
         filename=progress.evidence_name or "evidence",
         content_type=progress.evidence_content_type or "application/octet-stream",
     )
-
-
-def building_plan_context(*, user, building: Building) -> dict:
-    """What the building page shows about 一楼一策: the building's active (else latest)
-    plan the user may see, or whether the user may create one."""
-    plan = None
-    if user.has_perm("workplans.view_workplan"):
-        plan = (
-            selectors.plan_list(user=user)
-            .filter(building=building)
-            .order_by("state", "-created_at")
-            .first()
-        )
-    can_create = (
-        plan is None
-        and building.operator_count == 0
-        and user.has_perm("workplans.add_workplan")
-        and services.can_edit_plans(user, building.jurisdiction_id)
-    )
-    return {"building_plan": plan, "can_create_plan": can_create}

@@ -14,7 +14,7 @@ from PIL import Image
 
 from louyu.buildings.services import building_create
 from louyu.complaints.models import Category
-from louyu.complaints.services import complaint_create, complaint_transition
+from louyu.complaints.services import Intake, complaint_create, complaint_transition
 from louyu.core import roles
 from louyu.core.models import Organization, OrganizationType
 from louyu.core.reference import load_reference_organizations
@@ -67,13 +67,15 @@ def test_complaint_to_rectified_case(live_server, browser_page, settings, tmp_pa
     )
     complaint, _secret = complaint_create(
         actor=clerk,
-        channel="phone",
-        category=Category.objects.get(code="entry_blocked"),
-        description="物业不让电信进场施工。",
-        complainant_name="王五",
-        complainant_phone="13911112222",
-        building=building,
-        received_at=timezone.now() - datetime.timedelta(hours=3),
+        intake=Intake(
+            channel="phone",
+            category=Category.objects.get(code="entry_blocked"),
+            description="物业不让电信进场施工。",
+            complainant_name="王五",
+            complainant_phone="13911112222",
+            building=building,
+            received_at=timezone.now() - datetime.timedelta(hours=3),
+        ),
     )
     for to, details in [
         ("accepted", {}),

@@ -8,12 +8,15 @@ from rest_framework.test import APIClient
 from louyu.buildings.selectors import BuildingFilters, building_filter, building_list
 from louyu.buildings.services import building_create
 from louyu.complaints import services as complaint_services
+from louyu.complaints.services import Intake
 
 pytestmark = pytest.mark.django_db
 
 
 def names(kenv, **filters):
-    qs = building_filter(building_list(user=kenv["bj"]), BuildingFilters(**filters))
+    qs = building_filter(
+        building_list(user=kenv["bj"]), BuildingFilters(conditions=tuple(filters.items()))
+    )
     return set(qs.values_list("name", flat=True))
 
 
@@ -28,12 +31,14 @@ def test_open_case_and_open_complaint_filters(kenv, client):
     services.case_transition(actor=kenv["bj"], case=case, to="closed_unresolved", reason="撤销")
     complaint_services.complaint_create(
         actor=kenv["bj"],
-        channel="phone",
-        category=kenv["category"],
-        description="物业不让电信进场。",
-        complainant_name="张三",
-        complainant_phone="13800138000",
-        building=with_complaint,
+        intake=Intake(
+            channel="phone",
+            category=kenv["category"],
+            description="物业不让电信进场。",
+            complainant_name="张三",
+            complainant_phone="13800138000",
+            building=with_complaint,
+        ),
     )
 
     assert names(kenv, open_case=True) == {"国贸测试大厦"}

@@ -11,7 +11,7 @@ from louyu.cases.models import Case, CaseFile, CaseStatusChange, Measure, Rectif
 from louyu.cases.tests.conftest import checked_png
 from louyu.cases.workflow import ActionKind, MeasureStatus, Severity, Source, State
 from louyu.complaints.models import Category
-from louyu.complaints.services import complaint_create, complaint_transition
+from louyu.complaints.services import Intake, complaint_create, complaint_transition
 from louyu.core import calendar
 from louyu.core.models import AuditEvent, CalendarYear, WorkItem, WorkItemState
 
@@ -381,14 +381,16 @@ def test_supervision_levels_by_who_sets_them(kenv):
 def _replied_complaint(kenv, result="substantiated", building=True):
     complaint, _secret = complaint_create(
         actor=kenv["bj"],
-        channel="phone",
-        category=kenv["category"],
-        description="物业不让电信进场施工。",
-        complainant_name="张三",
-        complainant_phone="13800138000",
-        building=kenv["building"] if building else None,
-        address="" if building else "北京市朝阳区建国路99号",
-        received_at=timezone.now() - datetime.timedelta(hours=2),
+        intake=Intake(
+            channel="phone",
+            category=kenv["category"],
+            description="物业不让电信进场施工。",
+            complainant_name="张三",
+            complainant_phone="13800138000",
+            building=kenv["building"] if building else None,
+            address="" if building else "北京市朝阳区建国路99号",
+            received_at=timezone.now() - datetime.timedelta(hours=2),
+        ),
     )
     for to, details in [
         ("accepted", {}),

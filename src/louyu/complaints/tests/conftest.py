@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from louyu.complaints import services
 from louyu.complaints.models import Category
+from louyu.complaints.services import Intake
 from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
@@ -45,7 +46,7 @@ def cenv(db):
             "received_at": timezone.now() - datetime.timedelta(hours=1),
         }
         data.update(overrides)
-        return services.complaint_create(**data)
+        return services.complaint_create(actor=data.pop("actor"), intake=Intake(**data))
 
     env["file"] = file
     return env

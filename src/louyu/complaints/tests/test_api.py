@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from louyu.buildings import services as building_services
 from louyu.complaints import api as complaints_api
-from louyu.complaints import services
+from louyu.complaints import codes, services
 from louyu.complaints.models import Complaint, IdempotencyKey, Referral, Verification
 from louyu.core.models import AuditEvent
 
@@ -49,7 +49,7 @@ def test_intake_returns_the_complaint_masked_with_its_secret(cenv, django_assert
     body = response.json()
     print(f"queries per intake: {len(queries)}")
     complaint = Complaint.objects.get(pk=body["id"])
-    assert services.check_secret(complaint, body["secret"])
+    assert codes.check_secret(complaint, body["secret"])
     assert body["tracking_code"] == complaint.tracking_code
     assert body["state"] == "submitted" and body["version"] == 1
     assert body["channel"] == "phone" and body["category"] == "entry_blocked"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from louyu.complaints.services import Intake
 from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
@@ -144,23 +145,28 @@ def test_handler_adds_evidence_and_merges_a_likely_duplicate(
         actor=None, name="国贸大厦", address="北京市朝阳区建国路1号", building_type="office_tower"
     )
     filed = {
-        "actor": clerk,
         "channel": "phone",
         "category": Category.objects.get(code="entry_blocked"),
         "building": building,
         "received_at": timezone.now() - datetime.timedelta(hours=2),
     }
     first, _ = services.complaint_create(
-        **filed,
-        description="物业不让电信进场施工，只能用代理商宽带。",
-        complainant_name="张三",
-        complainant_phone="13800138000",
+        actor=clerk,
+        intake=Intake(
+            **filed,
+            description="物业不让电信进场施工，只能用代理商宽带。",
+            complainant_name="张三",
+            complainant_phone="13800138000",
+        )
     )
     second, _ = services.complaint_create(
-        **filed,
-        description="物业拒绝电信进场，只能用指定代理商的宽带。",
-        complainant_name="李四",
-        complainant_phone="13700137000",
+        actor=clerk,
+        intake=Intake(
+            **filed,
+            description="物业拒绝电信进场，只能用指定代理商的宽带。",
+            complainant_name="李四",
+            complainant_phone="13700137000",
+        )
     )
     services.complaint_transition(actor=clerk, complaint=second, to="accepted")
     photo = tmp_path / "现场照片.jpg"

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from louyu.complaints import maintenance, services
+from louyu.complaints import maintenance, personal_data, services
 from louyu.complaints.models import Attachment, Complaint
 from louyu.core.models import AuditEvent, CalendarDay, CalendarYear
 
@@ -66,7 +66,7 @@ def test_personal_data_is_erased_after_retention(cenv, settings):
     assert old.personal_data_erased_at is not None
     assert not Attachment.objects.filter(complaint=old).exists()
     assert recent.complainant_phone == "13911112222"
-    data = services.complaint_personal_data(user=cenv["bj"], complaint=old)
+    data = personal_data.complaint_personal_data(user=cenv["bj"], complaint=old)
     assert data["full"] is False and data["phone"] == ""
     assert maintenance.complaints_erase_personal_data(now=later) == 0
     assert Complaint.objects.get(pk=old.pk).status_changes.count() == 5  # history kept

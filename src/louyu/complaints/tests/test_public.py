@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from louyu.buildings import services as building_services
-from louyu.complaints import services
+from louyu.complaints import codes, services
 from louyu.complaints.models import Attachment, Complaint, PublicRating, StatusChange
 from louyu.complaints.public_forms import STARTED_SALT
 from louyu.complaints.workflow import State
@@ -78,7 +78,7 @@ def test_happy_path_with_image_and_pdf_shows_codes_once(client, cenv):
     secret = response.context["secret"]
     html = response.content.decode()
     assert complaint.tracking_code in html and secret in html
-    assert services.check_secret(complaint, secret)
+    assert codes.check_secret(complaint, secret)
     kinds = sorted(Attachment.objects.values_list("content_type", flat=True))
     assert kinds == ["application/pdf", "image/jpeg"]
     assert all(a.file.name.startswith("complaints/") for a in Attachment.objects.all())

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from louyu.complaints import services
+from louyu.complaints import codes, personal_data, services
 from louyu.complaints.models import Complaint, RoutingRule, StatusChange
 from louyu.complaints.workflow import TRANSITIONS, State
 from louyu.core.models import AuditEvent, Organization, WorkItem
@@ -24,8 +24,8 @@ def test_intake_routes_sets_the_acceptance_deadline_and_opens_a_work_item(cenv):
     assert complaint.accept_due_at == datetime.datetime(2026, 10, 14, 0, 0, tzinfo=SHANGHAI)
     assert not complaint.deadline_provisional
     assert complaint.tracking_code.startswith("TS20260930")
-    assert services.check_secret(complaint, secret)
-    assert not services.check_secret(complaint, "WRONG1")
+    assert codes.check_secret(complaint, secret)
+    assert not codes.check_secret(complaint, "WRONG1")
     assert WorkItem.objects.filter(object_id=str(complaint.pk), state="open").count() == 1
     event = AuditEvent.objects.get(action="complaint.create")
     assert "13800138000" not in str(event.changes) and "张三" not in str(event.changes)
@@ -244,10 +244,10 @@ def test_referral_lets_the_joint_department_see_and_answer_only_that_complaint(c
 
 def test_personal_data_full_for_handlers_masked_otherwise_and_audited(cenv):
     complaint, _ = cenv["file"]()
-    full = services.complaint_personal_data(user=cenv["bj"], complaint=complaint)
+    full = personal_data.complaint_personal_data(user=cenv["bj"], complaint=complaint)
     assert full["phone"] == "13800138000" and full["full"]
     assert AuditEvent.objects.filter(action="complaint.view_personal_data").count() == 1
-    masked = services.complaint_personal_data(user=cenv["ministry"], complaint=complaint)
+    masked = personal_data.complaint_personal_data(user=cenv["ministry"], complaint=complaint)
     assert masked["phone"] == "138****8000" and masked["name"] == "张*"
     assert AuditEvent.objects.filter(action="complaint.view_personal_data").count() == 1
 

@@ -1,6 +1,14 @@
+"""``louyu seed_demo``: reference organisations, demo accounts and every app's demo data;
+idempotent."""
+
 from django.core.management.base import BaseCommand
 
+from louyu.buildings.demo import generate_buildings
+from louyu.buildings.models import Building
+from louyu.cases.demo import create_demo_cases
+from louyu.complaints.demo import create_demo_complaints
 from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_items, demo_logins
+from louyu.workplans.demo import create_demo_work_plans
 
 
 class Command(BaseCommand):
@@ -14,21 +22,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = create_demo_users()
         items = create_demo_work_items()
-        from louyu.buildings.demo import generate_buildings
-        from louyu.buildings.models import Building
-
         if not Building.objects.exists():
             made = generate_buildings(count=options["buildings"], seed=1)
             self.stdout.write(f"demo buildings: {made}")
-        from louyu.complaints.demo import create_demo_complaints
 
         complaints = create_demo_complaints(count=options["complaints"], seed=1)
         self.stdout.write(f"new demo complaints: {complaints}")
-        from louyu.cases.demo import create_demo_cases
 
         cases = create_demo_cases(count=options["cases"], seed=1)
         self.stdout.write(f"new demo cases: {cases}")
-        from louyu.workplans.demo import create_demo_work_plans
 
         plans = create_demo_work_plans()
         self.stdout.write(f"new demo work plans: {plans}")
