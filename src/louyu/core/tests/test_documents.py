@@ -1,6 +1,6 @@
 """Official documents: the model refuses malformed content, the PDF embeds its Chinese fonts
 and repeats a long table's header on the next page, rendering never goes to the network, and
-only data: URIs and project files are loaded."""
+the DOCX carries the same content with East Asian fonts and a repeating header row."""
 
 import base64
 import datetime
@@ -11,11 +11,14 @@ import socket
 import subprocess
 
 import pytest
+from docx import Document as open_docx
+from docx.oxml.ns import qn
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 from pypdf import PdfReader
 
 from louyu.core.documents import Document, Heading, Image, PageBreak, Paragraph, Table
+from louyu.core.documents import docx as docx_renderer
 from louyu.core.documents import pdf as pdf_renderer
 from louyu.core.documents.layout import ISSUER_MAX_PT, ISSUER_MIN_PT, issuer_pt
 
@@ -80,6 +83,11 @@ def sample_pdf() -> bytes:
 @pytest.fixture(scope="module")
 def sample_pages(sample_pdf) -> list[str]:
     return [_squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(sample_pdf)).pages]
+
+
+@pytest.fixture(scope="module")
+def sample_docx():
+    return open_docx(io.BytesIO(docx_renderer.render_docx(_sample())))
 
 
 # --- model -----------------------------------------------------------------------------------
@@ -261,3 +269,61 @@ def test_only_data_uris_and_project_files_are_loaded(where, loaded, tmp_path, mo
     pdf = pdf_renderer.html_to_pdf(f'<p>图</p><img src="{sources[where]}">')
     images = PdfReader(io.BytesIO(pdf)).pages[0].images
     assert len(images) == (1 if loaded else 0)
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+
+
+def test_docx_carries_number_title_and_table(sample_docx):
+    texts = [paragraph.text for paragraph in sample_docx.paragraphs]
+    assert texts[:3] == [ISSUER, NUMBER, TITLE]
+    table = sample_docx.tables[0]
+    assert [cell.text for cell in table.rows[0].cells] == COLUMNS
+    assert table.cell(1, 1).text == _building(1)
+    assert len(table.rows) == ROW_COUNT + 1
+    assert "2026年10月15日" in texts
+    assert len(sample_docx.inline_shapes) == 1
+
+
+def test_docx_header_row_repeats_and_body_rows_do_not(sample_docx):
+    rows = sample_docx.tables[0].rows
+    assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+
+
+def test_docx_title_run_names_its_east_asian_font(sample_docx):
+    title = sample_docx.paragraphs[2]
+    fonts = title.runs[0]._element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == docx_renderer.TITLE_FONT
+
+
+def test_docx_every_run_names_an_east_asian_font(sample_docx):
+    runs = [run for paragraph in sample_docx.paragraphs for run in paragraph.runs]
+    runs += [
+        run
+        for row in sample_docx.tables[0].rows
+        for cell in row.cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+    ]
+    missing = [run.text for run in runs if run.text and not _east_asian_font(run)]
+    assert missing == []
+
+
+def _east_asian_font(run) -> str | None:
+    rPr = run._element.rPr
+    return None if rPr is None or rPr.rFonts is None else rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_docx_red_issuer_and_rule_under_the_number(sample_docx):
+    issuer, number = sample_docx.paragraphs[:2]
+    assert str(issuer.runs[0].font.color.rgb) == "E60012"
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "E60012"
+
+
+def test_docx_footers_number_the_pages(sample_docx):
+    section = sample_docx.sections[0]
+    for footer in (section.footer, section.even_page_footer):
+        instructions = footer._element.xpath(".//w:instrText")
+        assert [element.text.strip() for element in instructions] == ["PAGE"]
