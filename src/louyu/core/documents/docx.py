@@ -129,19 +129,20 @@ def _block(word, block) -> None:
 
 def _table(word, block: Table) -> DocxTable:
     if block.caption:
-        _caption(
-            word, block.caption, size=layout.PAGE_NUMBER_PT
-        ).paragraph_format.keep_with_next = True
+        caption = _caption(word, block.caption, size=layout.PAGE_NUMBER_PT)
+        caption.paragraph_format.keep_with_next = True
     table = word.add_table(rows=0, cols=len(block.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, _column_widths(block), strict=True):
+        column.width = width  # the grid; add_row gives each new cell its column's width
     header = table.add_row()
     trPr = header._tr.get_or_add_trPr()
     trPr.append(OxmlElement("w:cantSplit"))
     trPr.append(OxmlElement("w:tblHeader"))
     for cell, text in zip(header.cells, block.columns, strict=True):
-        paragraph = _cell_paragraph(cell, text, bold=True)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _cell_paragraph(cell, text, bold=True).alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in block.rows:
         docx_row = table.add_row()
         docx_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -150,6 +151,17 @@ def _table(word, block: Table) -> DocxTable:
             if index in block.numeric_columns:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return table
+
+
+def _column_widths(block: Table) -> list[Mm]:
+    """Column widths sharing the text width in proportion to each column's longest text
+    (capped, so that one long cell does not squeeze the others), as a browser would."""
+    weights = []
+    for index, heading in enumerate(block.columns):
+        longest = max([layout.display_width(row[index]) for row in block.rows], default=0)
+        weights.append(min(max(longest, layout.display_width(heading)), 16) + 1)
+    total = sum(weights)
+    return [Mm(layout.TEXT_WIDTH_MM * weight / total) for weight in weights]
 
 
 def _cell_paragraph(cell, text: str, *, bold: bool = False) -> DocxParagraph:

@@ -46,7 +46,7 @@ def _building(number: int) -> str:
 
 def _sample(rows: int = ROW_COUNT) -> Document:
     table_rows = [
-        [str(n), _building(n), "辽宁省大连市中山区", str(n * 3), f"{n % 10}0%"]
+        [str(n), _building(n), "辽宁省大连市中山区", str(n * 3), f"{n % 10 * 10}%"]
         for n in range(1, rows + 1)
     ]
     return Document(
@@ -57,7 +57,7 @@ def _sample(rows: int = ROW_COUNT) -> Document:
         blocks=[
             Heading("一、总体进展", 1),
             Paragraph("截至九月底，各地共登记商务楼宇一万二千栋，整治问题楼宇三百余栋。"),
-            Table(COLUMNS, table_rows, caption="表1 问题楼宇整治进展", numeric_columns={0, 3}),
+            Table(COLUMNS, table_rows, caption="表1 问题楼宇整治进展", numeric_columns={0, 3, 4}),
             Heading("（一）典型做法", 2),
             Paragraph("大连市通信管理局会同住建部门推行“一楼一策”，成效明显。"),
             Image(_png(), 60, caption="图1 各季度整改完成情况"),
