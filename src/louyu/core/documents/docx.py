@@ -154,14 +154,8 @@ def _table(word, block: Table) -> DocxTable:
 
 
 def _column_widths(block: Table) -> list[Mm]:
-    """Column widths sharing the text width in proportion to each column's longest text
-    (capped, so that one long cell does not squeeze the others), as a browser would."""
-    weights = []
-    for index, heading in enumerate(block.columns):
-        longest = max([layout.display_width(row[index]) for row in block.rows], default=0)
-        weights.append(min(max(longest, layout.display_width(heading)), 16) + 1)
-    total = sum(weights)
-    return [Mm(layout.TEXT_WIDTH_MM * weight / total) for weight in weights]
+    shares = layout.column_shares(block.columns, block.rows)
+    return [Mm(layout.TEXT_WIDTH_MM * share) for share in shares]
 
 
 def _cell_paragraph(cell, text: str, *, bold: bool = False) -> DocxParagraph:

@@ -35,3 +35,15 @@ def display_width(text: str) -> float:
     """The width of `text` in body characters: a CJK or other wide character is one, a
     narrow one (Latin letters, digits) half."""
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def column_shares(columns, rows) -> list[float]:
+    """Each column's share of the table width (summing to 1), in proportion to its longest
+    text, header included, capped at 16 characters so that one long cell does not squeeze
+    the other columns."""
+    weights = []
+    for index, heading in enumerate(columns):
+        longest = max([display_width(row[index]) for row in rows], default=0)
+        weights.append(min(max(longest, display_width(heading)), 16) + 1)
+    total = sum(weights)
+    return [weight / total for weight in weights]

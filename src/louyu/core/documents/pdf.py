@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from louyu.core.documents.layout import issuer_pt
+from louyu.core.documents.layout import column_shares, issuer_pt
 from louyu.core.documents.model import Document, Heading, Image, PageBreak, Paragraph, Table
 
 TEMPLATE = "core/documents/official.html"
@@ -91,7 +91,9 @@ def _item(block) -> dict:
         case Table():
             numeric = [index in block.numeric_columns for index in range(len(block.columns))]
             rows = [list(zip(row, numeric, strict=True)) for row in block.rows]
-            return {"kind": "table", "block": block, "rows": rows}
+            shares = column_shares(block.columns, block.rows)
+            widths = [f"{share * 100:.2f}%" for share in shares]
+            return {"kind": "table", "block": block, "rows": rows, "widths": widths}
         case Image():
             encoded = base64.b64encode(block.png_bytes).decode("ascii")
             return {

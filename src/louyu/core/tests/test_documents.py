@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from louyu.core.documents import Document, Heading, Image, PageBreak, Paragraph, Table
 from louyu.core.documents import docx as docx_renderer
 from louyu.core.documents import pdf as pdf_renderer
-from louyu.core.documents.layout import ISSUER_MAX_PT, ISSUER_MIN_PT, issuer_pt
+from louyu.core.documents.layout import ISSUER_MAX_PT, ISSUER_MIN_PT, column_shares, issuer_pt
 
 ISSUER = "工业和信息化部办公厅"
 NUMBER = "工信厅通信函〔2026〕12号"
@@ -149,6 +149,19 @@ def test_issuer_size_is_bounded(issuer, expected):
 
 def test_a_longer_issuer_name_is_set_smaller():
     assert issuer_pt("工业和信息化部信息通信发展司办公室") < issuer_pt(ISSUER)
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows", "shares"),
+    [
+        (["甲", "乙"], [["一二三", "四"]], [4 / 6, 2 / 6]),  # longest text plus one
+        (["序号", "数"], [["12", "3456"]], [3 / 6, 3 / 6]),  # digits are half as wide
+        (["名称", "注"], [["长" * 40, "无"]], [17 / 19, 2 / 19]),  # capped at 16
+        (["楼宇名称", "数"], [], [5 / 7, 2 / 7]),  # no rows: the header decides
+    ],
+)
+def test_column_shares_follow_the_longest_text(columns, rows, shares):
+    assert column_shares(columns, rows) == pytest.approx(shares)
 
 
 # --- PDF -------------------------------------------------------------------------------------
