@@ -63,16 +63,13 @@ def render_docx(document: Document) -> bytes:
 
 def _set_up_page(word) -> None:
     section = word.sections[0]
-    section.page_width, section.page_height = Mm(layout.PAGE_WIDTH_MM), Mm(layout.PAGE_HEIGHT_MM)
-    section.top_margin, section.bottom_margin = (
-        Mm(layout.MARGIN_TOP_MM),
-        Mm(layout.MARGIN_BOTTOM_MM),
-    )
-    section.left_margin, section.right_margin = (
-        Mm(layout.MARGIN_LEFT_MM),
-        Mm(layout.MARGIN_RIGHT_MM),
-    )
-    section.footer_distance = Mm(24)
+    section.page_width = Mm(layout.PAGE_WIDTH_MM)
+    section.page_height = Mm(layout.PAGE_HEIGHT_MM)
+    section.top_margin = Mm(layout.MARGIN_TOP_MM)
+    section.bottom_margin = Mm(layout.MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(layout.MARGIN_LEFT_MM)
+    section.right_margin = Mm(layout.MARGIN_RIGHT_MM)
+    section.footer_distance = Mm(24)  # the page number about 7 mm below the text area
     normal = word.styles["Normal"]
     normal.font.size = Pt(layout.BODY_PT)
     _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
@@ -110,7 +107,6 @@ def _block(word, block) -> None:
             paragraph = _paragraph(word, block.text, font=HEADING_FONTS[block.level])
             _indent_first_line(paragraph)
             paragraph.paragraph_format.keep_with_next = True
-            paragraph.runs[0].bold = True if block.level == 2 else None
         case Paragraph():
             _indent_first_line(_paragraph(word, block.text))
         case Table():
@@ -196,7 +192,7 @@ def _copy_to(word, copy_to: str) -> None:
 
 
 def _page_numbers(word) -> None:
-    """ "— n —" in the footers: odd pages on the right, even pages on the left, one
+    """Page numbers "— n —" in the footers: odd pages on the right, even pages on the left, one
     character in from the margin, in 宋体 (GB/T 9704-2012 7.5)."""
     word.settings.odd_and_even_pages_header_footer = True
     section = word.sections[0]
@@ -209,27 +205,36 @@ def _page_numbers(word) -> None:
         paragraph.paragraph_format.line_spacing = 1.0
         paragraph.paragraph_format.left_indent = Pt(layout.PAGE_NUMBER_PT)
         paragraph.paragraph_format.right_indent = Pt(layout.PAGE_NUMBER_PT)
-        _run(paragraph, "— ", font=PAGE_NUMBER_FONT, size=layout.PAGE_NUMBER_PT)
+        _page_number_run(paragraph, "— ")
         _page_field(paragraph)
-        _run(paragraph, " —", font=PAGE_NUMBER_FONT, size=layout.PAGE_NUMBER_PT)
+        _page_number_run(paragraph, " —")
 
 
 def _page_field(paragraph: DocxParagraph) -> None:
-    """A PAGE field (begin, instruction, separate, shown value, end), which Word and WPS
-    update to each page's number."""
-    for part in ("begin", "instruction", "separate", "value", "end"):
-        run = _run(paragraph, "", font=PAGE_NUMBER_FONT, size=layout.PAGE_NUMBER_PT)
-        if part == "instruction":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = " PAGE "
-        elif part == "value":
-            run.text = "1"
-            continue
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), part)
-        run._r.append(element)
+    """A PAGE field, which Word and WPS show as each page's number ("1" until updated)."""
+
+    def field_run(text: str = ""):
+        return _page_number_run(paragraph, text)._r
+
+    def field_char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        field_run().append(element)
+
+    field_char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    field_run().append(instruction)
+    field_char("separate")
+    field_run("1")
+    field_char("end")
+
+
+def _page_number_run(paragraph: DocxParagraph, text: str):
+    """A run of the page number line: 四号 半角宋体, digits included (GB/T 9704-2012 7.5)."""
+    size = layout.PAGE_NUMBER_PT
+    return _run(paragraph, text, font=PAGE_NUMBER_FONT, size=size, latin=PAGE_NUMBER_FONT)
 
 
 def _paragraph(word, text: str, *, font: str = BODY_FONT, size: float = layout.BODY_PT):
@@ -238,19 +243,27 @@ def _paragraph(word, text: str, *, font: str = BODY_FONT, size: float = layout.B
     return paragraph
 
 
-def _run(paragraph: DocxParagraph, text: str, *, font: str, size: float, bold: bool = False):
+def _run(
+    paragraph: DocxParagraph,
+    text: str,
+    *,
+    font: str,
+    size: float,
+    bold: bool = False,
+    latin: str = LATIN_FONT,
+):
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold or None
-    _set_fonts(run._element.get_or_add_rPr(), font)
+    _set_fonts(run._element.get_or_add_rPr(), font, latin=latin)
     return run
 
 
-def _set_fonts(rPr, east_asian: str) -> None:
-    """Digits and Latin letters in LATIN_FONT, Chinese in `east_asian` (w:eastAsia)."""
+def _set_fonts(rPr, east_asian: str, *, latin: str = LATIN_FONT) -> None:
+    """Chinese in `east_asian` (w:eastAsia), digits and Latin letters in `latin`."""
     fonts = rPr.get_or_add_rFonts()
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
