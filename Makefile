@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/louyu
 
-.PHONY: run test test-sqlite test-postgres lint format install install-test browser messages map clean
+.PHONY: run test test-sqlite test-postgres lint format install install-test browser documents messages map clean
 
 $(BIN)/louyu: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/louyu: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-install: $(BIN)/louyu
+install: $(BIN)/louyu documents
 
 $(VENV)/.test-deps: $(BIN)/louyu
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
@@ -26,6 +26,9 @@ run: install
 browser:
 	@bash scripts/ensure-chromium.sh
 
+documents:
+	@bash scripts/ensure-documents.sh
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -34,10 +37,10 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test-sqlite: install-test browser
+test-sqlite: install-test browser documents
 	env -u DATABASE_URL LOUYU_REQUIRE_BROWSER=1 $(BIN)/pytest
 
-test-postgres: install-test browser
+test-postgres: install-test browser documents
 	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
 
 test: lint test-sqlite test-postgres
