@@ -38,7 +38,7 @@ def _caller_operator(user) -> Organization | None:
 
 
 def _presence_source(user) -> str:
-    if scope_for(user).kind == "operator":
+    if scope_for(user).is_operator:
         return PresenceSource.OPERATOR_REPORT
     return PresenceSource.MANUAL
 
@@ -223,7 +223,7 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         # rolled back on any error), so one answer lists every row's error.
         source = (
             PresenceSource.OPERATOR_REPORT
-            if scope_for(request.user).kind == "operator"
+            if scope_for(request.user).is_operator
             else PresenceSource.IMPORT
         )
         changed = unchanged = 0

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.buildings import importing, imports
+from louyu.buildings import importing, imports, permissions
 from louyu.buildings.models import BuildingImport, ImportStatus
 from louyu.core.exports import XLSX_CONTENT_TYPE
 from louyu.core.scope import scope_for
@@ -52,7 +52,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _require_importer(user) -> None:
-    if not imports.can_import(user):
+    if not permissions.can_import(user):
         raise PermissionDenied
 
 
@@ -89,7 +89,7 @@ def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
         {
             "nav_active": "buildings",
             "form": form,
-            "operator_mode": scope_for(request.user).kind == "operator",
+            "operator_mode": scope_for(request.user).is_operator,
             "accept": ACCEPT,
             "fields": _field_notes(),
             "max_mb": imports.max_import_bytes() // (1024 * 1024),
@@ -196,11 +196,11 @@ def _detail_context(request, job: BuildingImport) -> dict:
         "can_remap": job.dry_run
         and not job.is_active
         and bool(job.headers)
-        and imports.can_import(user),
+        and permissions.can_import(user),
         "can_confirm": job.dry_run
         and job.status == ImportStatus.DONE
         and is_owner
-        and imports.can_import(user)
+        and permissions.can_import(user)
         and (confirmation is None or confirmation.status == ImportStatus.FAILED),
         "confirmation": confirmation,
     }

@@ -41,14 +41,14 @@ from louyu.buildings.models import (
     PresenceSource,
     PresenceStatus,
 )
+from louyu.buildings.permissions import import_rights
 from louyu.buildings.services import alias_text, new_building_code, normalize_name
 from louyu.buildings.signals import presence_events_imported
 from louyu.core.audit import audit_record
 from louyu.core.bulk import bulk_insert
 from louyu.core.exports import Column, write_xlsx
-from louyu.core.models import Jurisdiction, Organization, Region, RegionLevel
+from louyu.core.models import Jurisdiction, Organization, OrganizationType, Region, RegionLevel
 from louyu.core.regions import normalize_address, resolve_address, resolve_code
-from louyu.core.scope import scope_for
 
 MAX_IMPORT_BYTES: int = getattr(settings, "LOUYU_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 MAX_ROWS = 500_000
@@ -609,7 +609,8 @@ def _organizations_by_name() -> dict[str, Organization]:
     return {
         org.name: org
         for org in Organization.objects.filter(
-            type__in=["property_company", "access_agent"], is_active=True
+            type__in=[OrganizationType.PROPERTY_COMPANY, OrganizationType.ACCESS_AGENT],
+            is_active=True,
         )
     }
 
@@ -637,20 +638,13 @@ def run_import(
     unknown = [
         table.headers[i] for i, key in sorted(mapping.items()) if not key and table.headers[i]
     ]
-    scope = scope_for(actor) if actor is not None else None
-    own_operator = None
-    if scope is not None and scope.kind == "operator":
-        # An operator reports its own presence list: rows must name registered buildings in
-        # its area; building attributes and other operators' columns are not touched.
-        own_operator = actor.organization.operator
-        if own_operator is None or not actor.has_perm("buildings.change_presence"):
-            raise ImportFileError("您无权上报入驻情况。")
-        area = actor.organization.jurisdiction_id
-        allowed = {area} if area else None
-    elif scope is not None and scope.kind not in ("national", "jurisdiction"):
-        raise ImportFileError("只有通信管理局、部级用户和基础电信企业可以导入。")
-    else:
-        allowed = None if scope is None or scope.is_national else set(scope.jurisdiction_ids)
+    rights = import_rights(actor)
+    if not rights.allowed:
+        raise ImportFileError(rights.refusal)
+    # An operator reports its own presence list: rows must name registered buildings in its
+    # area; building attributes and other operators' columns are not touched.
+    own_operator = rights.own_operator
+    allowed = None if rights.jurisdiction_ids is None else set(rights.jurisdiction_ids)
 
     total = len(table.rows)
     step = max(1, total // 100)
@@ -926,10 +920,14 @@ def _write(accepted, changes: _Changes, registry: _Registry, operators, actor) -
     basic = {o.pk for o in operators.values()}
     serving: dict[int, int] = dict.fromkeys(touched, 0)
     for (building_id, operator_id), presence in presence_objs.items():
-        if building_id in serving and operator_id in basic and presence.status == "serving":
+        if (
+            building_id in serving
+            and operator_id in basic
+            and presence.status == PresenceStatus.SERVING
+        ):
             serving[building_id] += 1
     for presence in to_create:
-        if presence.operator_id in basic and presence.status == "serving":
+        if presence.operator_id in basic and presence.status == PresenceStatus.SERVING:
             serving[presence.building_id] += 1
     _refresh_counts(serving)
     return [b.pk for b in created]

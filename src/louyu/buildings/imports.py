@@ -26,15 +26,15 @@ from django.utils import timezone
 
 from louyu.buildings import importing
 from louyu.buildings.models import ACTIVE_IMPORT_STATUSES, BuildingImport, ImportStatus
+from louyu.buildings.permissions import import_rights
 from louyu.core.audit import audit_record
 from louyu.core.errors import Conflict
 from louyu.core.models import User
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.core.services import notify
 
 logger = logging.getLogger(__name__)
 
-IMPORT_PERMISSION = "buildings.add_building"
 # A job still "running" this long after it started lost its worker (the engine wrote
 # nothing, since a commit is one transaction); it is marked failed so the file can be
 # imported again.
@@ -59,22 +59,6 @@ def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1048576:.0f} MB"
     return f"{max(1, size // 1024)} KB"
-
-
-def _can_import(actor: User | None) -> bool:
-    """Administrations and the ministry import the registry; an operator imports its own
-    presence list (the engine then only changes that operator's presence)."""
-    if actor is None:
-        return True
-    kind = scope_for(actor).kind
-    if kind == "operator":
-        return actor.has_perm("buildings.change_presence")
-    return actor.has_perm(IMPORT_PERMISSION) and kind in ("national", "jurisdiction")
-
-
-def can_import(user) -> bool:
-    """Whether the user may start a building import (administrations and the ministry)."""
-    return bool(user and user.is_authenticated) and _can_import(user)
 
 
 def clean_mapping(mapping, *, width: int | None = None) -> dict[int, str]:
@@ -176,7 +160,7 @@ def building_import_create(
     import; a file over ``LOUYU_IMPORT_MAX_BYTES`` is refused before it is read; a commit
     of a file is refused while another commit of the same file waits or runs (also
     enforced by a unique index); the job and its audit event are written together."""
-    if not _can_import(actor):
+    if not import_rights(actor).allowed:
         raise PermissionDenied("您无权导入楼宇名录。")
     if (upload is None) == (from_job is None):
         raise ValidationError({"file": "请选择要导入的文件。"})
@@ -204,7 +188,7 @@ def building_import_create(
     scope = scope_for(actor) if actor is not None else None
     jurisdiction_id = (
         organization.jurisdiction_id
-        if scope is not None and scope.kind in ("jurisdiction", "operator")
+        if scope is not None and scope.kind in (ScopeKind.JURISDICTION, ScopeKind.OPERATOR)
         else None
     )
     _expire_stale_jobs()
@@ -404,7 +388,7 @@ def building_import_list(*, user) -> QuerySet[BuildingImport]:
     if scope.is_national:
         return qs
     own = Q(created_by=user)
-    if scope.kind == "jurisdiction":
+    if scope.kind == ScopeKind.JURISDICTION:
         return qs.filter(own | Q(jurisdiction_id__in=scope.jurisdiction_ids))
     return qs.filter(own)
 

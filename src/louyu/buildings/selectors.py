@@ -10,7 +10,7 @@ from louyu.buildings.conditions import condition_filter
 from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceStatus
 from louyu.core.models import Organization, User
 from louyu.core.regions import normalize_address
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 
 
 def building_list(*, user: User) -> QuerySet[Building]:
@@ -19,13 +19,13 @@ def building_list(*, user: User) -> QuerySet[Building]:
     headquarters all; a property company the buildings it manages; others none."""
     scope = scope_for(user)
     qs = Building.objects.filter(is_active=True)
-    if scope.kind in ("national", "jurisdiction"):
+    if scope.by_jurisdiction:
         qs = scope.filter_jurisdiction(qs)
-    elif scope.kind == "operator":
+    elif scope.is_operator:
         org = user.organization
         if org.jurisdiction_id:
             qs = qs.filter(jurisdiction_id=org.jurisdiction_id)
-    elif scope.kind == "property":
+    elif scope.kind == ScopeKind.PROPERTY:
         qs = qs.filter(Q(property_company_id__in=scope.organization_ids))
     else:
         return Building.objects.none()

@@ -203,7 +203,7 @@ def _require_presence_reporter(actor: User | None, building: Building, operator:
         "buildings.change_presence"
     ):
         return
-    if scope.kind == "operator" and actor.has_perm("buildings.change_presence"):
+    if scope.is_operator and actor.has_perm("buildings.change_presence"):
         own = actor.organization
         same_operator = own.operator is not None and own.operator.pk == operator.pk
         in_area = own.jurisdiction_id is None or own.jurisdiction_id == building.jurisdiction_id

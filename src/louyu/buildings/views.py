@@ -18,10 +18,11 @@ from louyu.buildings.conditions import conditions
 from louyu.buildings.exports import EXPORT_MAX_ROWS, write_buildings_xlsx
 from louyu.buildings.forms import FLAG_LABELS, BuildingFilterForm, BuildingForm, PresenceForm
 from louyu.buildings.models import Building, PresenceSource, PresenceStatus
+from louyu.buildings.permissions import can_upload_presence
 from louyu.core.exports import audit_filters, xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.core.selectors import jurisdiction_list
 
 PAGE_SIZE = 25
@@ -34,11 +35,6 @@ STATUS_CSS = {
 }
 
 
-def can_upload_presence(user) -> bool:
-    """Operators upload their presence list through the same import pages."""
-    return scope_for(user).kind == "operator" and user.has_perm("buildings.change_presence")
-
-
 def _require_view(user) -> None:
     if not user.has_perm("buildings.view_building"):
         raise PermissionDenied
@@ -48,9 +44,9 @@ def _filter_form(request) -> BuildingFilterForm:
     user = request.user
     scope = scope_for(user)
     default = None
-    if scope.kind == "jurisdiction" and user.organization is not None:
+    if scope.kind == ScopeKind.JURISDICTION and user.organization is not None:
         default = user.organization.jurisdiction
-    elif scope.kind == "operator" and user.organization is not None:
+    elif scope.is_operator and user.organization is not None:
         default = user.organization.jurisdiction
     return BuildingFilterForm(
         request.GET,
@@ -159,10 +155,10 @@ def _presence_operators(user):
     if not user.has_perm("buildings.change_presence"):
         return []
     scope = scope_for(user)
-    if scope.kind == "operator":
+    if scope.is_operator:
         own = user.organization.operator if user.organization else None
         return [own] if own is not None and own.is_basic_operator else []
-    if scope.kind in ("national", "jurisdiction"):
+    if scope.by_jurisdiction:
         return list(selectors.basic_operators())
     return []
 
@@ -238,9 +234,7 @@ def presence_set(request, pk: int):
     form = PresenceForm(request.POST, operators=allowed)
     if form.is_valid():
         source = (
-            PresenceSource.OPERATOR_REPORT
-            if scope_for(user).kind == "operator"
-            else PresenceSource.MANUAL
+            PresenceSource.OPERATOR_REPORT if scope_for(user).is_operator else PresenceSource.MANUAL
         )
         operator = form.cleaned_data["operator"]
         try:

@@ -19,7 +19,7 @@ from louyu.buildings.models import Building
 from louyu.cases.models import Case, CaseFile, EnforcementAction, Measure, Violation
 from louyu.cases.workflow import OPEN_STATES, ActionKind, Source, State
 from louyu.core.models import User
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -27,12 +27,12 @@ def case_list(*, user: User) -> QuerySet[Case]:
     qs = Case.objects.select_related("building", "jurisdiction", "supervisor")
     if not user.has_perm("cases.view_case"):
         return Case.objects.none()
-    if scope.kind in ("national", "jurisdiction"):
+    if scope.by_jurisdiction:
         return scope.filter_jurisdiction(qs)
-    if scope.kind in ("joint", "operator", "property"):
+    if scope.kind in (ScopeKind.JOINT, ScopeKind.OPERATOR, ScopeKind.PROPERTY):
         orgs = scope.organization_ids
         visible = Q(Exists(Measure.objects.filter(case=OuterRef("pk"), owner_id__in=orgs)))
-        if scope.kind == "joint":
+        if scope.kind == ScopeKind.JOINT:
             visible |= Q(
                 Exists(
                     EnforcementAction.objects.filter(
@@ -42,7 +42,7 @@ def case_list(*, user: User) -> QuerySet[Case]:
                     )
                 )
             )
-        if scope.kind == "operator":
+        if scope.is_operator:
             visible |= Q(source=Source.OPERATOR_REPORT, opened_by__organization_id__in=orgs)
         return qs.filter(visible)
     return Case.objects.none()
@@ -67,13 +67,13 @@ def visible_measures(*, user: User, case: Case) -> QuerySet[Measure]:
     measure owner."""
     qs = case.measures.select_related("owner", "answered_by").prefetch_related("files")
     scope = scope_for(user)
-    if scope.kind in ("national", "jurisdiction"):
+    if scope.by_jurisdiction:
         return qs
     return qs.filter(owner_id__in=scope.organization_ids)
 
 
 def sees_whole_case(user: User) -> bool:
-    return scope_for(user).kind in ("national", "jurisdiction")
+    return scope_for(user).by_jurisdiction
 
 
 def case_file(*, user: User, case_pk: int, pk: int) -> CaseFile | None:

@@ -81,7 +81,7 @@ def can_manage_in(user: User | None, jurisdiction_id: int | None) -> bool:
     scope = scope_for(user)
     if scope.is_national:
         return True
-    return scope.kind == "jurisdiction" and jurisdiction_id in scope.jurisdiction_ids
+    return scope.can_see_jurisdiction(jurisdiction_id)
 
 
 def can_manage(user: User | None, case: Case) -> bool:
@@ -103,7 +103,7 @@ def can_report_refused_entry(user: User | None) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
-        and scope_for(user).kind == "operator"
+        and scope_for(user).is_operator
         and user.has_perm("cases.report_refused_entry")
     )
 

@@ -84,7 +84,9 @@ def generate_complaints(
                 state = rng.choices(states, weights)[0]
                 received = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
                 text = rng.choice(PHRASES).format(op=rng.choice(OPERATORS))
-                accepted = received + datetime.timedelta(days=2) if state != "submitted" else None
+                accepted = (
+                    received + datetime.timedelta(days=2) if state != State.SUBMITTED else None
+                )
                 rows.append(
                     Complaint(
                         tracking_code=f"TB{seed:02d}{index:010d}"[:20],

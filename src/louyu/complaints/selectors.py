@@ -11,7 +11,7 @@ from django.utils import timezone
 from louyu.complaints.models import Category, Complaint, Referral, StatusChange
 from louyu.complaints.workflow import OPEN_STATES, State
 from louyu.core.models import User
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 
 
 def complaint_list(*, user: User) -> QuerySet[Complaint]:
@@ -22,11 +22,11 @@ def complaint_list(*, user: User) -> QuerySet[Complaint]:
     qs = Complaint.objects.select_related("category", "jurisdiction", "handler", "building")
     if scope.is_national:
         return qs
-    if scope.kind == "jurisdiction":
+    if scope.kind == ScopeKind.JURISDICTION:
         return qs.filter(
             Q(jurisdiction__in=scope.jurisdiction_ids) | Q(handler=user.organization_id)
         )
-    if scope.kind in ("joint", "operator"):
+    if scope.kind in (ScopeKind.JOINT, ScopeKind.OPERATOR):
         referred = Referral.objects.filter(to_organization_id__in=scope.organization_ids)
         return qs.filter(pk__in=referred.values("complaint_id"))
     return Complaint.objects.none()

@@ -254,7 +254,7 @@ def can_handle(user: User | None, complaint: Complaint) -> bool:
     scope = scope_for(user)
     if scope.is_national:
         return True
-    return scope.kind == "jurisdiction" and complaint.jurisdiction_id in scope.jurisdiction_ids
+    return scope.can_see_jurisdiction(complaint.jurisdiction_id)
 
 
 def handles(user: User, complaint: Complaint) -> bool:

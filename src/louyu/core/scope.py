@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
@@ -22,15 +23,35 @@ from louyu.core.models import (
 )
 
 
+class ScopeKind(StrEnum):
+    """How far a user's view reaches (see the module docstring)."""
+
+    NATIONAL = "national"
+    JURISDICTION = "jurisdiction"
+    JOINT = "joint"
+    OPERATOR = "operator"
+    PROPERTY = "property"
+    NONE = "none"
+
+
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # national | jurisdiction | joint | operator | property | none
+    kind: ScopeKind
     jurisdiction_ids: frozenset[int] = field(default_factory=frozenset)
     organization_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_national(self) -> bool:
-        return self.kind == "national"
+        return self.kind == ScopeKind.NATIONAL
+
+    @property
+    def by_jurisdiction(self) -> bool:
+        """Whether the user sees by jurisdiction: nationally or one administration's."""
+        return self.kind in (ScopeKind.NATIONAL, ScopeKind.JURISDICTION)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.kind == ScopeKind.OPERATOR
 
     def jurisdiction_q(self, path: str = "jurisdiction") -> Q:
         """A filter for objects owned by a jurisdiction (reachable through ``path``)."""
@@ -41,7 +62,7 @@ class Scope:
         return Q(pk__in=[])
 
     def filter_jurisdiction(self, qs: QuerySet, path: str = "jurisdiction") -> QuerySet:
-        if self.kind in ("national", "jurisdiction"):
+        if self.by_jurisdiction:
             return qs.filter(self.jurisdiction_q(path))
         return qs.none()
 
@@ -51,28 +72,28 @@ class Scope:
         )
 
 
-NOTHING = Scope(kind="none")
+NOTHING = Scope(kind=ScopeKind.NONE)
 
 
 def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
-        return Scope(kind="national")
+        return Scope(kind=ScopeKind.NATIONAL)
     org: Organization | None = user.organization
     if org is None or not org.is_active:
         return NOTHING
     if org.type in NATIONAL_VIEW_TYPES:
-        return Scope(kind="national")
+        return Scope(kind=ScopeKind.NATIONAL)
     if org.type == OrganizationType.COMM_ADMIN and org.jurisdiction_id:
-        return Scope(kind="jurisdiction", jurisdiction_ids=frozenset({org.jurisdiction_id}))
+        return Scope(kind=ScopeKind.JURISDICTION, jurisdiction_ids=frozenset({org.jurisdiction_id}))
     if org.type in JOINT_DEPARTMENT_TYPES:
-        return Scope(kind="joint", organization_ids=frozenset({org.pk}))
+        return Scope(kind=ScopeKind.JOINT, organization_ids=frozenset({org.pk}))
     if org.type == OrganizationType.OPERATOR:
         ids = {org.pk, *org.branches.values_list("pk", flat=True)}
-        return Scope(kind="operator", organization_ids=frozenset(ids))
+        return Scope(kind=ScopeKind.OPERATOR, organization_ids=frozenset(ids))
     if org.type == OrganizationType.OPERATOR_BRANCH:
-        return Scope(kind="operator", organization_ids=frozenset({org.pk}))
+        return Scope(kind=ScopeKind.OPERATOR, organization_ids=frozenset({org.pk}))
     if org.type in (OrganizationType.PROPERTY_COMPANY, OrganizationType.ACCESS_AGENT):
-        return Scope(kind="property", organization_ids=frozenset({org.pk}))
+        return Scope(kind=ScopeKind.PROPERTY, organization_ids=frozenset({org.pk}))
     return NOTHING

@@ -20,12 +20,12 @@ from louyu.core.models import (
     WorkItem,
     WorkItemState,
 )
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 
 
 def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
     """All jurisdictions are public reference data for signed-in users."""
-    if scope_for(user).kind == "none":
+    if scope_for(user).kind == ScopeKind.NONE:
         return Jurisdiction.objects.none()
     return Jurisdiction.objects.all()
 
@@ -34,7 +34,7 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
     """Government bodies and operators' headquarters are visible to every staff user; a
     branch, property company or agent only within the user's scope."""
     scope = scope_for(user)
-    if scope.kind == "none":
+    if scope.kind == ScopeKind.NONE:
         return Organization.objects.none()
     qs = Organization.objects.select_related("jurisdiction", "parent").filter(is_active=True)
     if scope.is_national:
@@ -50,7 +50,7 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
         OrganizationType.STATE_ASSETS,
     ]
     visible = Q(type__in=public_types) | Q(pk__in=scope.organization_ids)
-    if scope.kind == "jurisdiction":
+    if scope.kind == ScopeKind.JURISDICTION:
         visible |= Q(jurisdiction__in=scope.jurisdiction_ids)
     return qs.filter(visible)
 
@@ -73,14 +73,14 @@ def work_item_inbox(*, user: User, state: str | None = WorkItemState.OPEN) -> Qu
 def work_item_list(*, user: User) -> QuerySet[WorkItem]:
     """The inbox, plus for national and jurisdiction users every work item in their scope."""
     scope = scope_for(user)
-    if scope.kind == "none":
+    if scope.kind == ScopeKind.NONE:
         return WorkItem.objects.none()
     visible = Q(assignee_user=user)
     if user.organization_id:
         visible |= Q(assignee_organization_id=user.organization_id)
     if scope.is_national:
         visible = Q()
-    elif scope.kind == "jurisdiction":
+    elif scope.kind == ScopeKind.JURISDICTION:
         visible |= Q(jurisdiction__in=scope.jurisdiction_ids)
     return WorkItem.objects.filter(visible).select_related(
         "assignee_organization", "assignee_user", "jurisdiction"
@@ -130,7 +130,7 @@ def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("object_type", "jurisdiction")
     if scope.is_national:
         return qs
-    if scope.kind == "jurisdiction":
+    if scope.kind == ScopeKind.JURISDICTION:
         own_orgs = Organization.objects.filter(jurisdiction__in=scope.jurisdiction_ids)
         return qs.filter(
             Q(jurisdiction__in=scope.jurisdiction_ids) | Q(actor_organization__in=own_orgs)
@@ -182,7 +182,7 @@ def calendar_overrides(*, user: User, year: int) -> CalendarOverrides:
     """The administrator's entries for one year of the holiday schedule: the ``CalendarYear``
     row (published flag, source document) and its ``CalendarDay`` rows. The calendar is
     reference data, readable by every signed-in user with a scope."""
-    if scope_for(user).kind == "none":
+    if scope_for(user).kind == ScopeKind.NONE:
         return CalendarOverrides(year=None, days=CalendarDay.objects.none())
     return CalendarOverrides(
         year=CalendarYear.objects.filter(year=year).first(),

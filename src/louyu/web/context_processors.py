@@ -59,7 +59,7 @@ def navigation(request):
                 "icon": "signpost-split",
             }
         )
-    if user.has_perm("core.view_auditevent") and scope.kind in ("national", "jurisdiction"):
+    if user.has_perm("core.view_auditevent") and scope.by_jurisdiction:
         items.append(
             {
                 "url": reverse("web:audit"),

@@ -31,7 +31,7 @@ from louyu.core.exports import Column, write_xlsx, xlsx_download
 from louyu.core.models import WorkItemState
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.roles import ROLE_LABELS
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.web.forms import AuditFilterForm, InboxFilterForm
 
 INBOX_PAGE_SIZE = 25
@@ -65,11 +65,11 @@ def _scope_description(user) -> dict:
     organisation."""
     scope = scope_for(user)
     org = user.organization
-    if scope.kind == "national":
+    if scope.is_national:
         return {"kind": scope.kind, "label": _("全国")}
-    if scope.kind == "jurisdiction" and org is not None and org.jurisdiction is not None:
+    if scope.kind == ScopeKind.JURISDICTION and org is not None and org.jurisdiction is not None:
         return {"kind": scope.kind, "label": org.jurisdiction.name}
-    if scope.kind == "none":
+    if scope.kind == ScopeKind.NONE:
         return {"kind": scope.kind, "label": _("无数据权限")}
     return {"kind": scope.kind, "label": org.name if org else ""}
 
@@ -103,7 +103,10 @@ def home(request):
         {"url": reverse("web:notifications"), "label": _("通知消息"), "icon": "bell"},
         {"url": reverse("web:calendar"), "label": _("工作日历"), "icon": "calendar3"},
     ]
-    if user.has_perm("core.view_auditevent") and scope["kind"] in ("national", "jurisdiction"):
+    if user.has_perm("core.view_auditevent") and scope["kind"] in (
+        ScopeKind.NATIONAL,
+        ScopeKind.JURISDICTION,
+    ):
         links.append({"url": reverse("web:audit"), "label": _("审计日志"), "icon": "journal-text"})
     if user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("系统管理"), "icon": "gear"})

@@ -29,7 +29,7 @@ from django.utils import timezone
 from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building, Presence, PresenceStatus
 from louyu.core.models import Organization, User
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.workplans.models import MeasureKind, PlanMeasure, PlanProgress, WorkPlan
 from louyu.workplans.workflow import OPEN_MEASURE_STATUSES, MeasureStatus, State
 
@@ -41,14 +41,14 @@ def plan_list(*, user: User) -> QuerySet[WorkPlan]:
     )
     if not user.has_perm("workplans.view_workplan"):
         return WorkPlan.objects.none()
-    if scope.kind in ("national", "jurisdiction"):
+    if scope.by_jurisdiction:
         return scope.filter_jurisdiction(qs)
-    if scope.kind == "operator":
+    if scope.is_operator:
         mine = PlanMeasure.objects.filter(
             Q(owner_id__in=scope.organization_ids) | Q(operator_id__in=scope.organization_ids)
         )
         return qs.filter(pk__in=mine.values("plan_id"))
-    if scope.kind in ("joint", "property"):
+    if scope.kind in (ScopeKind.JOINT, ScopeKind.PROPERTY):
         mine = PlanMeasure.objects.filter(owner_id__in=scope.organization_ids)
         return qs.filter(pk__in=mine.values("plan_id"))
     return WorkPlan.objects.none()

@@ -21,7 +21,7 @@ from louyu.core import calendar
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.core.services import work_item_create, work_items_close_for
 from louyu.workplans.models import (
     MeasureKind,
@@ -71,7 +71,7 @@ def can_edit_plans(user: User | None, jurisdiction_id: int | None) -> bool:
     if scope.is_national:
         org = user.organization
         return user.is_superuser or (org is not None and org.type == OrganizationType.MINISTRY)
-    return scope.kind == "jurisdiction" and jurisdiction_id in scope.jurisdiction_ids
+    return scope.can_see_jurisdiction(jurisdiction_id)
 
 
 def can_report_progress(user: User | None, measure: PlanMeasure) -> bool:
@@ -84,7 +84,7 @@ def can_report_progress(user: User | None, measure: PlanMeasure) -> bool:
     if can_edit_plans(user, measure.plan.jurisdiction_id):
         return True
     scope = scope_for(user)
-    return scope.kind in ("operator", "joint", "property") and (
+    return scope.kind in (ScopeKind.OPERATOR, ScopeKind.JOINT, ScopeKind.PROPERTY) and (
         measure.owner_id in scope.organization_ids
     )
 

@@ -157,7 +157,7 @@ def test_handler_adds_evidence_and_merges_a_likely_duplicate(
             description="物业不让电信进场施工，只能用代理商宽带。",
             complainant_name="张三",
             complainant_phone="13800138000",
-        )
+        ),
     )
     second, _ = services.complaint_create(
         actor=clerk,
@@ -166,7 +166,7 @@ def test_handler_adds_evidence_and_merges_a_likely_duplicate(
             description="物业拒绝电信进场，只能用指定代理商的宽带。",
             complainant_name="李四",
             complainant_phone="13700137000",
-        )
+        ),
     )
     services.complaint_transition(actor=clerk, complaint=second, to="accepted")
     photo = tmp_path / "现场照片.jpg"

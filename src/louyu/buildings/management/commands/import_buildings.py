@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from louyu.buildings import importing, imports
+from louyu.buildings import importing, imports, permissions
 from louyu.core.models import User
 
 BAR_WIDTH = 30
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             raise CommandError(f"用户 {username} 不存在。")
         if not user.is_active:
             raise CommandError(f"用户 {username} 已停用。")
-        if not imports.can_import(user):
+        if not permissions.can_import(user):
             raise CommandError(f"用户 {username} 无权导入楼宇名录。")
         return user
 
