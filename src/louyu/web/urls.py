@@ -1,20 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from louyu.web import views
+from louyu.web.views import audit, calendar, health, home, inbox, notifications
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<int:pk>/done/", views.work_item_complete, name="work_item_complete"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
-    path("audit/", views.audit_list, name="audit"),
-    path("audit/export.xlsx", views.audit_export, name="audit_export"),
-    path("calendar/", views.calendar_view, name="calendar"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", home.home, name="home"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/done/", inbox.work_item_complete, name="work_item_complete"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.notifications_mark_read, name="notifications_read"),
+    path("audit/", audit.audit_list, name="audit"),
+    path("audit/export.xlsx", audit.audit_export, name="audit_export"),
+    path("calendar/", calendar.calendar_view, name="calendar"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 auth_urlpatterns = [

@@ -415,7 +415,7 @@ def test_audit_export_is_a_neutralised_xlsx_and_is_audited(client_a, two_jurisdi
 
 def test_audit_export_stops_at_the_row_limit_with_a_note(client, two_jurisdictions, monkeypatch):
     env = two_jurisdictions
-    monkeypatch.setattr("louyu.web.views.AUDIT_EXPORT_MAX_ROWS", 2)
+    monkeypatch.setattr("louyu.web.views.audit.AUDIT_EXPORT_MAX_ROWS", 2)
     for n in range(3):
         _event(env["ministry"], f"test.limit{n}", jurisdiction=env["ja"])
     client.force_login(env["ministry"])
