@@ -32,6 +32,7 @@ documents:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff check --fix .
