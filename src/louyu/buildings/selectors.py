@@ -128,6 +128,46 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
+def building_by_ref(*, user: User, ref: str | int | None) -> Building | None:
+    """The building the user may see with this code, else with this numeric id; None when
+    there is none (an unknown building and one outside the scope look the same)."""
+    ref = str(ref or "").strip()
+    if not ref:
+        return None
+    visible = building_list(user=user)
+    found = visible.filter(code=ref).first()
+    if found is None and ref.isdigit():
+        found = visible.filter(pk=int(ref)).first()
+    return found
+
+
+# --- Complaint intake's lookups: the one exception to scoping --------------------------------
+# A complaint may concern any building, wherever the clerk or the public is: intake looks
+# buildings up in the whole registry. These lookups are the only reads of the registry
+# without the user's scope; their callers show no more of a building than its code, name and
+# address (public registry data).
+
+
+def intake_building(*, code: str = "", pk: int | None = None) -> Building | None:
+    """The active building with exactly this code (or id), in the whole registry."""
+    code = (code or "").strip()
+    if not code and pk is None:
+        return None
+    qs = Building.objects.select_related("region", "jurisdiction").filter(is_active=True)
+    return qs.filter(code=code).first() if code else qs.filter(pk=pk).first()
+
+
+def intake_building_search(text: str, *, limit: int) -> list[dict]:
+    """At most ``limit`` active buildings whose name or address contains ``text``, as
+    ``{id, name, address}``."""
+    return list(
+        Building.objects.filter(is_active=True)
+        .filter(Q(name__icontains=text) | Q(address__icontains=text))
+        .order_by("name", "id")
+        .values("id", "name", "address")[:limit]
+    )
+
+
 def building_get(*, user: User, pk: int) -> Building:
     return with_presence(building_list(user=user)).get(pk=pk)
 

@@ -174,13 +174,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return response
 
     def _building(self, ref: str | None):
-        ref = (ref or "").strip()
-        if not ref:
+        if not (ref or "").strip():
             return None
-        visible = building_selectors.building_list(user=self.request.user)
-        found = visible.filter(code=ref).first()
-        if found is None and ref.isdigit():
-            found = visible.filter(pk=int(ref)).first()
+        found = building_selectors.building_by_ref(user=self.request.user, ref=ref)
         if found is None:
             raise ValidationError({"building": "楼宇不存在或不在您的管辖范围内。"})
         return found

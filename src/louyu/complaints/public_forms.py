@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building
 from louyu.complaints import selectors
 from louyu.core import uploads
@@ -122,7 +123,7 @@ class PublicComplaintForm(forms.Form):
         pk = self.cleaned_data.get("building")
         if pk is None:
             return None
-        building = Building.objects.filter(pk=pk, is_active=True).first()
+        building = building_selectors.intake_building(pk=pk)
         if building is None:
             raise forms.ValidationError(_("所选楼宇不存在，请重新选择或填写地址。"))
         return building

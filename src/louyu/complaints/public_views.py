@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.buildings.models import Building
+from louyu.buildings import selectors as building_selectors
 from louyu.complaints import attachments, codes, selectors, services
 from louyu.complaints.models import Complaint, PublicRating
 from louyu.complaints.public_forms import (
@@ -95,13 +94,8 @@ def building_search(request):
     q = (request.GET.get("q") or "").strip()[:100]
     if len(q) < 2:
         return JsonResponse({"results": []})
-    rows = (
-        Building.objects.filter(is_active=True)
-        .filter(Q(name__icontains=q) | Q(address__icontains=q))
-        .order_by("name", "id")
-        .values("id", "name", "address")[:SEARCH_LIMIT]
-    )
-    return JsonResponse({"results": list(rows)})
+    rows = building_selectors.intake_building_search(q, limit=SEARCH_LIMIT)
+    return JsonResponse({"results": rows})
 
 
 def _form_context(form) -> dict:

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from louyu.buildings import selectors as building_selectors
 from louyu.complaints import (
     duplicate_services,
     evidence,
@@ -637,7 +638,7 @@ def complaint_intake(request):
     kwargs = {
         "categories": selectors.categories(),
         "operators": web_selectors.basic_operators(),
-        "building_lookup": web_selectors.building_by_code,
+        "building_lookup": lambda code: building_selectors.intake_building(code=code),
     }
     if request.method == "POST":
         form = IntakeForm(request.POST, **kwargs)

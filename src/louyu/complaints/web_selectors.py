@@ -6,24 +6,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from louyu.buildings.models import Building
 from louyu.complaints import duplicates
 from louyu.complaints.models import Attachment, Complaint, DuplicateDismissal, PublicRating
 from louyu.complaints.selectors import complaint_list
 from louyu.core.models import JOINT_DEPARTMENT_TYPES, Organization, OrganizationType, User
-
-
-def building_by_code(code: str) -> Building | None:
-    """The active building with exactly this code. A complaint may concern any building,
-    so this is not scoped to the clerk's jurisdiction; it reveals no more than the code."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return (
-        Building.objects.select_related("region", "jurisdiction")
-        .filter(code=code, is_active=True)
-        .first()
-    )
 
 
 def assignable_users(*, user: User) -> QuerySet[User]:
