@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "louyu.complaints",
     "louyu.cases",
     "louyu.workplans",
+    "louyu.reporting",
     "louyu.web",
     "louyu.api",
     "louyu.demo",
