@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from louyu.cases.models import RectificationPolicy
-from louyu.cases.services.transitions import case_transition
+from louyu.cases.services.transitions import EFFECTS, case_transition
 from louyu.cases.services.violations import violation_add
-from louyu.cases.workflow import Severity, State
+from louyu.cases.workflow import TRANSITIONS, Severity, State
 from louyu.core import calendar
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
 
@@ -57,3 +57,8 @@ def test_disallowed_transition_is_invalid(kenv):
     case = kenv["open_case"]()
     with pytest.raises(InvalidTransition):
         case_transition(actor=kenv["bj"], case=case, to="awaiting_acceptance")
+
+
+def test_every_state_a_transition_reaches_has_its_effects():
+    reachable = set().union(*TRANSITIONS.values())
+    assert set(EFFECTS) == reachable
