@@ -15,9 +15,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from louyu.buildings.selectors import building_list
-from louyu.cases import selectors, services
+from louyu.cases import selectors
 from louyu.cases import serializers as s
 from louyu.cases.models import Case
+from louyu.cases.services import measures, transitions, violations
+from louyu.cases.services.acceptance import acceptance_check_record
+from louyu.cases.services.details import case_set_supervision, case_update
+from louyu.cases.services.enforcement import enforcement_action_add
+from louyu.cases.services.files import case_files_add
+from louyu.cases.services.opening import case_open, case_report_refused_entry
+from louyu.cases.services.permissions import can_report_refused_entry
 from louyu.complaints.models import Category
 from louyu.complaints.selectors import complaint_list
 from louyu.core import uploads
@@ -137,7 +144,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         complaints = list(complaint_list(user=user).filter(tracking_code__in=codes))
         if len(complaints) != len(set(codes)):
             raise ValidationError({"complaints": "申诉受理编号不存在或不在您的管辖范围内。"})
-        case, created = services.case_open(
+        case, created = case_open(
             actor=user,
             building=building,
             title=values.get("title", ""),
@@ -157,10 +164,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def refused_entry(self, request):
         data = s.CaseRefusedEntrySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if not services.can_report_refused_entry(request.user):
+        if not can_report_refused_entry(request.user):
             return _detail(status.HTTP_403_FORBIDDEN, "只有基础电信企业可以报告进场受阻。")
         building = self._building(data.validated_data["building"])
-        case, created = services.case_report_refused_entry(
+        case, created = case_report_refused_entry(
             actor=request.user, building=building, description=data.validated_data["description"]
         )
         return self._render(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -180,7 +187,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         values = dict(data.validated_data)
         to, version = values.pop("to"), values.pop("expected_version", None)
         return self._run(
-            lambda: services.case_transition(
+            lambda: transitions.case_transition(
                 actor=request.user, case=case, to=to, expected_version=version, **values
             )
         )
@@ -195,9 +202,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         data = s.CaseSeveritySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._run(
-            lambda: services.case_update(actor=request.user, case=case, **data.validated_data)
-        )
+        return self._run(lambda: case_update(actor=request.user, case=case, **data.validated_data))
 
     @extend_schema(
         summary=_("修改案件名称和案情摘要"),
@@ -209,9 +214,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         data = s.CaseInfoSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._run(
-            lambda: services.case_update(actor=request.user, case=case, **data.validated_data)
-        )
+        return self._run(lambda: case_update(actor=request.user, case=case, **data.validated_data))
 
     @extend_schema(
         summary=_("挂牌督办"),
@@ -224,9 +227,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.CaseSupervisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(
-            lambda: services.case_set_supervision(
-                actor=request.user, case=case, **data.validated_data
-            )
+            lambda: case_set_supervision(actor=request.user, case=case, **data.validated_data)
         )
 
     @extend_schema(
@@ -241,7 +242,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         v = data.validated_data
         return self._run(
-            lambda: services.violation_add(
+            lambda: violations.violation_add(
                 actor=request.user,
                 case=case,
                 category=_category(v["category"]),
@@ -275,7 +276,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.CaseViolationWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(
-            lambda: services.violation_withdraw(
+            lambda: violations.violation_withdraw(
                 actor=request.user, case=case, violation=violation, **data.validated_data
             ),
             render=lambda obj: Response(s.CaseViolationSerializer(obj).data),
@@ -296,7 +297,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         v = dict(data.validated_data)
         owner = _organization(v.pop("owner"), "owner")
         return self._run(
-            lambda: services.measure_create(actor=request.user, case=case, owner=owner, **v),
+            lambda: measures.measure_create(actor=request.user, case=case, owner=owner, **v),
             render=lambda obj: Response(s.CaseMeasureSerializer(obj).data, status=201),
         )
 
@@ -324,7 +325,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         files = _files(request)
         return self._run(
-            lambda: services.measure_answer(
+            lambda: measures.measure_answer(
                 actor=request.user,
                 measure=measure,
                 response=data.validated_data["response"],
@@ -347,7 +348,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.CaseMeasureCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(
-            lambda: services.measure_cancel(
+            lambda: measures.measure_cancel(
                 actor=request.user, measure=measure, reason=data.validated_data["reason"]
             ),
             render=lambda obj: Response(s.CaseMeasureSerializer(obj).data),
@@ -373,7 +374,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         target = _organization(v.pop("target_organization", ""), "target_organization")
         files = _files(request)
         return self._run(
-            lambda: services.enforcement_action_add(
+            lambda: enforcement_action_add(
                 actor=request.user, case=case, target_organization=target, files=files, **v
             ),
             render=lambda obj: Response(s.CaseEnforcementActionSerializer(obj).data, status=201),
@@ -389,7 +390,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         files = _files(request)
         return self._run(
-            lambda: services.case_files_add(actor=request.user, case=case, files=files),
+            lambda: case_files_add(actor=request.user, case=case, files=files),
             status_code=status.HTTP_201_CREATED,
         )
 
@@ -408,8 +409,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         v.pop("files", None)
         files = _files(request)
         return self._run(
-            lambda: services.acceptance_check_record(
-                actor=request.user, case=case, files=files, **v
-            ),
+            lambda: acceptance_check_record(actor=request.user, case=case, files=files, **v),
             status_code=status.HTTP_201_CREATED,
         )

@@ -18,8 +18,14 @@ from django.utils import timezone
 from PIL import Image
 
 from louyu.buildings.models import Building
-from louyu.cases import services
 from louyu.cases.models import Case, CaseStatusChange
+from louyu.cases.services.acceptance import acceptance_check_record
+from louyu.cases.services.deadlines import rectification_deadline
+from louyu.cases.services.details import case_set_supervision
+from louyu.cases.services.enforcement import enforcement_action_add
+from louyu.cases.services.measures import measure_answer, measure_cancel, measure_create
+from louyu.cases.services.opening import case_open, case_open_from_complaint
+from louyu.cases.services.transitions import case_transition
 from louyu.cases.workflow import ActionKind, ResponsibleParty, Severity, State
 from louyu.complaints.models import Category, Complaint
 from louyu.complaints.workflow import ReplyResult
@@ -80,7 +86,7 @@ def _backdate(case: Case, days: int) -> None:
         start = (
             case.status_changes.filter(to_state=State.RECTIFYING).order_by("-id").first().created_at
         )
-        deadline = services.rectification_deadline(case.severity, start)
+        deadline = rectification_deadline(case.severity, start)
         Case.objects.filter(pk=case.pk).update(
             rectify_due_at=deadline.due_at, deadline_provisional=deadline.provisional
         )
@@ -124,7 +130,7 @@ def create_demo_cases(*, count: int = 36, seed: int = 1) -> int:
     opened: list[Case] = []
     for complaint in substantiated:
         actor = _admin_user(complaint.jurisdiction.code)
-        case, is_new = services.case_open_from_complaint(actor=actor, complaint=complaint)
+        case, is_new = case_open_from_complaint(actor=actor, complaint=complaint)
         if is_new:
             Case.objects.filter(pk=case.pk).update(title=f"{case.title}{DEMO_MARK}")
             case.refresh_from_db()
@@ -142,7 +148,7 @@ def create_demo_cases(*, count: int = 36, seed: int = 1) -> int:
             ResponsibleParty.OWNER,
             ResponsibleParty.OPERATOR,
         ][i % 4]
-        case, is_new = services.case_open(
+        case, is_new = case_open(
             actor=_admin_user(building.jurisdiction.code),
             building=building,
             title=f"{building.name}{category.name}问题整治{DEMO_MARK}",
@@ -182,9 +188,9 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
     admin = _admin_user(case.jurisdiction.code) or ministry
     today = timezone.localdate()
     if i % 5 == 1:
-        services.case_set_supervision(actor=admin, case=case, level="administration")
+        case_set_supervision(actor=admin, case=case, level="administration")
     if i % 7 == 2:
-        services.case_set_supervision(actor=ministry, case=case, level="ministry")
+        case_set_supervision(actor=ministry, case=case, level="ministry")
     kinds = list(ActionKind.values)
     kind = kinds[i % len(kinds)]
     extra = {}
@@ -199,11 +205,9 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
             kind = ActionKind.ORDER_TO_RECTIFY
         extra = {"target_organization": referred} if referred else {}
     if target == State.CLOSED_UNRESOLVED and i % 2:
-        services.case_transition(
-            actor=admin, case=case, to=target, reason="楼宇已整体腾退，无需整改。"
-        )
+        case_transition(actor=admin, case=case, to=target, reason="楼宇已整体腾退，无需整改。")
         return
-    services.enforcement_action_add(
+    enforcement_action_add(
         actor=admin,
         case=case,
         kind=kind,
@@ -214,11 +218,11 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
     )
     if target == State.IDENTIFIED:
         return
-    services.case_transition(actor=admin, case=case, to=State.RECTIFYING)
+    case_transition(actor=admin, case=case, to=State.RECTIFYING)
     measures = []
     for n, owner in enumerate(_owners(case)[: 1 + i % 3]):
         measures.append(
-            services.measure_create(
+            measure_create(
                 actor=admin,
                 case=case,
                 title=MEASURES[(i + n) % len(MEASURES)],
@@ -233,26 +237,26 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
     for measure in measures:
         owner_user = _owner_user(measure.owner)
         if owner_user is not None:
-            services.measure_answer(
+            measure_answer(
                 actor=owner_user,
                 measure=measure,
                 response="已按要求完成整改，附现场照片。",
                 files=_png("done.png"),
             )
         else:
-            services.measure_cancel(
+            measure_cancel(
                 actor=admin, measure=measure, reason="责任单位未开通账号，改由管理局现场督办。"
             )
     if target == State.CLOSED_UNRESOLVED:
-        services.case_transition(
+        case_transition(
             actor=admin, case=case, to=target, reason="业主拒不整改，已移送相关部门依法处理。"
         )
         return
-    services.case_transition(actor=admin, case=case, to=State.AWAITING_ACCEPTANCE)
+    case_transition(actor=admin, case=case, to=State.AWAITING_ACCEPTANCE)
     if target == State.AWAITING_ACCEPTANCE:
         return
     if i % 2:
-        services.acceptance_check_record(
+        acceptance_check_record(
             actor=admin,
             case=case,
             passed=False,
@@ -260,8 +264,8 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
             checked_on=today,
             files=_png("recheck.png"),
         )
-        services.case_transition(actor=admin, case=case, to=State.AWAITING_ACCEPTANCE)
-    services.acceptance_check_record(
+        case_transition(actor=admin, case=case, to=State.AWAITING_ACCEPTANCE)
+    acceptance_check_record(
         actor=admin,
         case=case,
         passed=True,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from louyu.cases.selectors import SORTS, CaseFilters
-from louyu.cases.services import FILES_MAX
+from louyu.cases.services.files import FILES_MAX
 from louyu.cases.workflow import (
     ActionKind,
     ResponsibleParty,

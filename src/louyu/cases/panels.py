@@ -4,7 +4,9 @@ open case, and on a substantiated complaint the “立案整治” button (regis
 
 from __future__ import annotations
 
-from louyu.cases import selectors, services
+from louyu.cases import selectors
+from louyu.cases.services.opening import CASE_OPENING_COMPLAINT_STATES, SUBSTANTIATED
+from louyu.cases.services.permissions import can_manage_in
 
 TEMPLATE = "cases/_building_case.html"
 
@@ -17,9 +19,9 @@ def _case_panel(request, building, complaint=None) -> dict | None:
     if building is not None:
         case = selectors.open_case_of_building(user=user, building=building)
     can_open = complaint is not None and (
-        complaint.state in services.CASE_OPENING_COMPLAINT_STATES
-        and complaint.reply_result in services.SUBSTANTIATED
-        and services.can_manage_in(user, complaint.jurisdiction_id)
+        complaint.state in CASE_OPENING_COMPLAINT_STATES
+        and complaint.reply_result in SUBSTANTIATED
+        and can_manage_in(user, complaint.jurisdiction_id)
     )
     if case is None and not can_open and complaint is not None:
         return None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from louyu.cases import selectors, services
+from louyu.cases import selectors
 from louyu.cases.models import (
     AcceptanceCheck,
     Case,
@@ -18,6 +18,7 @@ from louyu.cases.models import (
     Violation,
 )
 from louyu.cases.selectors import SORTS, CaseFilters
+from louyu.cases.services.permissions import can_manage
 from louyu.cases.workflow import (
     ActionKind,
     ResponsibleParty,
@@ -145,7 +146,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_allowed_transitions(self, obj) -> list[str]:
         user = self._user()
-        if user is None or not services.can_manage(user, obj):
+        if user is None or not can_manage(user, obj):
             return []
         return sorted(allowed_targets(obj.state))
 

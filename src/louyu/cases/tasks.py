@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from louyu.cases.models import Case
-from louyu.cases.services import policy_for
+from louyu.cases.services.deadlines import policy_for
 from louyu.cases.workflow import Severity, State
 from louyu.core.models import Organization, OrganizationType
 from louyu.core.services import notify, users_of_organization
@@ -104,7 +104,7 @@ def send_case_deadline_reminders() -> dict[str, int]:
 @task()
 def recompute_case_deadlines(since: str | None = None) -> int:
     """After the holiday schedule changed: recompute running rectification deadlines."""
-    from louyu.cases.services import case_deadlines_recompute
+    from louyu.cases.services.deadlines import case_deadlines_recompute
     from louyu.core.calendar import clear_calendar_cache
 
     clear_calendar_cache()  # this worker may hold the schedule from before the change

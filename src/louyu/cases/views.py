@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.cases import selectors, services, web_selectors
+from louyu.cases import selectors, web_selectors
 from louyu.cases.exports import write_cases_xlsx
 from louyu.cases.forms import (
     ACTION_LABELS,
@@ -36,6 +36,23 @@ from louyu.cases.forms import (
     action_form_class,
 )
 from louyu.cases.models import Case, CaseFile, Measure
+from louyu.cases.services import measures, transitions, violations
+from louyu.cases.services.acceptance import acceptance_check_record
+from louyu.cases.services.details import case_set_supervision, case_update
+from louyu.cases.services.enforcement import enforcement_action_add
+from louyu.cases.services.files import case_files_add
+from louyu.cases.services.opening import (
+    case_open,
+    case_open_from_complaint,
+    case_report_refused_entry,
+)
+from louyu.cases.services.permissions import (
+    EDITABLE_STATES,
+    can_answer,
+    can_manage,
+    can_report_refused_entry,
+    supervision_levels_for,
+)
 from louyu.cases.workflow import (
     ActionKind,
     MeasureStatus,
@@ -45,6 +62,7 @@ from louyu.cases.workflow import (
 from louyu.complaints import selectors as complaint_selectors
 from louyu.complaints.models import Complaint
 from louyu.core.audit import audit_record
+from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.exports import audit_filters, xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
@@ -78,7 +96,7 @@ def _get_case(request, pk: int) -> Case:
 
 
 def _require_manager(request, case: Case) -> None:
-    if not services.can_manage(request.user, case):
+    if not can_manage(request.user, case):
         raise PermissionDenied
 
 
@@ -121,7 +139,7 @@ def case_queue(request):
             "rows": rows,
             "query": query_without_page(request),
             "can_add": user.has_perm("cases.add_case") and user.has_perm("cases.change_case"),
-            "can_report": services.can_report_refused_entry(user),
+            "can_report": can_report_refused_entry(user),
             "can_export": user.has_perm("cases.export_case"),
         },
     )
@@ -169,7 +187,7 @@ def case_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case, created = services.case_open(
+                case, created = case_open(
                     actor=user,
                     building=data["building_code"],
                     title=data["title"],
@@ -222,7 +240,7 @@ def case_from_complaint(request, complaint_pk: int):
     if not user.has_perm("cases.change_case"):
         raise PermissionDenied
     try:
-        case, created = services.case_open_from_complaint(actor=user, complaint=complaint)
+        case, created = case_open_from_complaint(actor=user, complaint=complaint)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("complaints:detail", pk=complaint.pk)
@@ -235,7 +253,7 @@ def case_from_complaint(request, complaint_pk: int):
 def case_report(request):
     """An operator reports that it was refused entry to a building of its area."""
     user = request.user
-    if not services.can_report_refused_entry(user):
+    if not can_report_refused_entry(user):
         raise PermissionDenied
     lookup = lambda c: web_selectors.building_by_code(user=user, code=c)  # noqa: E731
     form = RefusedEntryForm(
@@ -245,7 +263,7 @@ def case_report(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case, created = services.case_report_refused_entry(
+            case, created = case_report_refused_entry(
                 actor=user,
                 building=form.cleaned_data["building_code"],
                 description=form.cleaned_data["description"],
@@ -317,9 +335,9 @@ def _timeline(case: Case) -> list[dict]:
 def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
     user = request.user
     bound = bound or {}
-    manager = services.can_manage(user, case)
+    manager = can_manage(user, case)
     whole = selectors.sees_whole_case(user)
-    editable = case.state in services.EDITABLE_STATES
+    editable = case.state in EDITABLE_STATES
     actions = []
     if manager:
         for to in _buttons(case):
@@ -355,7 +373,7 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
             organizations=web_selectors.referral_targets(case=case),
             auto_id="id_action_%s",
         )
-        levels = services.supervision_levels_for(user)
+        levels = supervision_levels_for(user)
         if levels:
             forms["supervision"] = bound.get("supervision") or SupervisionForm(
                 initial={**version, "level": case.supervision_level},
@@ -373,11 +391,7 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
     for measure in selectors.visible_measures(user=user, case=case):
         key = f"answer-{measure.pk}"
         answer_form = None
-        if (
-            measure.status == MeasureStatus.OPEN
-            and case.is_open
-            and services.can_answer(user, measure)
-        ):
+        if measure.status == MeasureStatus.OPEN and case.is_open and can_answer(user, measure):
             answer_form = bound.get(key) or MeasureAnswerForm(auto_id=f"id_{key}_%s")
         cancel_form = None
         if measure.status == MeasureStatus.OPEN and manager:
@@ -455,7 +469,7 @@ def _run(request, case: Case, key: str, form, call, success: str):
     if form.is_valid():
         try:
             call(form.cleaned_data)
-        except (services.ConcurrentEdit, services.InvalidTransition) as exc:
+        except (ConcurrentEdit, InvalidTransition) as exc:
             messages.error(request, _errors(exc))
             return _back(case)
         except ValidationError as exc:
@@ -479,7 +493,7 @@ def case_transition(request, pk: int):
 
     def call(data):
         details = form.details()
-        services.case_transition(
+        transitions.case_transition(
             actor=request.user,
             case=case,
             to=to,
@@ -507,7 +521,7 @@ def case_violation(request, pk: int):
         case,
         "violation",
         form,
-        lambda d: services.violation_add(actor=request.user, case=case, **d),
+        lambda d: violations.violation_add(actor=request.user, case=case, **d),
         _("已登记违规问题。"),
     )
 
@@ -523,7 +537,7 @@ def case_severity(request, pk: int):
         case,
         "severity",
         form,
-        lambda d: services.case_update(actor=request.user, case=case, **d),
+        lambda d: case_update(actor=request.user, case=case, **d),
         _("已调整严重程度。"),
     )
 
@@ -543,7 +557,7 @@ def violation_withdraw(request, pk: int, violation_pk: int):
         case,
         key,
         form,
-        lambda d: services.violation_withdraw(
+        lambda d: violations.violation_withdraw(
             actor=request.user, case=case, violation=violation, **d
         ),
         _("已撤销违规问题。"),
@@ -561,7 +575,7 @@ def case_info(request, pk: int):
         case,
         "info",
         form,
-        lambda d: services.case_update(actor=request.user, case=case, **d),
+        lambda d: case_update(actor=request.user, case=case, **d),
         _("已修改案件信息。"),
     )
 
@@ -571,7 +585,7 @@ def case_info(request, pk: int):
 def case_supervision(request, pk: int):
     case = _get_case(request, pk)
     _require_manager(request, case)
-    levels = services.supervision_levels_for(request.user)
+    levels = supervision_levels_for(request.user)
     if not levels:
         raise PermissionDenied
     form = SupervisionForm(request.POST, levels=levels, auto_id="id_supervision_%s")
@@ -580,7 +594,7 @@ def case_supervision(request, pk: int):
         case,
         "supervision",
         form,
-        lambda d: services.case_set_supervision(actor=request.user, case=case, **d),
+        lambda d: case_set_supervision(actor=request.user, case=case, **d),
         _("已更新挂牌督办。"),
     )
 
@@ -600,7 +614,7 @@ def measure_create(request, pk: int):
         case,
         "measure",
         form,
-        lambda d: services.measure_create(actor=request.user, case=case, **d),
+        lambda d: measures.measure_create(actor=request.user, case=case, **d),
         _("已布置整改措施，责任单位将在待办中看到。"),
     )
 
@@ -617,7 +631,7 @@ def _get_measure(request, case: Case, measure_pk: int) -> Measure:
 def measure_answer(request, pk: int, measure_pk: int):
     case = _get_case(request, pk)
     measure = _get_measure(request, case, measure_pk)
-    if not services.can_answer(request.user, measure):
+    if not can_answer(request.user, measure):
         raise PermissionDenied
     key = f"answer-{measure.pk}"
     form = MeasureAnswerForm(request.POST, request.FILES, auto_id=f"id_{key}_%s")
@@ -626,7 +640,7 @@ def measure_answer(request, pk: int, measure_pk: int):
         case,
         key,
         form,
-        lambda d: services.measure_answer(
+        lambda d: measures.measure_answer(
             actor=request.user, measure=measure, response=d["response"], files=d["files"]
         ),
         _("已提交落实情况。"),
@@ -646,7 +660,7 @@ def measure_cancel(request, pk: int, measure_pk: int):
         case,
         key,
         form,
-        lambda d: services.measure_cancel(actor=request.user, measure=measure, reason=d["reason"]),
+        lambda d: measures.measure_cancel(actor=request.user, measure=measure, reason=d["reason"]),
         _("已取消整改措施。"),
     )
 
@@ -667,7 +681,7 @@ def action_add(request, pk: int):
         case,
         "action",
         form,
-        lambda d: services.enforcement_action_add(actor=request.user, case=case, **d),
+        lambda d: enforcement_action_add(actor=request.user, case=case, **d),
         _("已登记执法措施。"),
     )
 
@@ -683,7 +697,7 @@ def acceptance_add(request, pk: int):
         case,
         "acceptance",
         form,
-        lambda d: services.acceptance_check_record(actor=request.user, case=case, **d),
+        lambda d: acceptance_check_record(actor=request.user, case=case, **d),
         _("已登记验收。"),
     )
 
@@ -699,7 +713,7 @@ def evidence_add(request, pk: int):
         case,
         "evidence",
         form,
-        lambda d: services.case_files_add(actor=request.user, case=case, files=d["files"]),
+        lambda d: case_files_add(actor=request.user, case=case, files=d["files"]),
         _("已上传案件证据。"),
     )
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 from PIL import Image
 
 from louyu.buildings.services import building_create
-from louyu.cases import services
+from louyu.cases.services.measures import measure_create
+from louyu.cases.services.opening import case_open
+from louyu.cases.services.transitions import case_transition
 from louyu.complaints.models import Category
 from louyu.core import roles
 from louyu.core.models import Organization, OrganizationType
@@ -77,17 +79,17 @@ def kenv(db, settings, tmp_path):
                 }
             ],
         )
-        case, _created = services.case_open(
+        case, _created = case_open(
             actor=actor or env["bj"], building=building or env["building"], **kwargs
         )
         return case
 
     def rectifying(**kwargs):
         case = open_case(**kwargs)
-        return services.case_transition(actor=env["bj"], case=case, to="rectifying")
+        return case_transition(actor=env["bj"], case=case, to="rectifying")
 
     def measure(case, owner=None, days=10):
-        return services.measure_create(
+        return measure_create(
             actor=env["bj"],
             case=case,
             title="开放弱电间供运营商进场",

@@ -26,9 +26,9 @@ def test_open_case_and_open_complaint_filters(kenv, client):
     closed = building_create(actor=None, name="已整改大厦", address="北京市朝阳区建国路94号")
     kenv["open_case"]()
     case = kenv["open_case"](building=closed)
-    from louyu.cases import services
+    from louyu.cases.services.transitions import case_transition
 
-    services.case_transition(actor=kenv["bj"], case=case, to="closed_unresolved", reason="撤销")
+    case_transition(actor=kenv["bj"], case=case, to="closed_unresolved", reason="撤销")
     complaint_services.complaint_create(
         actor=kenv["bj"],
         intake=Intake(

@@ -9,10 +9,11 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from louyu.cases import services
 from louyu.cases.models import Case
+from louyu.cases.services.details import case_set_supervision
+from louyu.cases.services.transitions import case_transition
 from louyu.cases.tests.conftest import png_upload
-from louyu.cases.tests.test_services import _replied_complaint
+from louyu.cases.tests.services.test_opening import _replied_complaint
 from louyu.cases.workflow import State
 from louyu.core.models import AuditEvent
 
@@ -27,7 +28,7 @@ def login(user) -> Client:
 
 def test_queue_filters_and_navigation(kenv):
     key = kenv["rectifying"]()
-    services.case_set_supervision(actor=kenv["bj"], case=key, level="administration")
+    case_set_supervision(actor=kenv["bj"], case=key, level="administration")
     Case.objects.filter(pk=key.pk).update(
         rectify_due_at=timezone.now() - datetime.timedelta(days=1)
     )
@@ -172,7 +173,7 @@ def test_action_forms_report_bad_input_and_stale_pages(kenv):
 
 def test_acceptance_form_requires_evidence(kenv):
     case = kenv["rectifying"]()
-    case = services.case_transition(actor=kenv["bj"], case=case, to="awaiting_acceptance")
+    case = case_transition(actor=kenv["bj"], case=case, to="awaiting_acceptance")
     client = login(kenv["bj"])
     data = {
         "passed": "yes",
