@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.buildings import importing, imports, permissions
+from louyu.buildings import imports, permissions
+from louyu.buildings.import_engine.headers import FIELD_LABELS, HEADER_ALIASES
 from louyu.buildings.models import BuildingImport, ImportStatus
 from louyu.core.exports import XLSX_CONTENT_TYPE
 from louyu.core.scope import scope_for
@@ -72,12 +73,10 @@ def _field_notes() -> list[dict]:
         {
             "key": key,
             "label": label,
-            "aliases": [
-                a for a in importing.HEADER_ALIASES.get(key, []) if a != label and not a.isascii()
-            ],
+            "aliases": [a for a in HEADER_ALIASES.get(key, []) if a != label and not a.isascii()],
             "note": REQUIRED_NOTES.get(key, ""),
         }
-        for key, label in importing.FIELD_LABELS.items()
+        for key, label in FIELD_LABELS.items()
     ]
 
 
@@ -131,9 +130,9 @@ def import_template(request):
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     sheet = workbook.add_worksheet(_("楼宇名录"))
-    keys = [k for k in importing.FIELD_LABELS if k not in TEMPLATE_SKIP]
+    keys = [k for k in FIELD_LABELS if k not in TEMPLATE_SKIP]
     for column, key in enumerate(keys):
-        sheet.write_string(0, column, importing.FIELD_LABELS[key], head)
+        sheet.write_string(0, column, FIELD_LABELS[key], head)
         sheet.set_column(column, column, 24 if key in ("name", "address") else 14)
     sheet.freeze_panes(1, 0)
     notes = workbook.add_worksheet(_("填写说明"))
@@ -192,7 +191,7 @@ def _detail_context(request, job: BuildingImport) -> dict:
         "status_css": STATUS_CSS.get(job.status, ""),
         "counts": _counts(job),
         "mapping_rows": _mapping_rows(job),
-        "field_choices": list(importing.FIELD_LABELS.items()),
+        "field_choices": list(FIELD_LABELS.items()),
         "can_remap": job.dry_run
         and not job.is_active
         and bool(job.headers)

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from louyu.buildings import importing, imports
+from louyu.buildings import imports
+from louyu.buildings.import_engine import writer
 from louyu.buildings.models import Building, BuildingImport, ImportStatus
 from louyu.core import roles
 from louyu.core.models import AuditEvent, Notification, Organization
@@ -315,7 +316,7 @@ def test_an_import_interrupted_halfway_writes_nothing(env, run_tasks, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError(personal)
 
-    monkeypatch.setattr(importing, "_refresh_counts", broken)
+    monkeypatch.setattr(writer, "_refresh_counts", broken)
     rows = [*GOOD_ROWS, ["有电信的楼", "北京市朝阳区光华路2号", "写字楼", "3"]]
     with caplog.at_level(logging.ERROR, logger="louyu.buildings.imports"):
         job = start(run_tasks, env["bj"], xlsx_bytes(rows), dry_run=False)
