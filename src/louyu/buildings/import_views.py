@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.buildings import imports, permissions
+from louyu.buildings import import_jobs, permissions, selectors
 from louyu.buildings.import_engine.headers import FIELD_LABELS, HEADER_ALIASES
 from louyu.buildings.models import BuildingImport, ImportStatus
 from louyu.core.exports import XLSX_CONTENT_TYPE
@@ -59,7 +59,7 @@ def _require_importer(user) -> None:
 
 def _get_job(request, public_id) -> BuildingImport:
     try:
-        return imports.building_import_get(user=request.user, public_id=public_id)
+        return selectors.building_import_get(user=request.user, public_id=public_id)
     except BuildingImport.DoesNotExist:
         raise Http404 from None
 
@@ -81,7 +81,7 @@ def _field_notes() -> list[dict]:
 
 
 def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
-    jobs = imports.building_import_list(user=request.user).filter(created_by=request.user)
+    jobs = selectors.building_import_list(user=request.user).filter(created_by=request.user)
     return render(
         request,
         "buildings/import_upload.html",
@@ -91,7 +91,7 @@ def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
             "operator_mode": scope_for(request.user).is_operator,
             "accept": ACCEPT,
             "fields": _field_notes(),
-            "max_mb": imports.max_import_bytes() // (1024 * 1024),
+            "max_mb": import_jobs.max_import_bytes() // (1024 * 1024),
             "jobs": [(job, STATUS_CSS.get(job.status, "")) for job in jobs[:RECENT_JOBS]],
         },
         status=status,
@@ -107,7 +107,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            job = imports.building_import_create(
+            job = import_jobs.building_import_create(
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
@@ -183,7 +183,7 @@ def _counts(job: BuildingImport) -> list[dict]:
 
 def _detail_context(request, job: BuildingImport) -> dict:
     user = request.user
-    confirmation = imports.building_import_confirmation(job) if job.dry_run else None
+    confirmation = selectors.building_import_confirmation(job) if job.dry_run else None
     is_owner = job.created_by_id == user.pk
     return {
         "nav_active": "buildings",
@@ -232,7 +232,7 @@ def import_remap(request, public_id):
         str(index): request.POST.get(f"col_{index}", "") for index in range(len(job.headers or []))
     }
     try:
-        new_job = imports.building_import_rerun(actor=request.user, job=job, mapping=mapping)
+        new_job = import_jobs.building_import_rerun(actor=request.user, job=job, mapping=mapping)
     except ValidationError as exc:
         messages.error(request, _first_error(exc))
         return redirect("buildings:import_detail", public_id=job.public_id)
@@ -245,7 +245,7 @@ def import_remap(request, public_id):
 def import_confirm(request, public_id):
     job = _get_job(request, public_id)
     try:
-        new_job = imports.building_import_confirm(actor=request.user, job=job)
+        new_job = import_jobs.building_import_confirm(actor=request.user, job=job)
     except PermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:

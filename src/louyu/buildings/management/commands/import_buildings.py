@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from louyu.buildings import imports, permissions
+from louyu.buildings import import_jobs, permissions
 from louyu.buildings.import_engine.errors import ImportFileError
 from louyu.buildings.import_engine.readers import read_table
 from louyu.buildings.import_engine.rejected import rejected_rows_xlsx
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         column_mapping = self._mapping(mapping)
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        limit = imports.max_import_bytes()
+        limit = import_jobs.max_import_bytes()
         if path.stat().st_size > limit:
             raise CommandError(
                 f"文件过大（{path.stat().st_size / 1048576:.1f} MB），上限为 "
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             result = run_import(
                 table=table,
                 actor=actor,
-                mapping=imports.effective_mapping(table.headers, column_mapping),
+                mapping=import_jobs.effective_mapping(table.headers, column_mapping),
                 dry_run=dry_run,
                 progress=self._progress_bar(),
                 source_label=path.name,
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         if not text:
             return {}
         try:
-            return imports.clean_mapping(json.loads(text))
+            return import_jobs.clean_mapping(json.loads(text))
         except ValueError:
             raise CommandError("--mapping 不是有效的 JSON。")
         except ValidationError as exc:

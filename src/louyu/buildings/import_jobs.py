@@ -1,5 +1,5 @@
-"""Building import jobs: services (writes) and selectors (scoped reads) around the import
-engine in ``import_engine/``.
+"""Building import jobs: the services (writes) around the import engine in
+``import_engine/``; their scoped reads are in ``selectors.py``.
 
 A job stores the uploaded file once; a dry run previews it, a re-run with a corrected column
 mapping or a confirmation creates a new job from the same stored file. The job runs on the
@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -374,31 +374,3 @@ def building_import_run(*, import_id: int) -> str:
             fields["error"] = "未能生成未通过行清单。"
     _finish(job, **fields)
     return ImportStatus.DONE
-
-
-# --- Selectors --------------------------------------------------------------------------------
-
-
-def building_import_list(*, user) -> QuerySet[BuildingImport]:
-    """Import jobs the user may see: national users all; an administration its
-    jurisdiction's jobs and its own; anyone else only their own."""
-    if user is None or not user.is_authenticated:
-        return BuildingImport.objects.none()
-    scope = scope_for(user)
-    qs = BuildingImport.objects.select_related("created_by", "committed_from")
-    if scope.is_national:
-        return qs
-    own = Q(created_by=user)
-    if scope.kind == ScopeKind.JURISDICTION:
-        return qs.filter(own | Q(jurisdiction_id__in=scope.jurisdiction_ids))
-    return qs.filter(own)
-
-
-def building_import_get(*, user, public_id) -> BuildingImport:
-    """One job in the user's scope; raises BuildingImport.DoesNotExist otherwise."""
-    return building_import_list(user=user).get(public_id=public_id)
-
-
-def building_import_confirmation(job: BuildingImport) -> BuildingImport | None:
-    """The latest commit made from this dry run, if any."""
-    return job.confirmations.order_by("-created_at", "-id").first()
