@@ -36,7 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from louyu.buildings.demo import generate_buildings  # noqa: E402
-from louyu.buildings.importing import read_table, run_import  # noqa: E402
+from louyu.buildings.import_engine.readers import read_table  # noqa: E402
+from louyu.buildings.import_engine.run import run_import  # noqa: E402
 from louyu.buildings.models import Building, Presence, PresenceEvent  # noqa: E402
 from louyu.core.models import Region, RegionLevel  # noqa: E402
 from louyu.core.reference import load_reference_organizations  # noqa: E402

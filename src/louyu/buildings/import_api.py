@@ -20,7 +20,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from louyu.buildings import imports
+from louyu.buildings import import_jobs, selectors
 from louyu.buildings.models import BuildingImport
 from louyu.core.exports import XLSX_CONTENT_TYPE
 
@@ -85,7 +85,7 @@ class BuildingImportSerializer(serializers.ModelSerializer):
     @extend_schema_field(ImportCountsSerializer)
     def get_counts(self, job) -> dict:
         counts = job.counts or {}
-        return {key: int(counts.get(key, 0)) for key in imports.COUNT_KEYS}
+        return {key: int(counts.get(key, 0)) for key in import_jobs.COUNT_KEYS}
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_rejected_url(self, job) -> str | None:
@@ -121,7 +121,7 @@ class BuildingImportCreateSerializer(serializers.Serializer):
         except ValueError:
             raise serializers.ValidationError("列对应关系不是有效的 JSON。")
         try:
-            return imports.clean_mapping(parsed)
+            return import_jobs.clean_mapping(parsed)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages[0])
 
@@ -144,11 +144,13 @@ class BuildingImportViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        return imports.building_import_list(user=self.request.user)
+        return selectors.building_import_list(user=self.request.user)
 
     def get_object(self):
         try:
-            return imports.building_import_get(user=self.request.user, public_id=self.kwargs["pk"])
+            return selectors.building_import_get(
+                user=self.request.user, public_id=self.kwargs["pk"]
+            )
         except (BuildingImport.DoesNotExist, ValidationError, ValueError):
             raise Http404 from None
 
@@ -177,7 +179,7 @@ class BuildingImportViewSet(
         values = data.validated_data
         # Multipart forms send no value for an omitted boolean; the default is a dry run.
         dry_run = values["dry_run"] if "dry_run" in request.data else True
-        job = imports.building_import_create(
+        job = import_jobs.building_import_create(
             actor=request.user,
             upload=values["file"],
             dry_run=dry_run,
@@ -218,5 +220,5 @@ class BuildingImportViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         job = self.get_object()
-        new_job = imports.building_import_confirm(actor=request.user, job=job)
+        new_job = import_jobs.building_import_confirm(actor=request.user, job=job)
         return self._accepted(new_job)

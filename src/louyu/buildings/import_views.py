@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from louyu.buildings import importing, imports, permissions
+from louyu.buildings import import_jobs, permissions, selectors
+from louyu.buildings.import_engine.headers import FIELD_LABELS, HEADER_ALIASES
 from louyu.buildings.models import BuildingImport, ImportStatus
 from louyu.core.exports import XLSX_CONTENT_TYPE
 from louyu.core.scope import scope_for
@@ -58,7 +59,7 @@ def _require_importer(user) -> None:
 
 def _get_job(request, public_id) -> BuildingImport:
     try:
-        return imports.building_import_get(user=request.user, public_id=public_id)
+        return selectors.building_import_get(user=request.user, public_id=public_id)
     except BuildingImport.DoesNotExist:
         raise Http404 from None
 
@@ -72,17 +73,15 @@ def _field_notes() -> list[dict]:
         {
             "key": key,
             "label": label,
-            "aliases": [
-                a for a in importing.HEADER_ALIASES.get(key, []) if a != label and not a.isascii()
-            ],
+            "aliases": [a for a in HEADER_ALIASES.get(key, []) if a != label and not a.isascii()],
             "note": REQUIRED_NOTES.get(key, ""),
         }
-        for key, label in importing.FIELD_LABELS.items()
+        for key, label in FIELD_LABELS.items()
     ]
 
 
 def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
-    jobs = imports.building_import_list(user=request.user).filter(created_by=request.user)
+    jobs = selectors.building_import_list(user=request.user).filter(created_by=request.user)
     return render(
         request,
         "buildings/import_upload.html",
@@ -92,7 +91,7 @@ def _upload_page(request, form: ImportUploadForm, *, status: int = 200):
             "operator_mode": scope_for(request.user).is_operator,
             "accept": ACCEPT,
             "fields": _field_notes(),
-            "max_mb": imports.max_import_bytes() // (1024 * 1024),
+            "max_mb": import_jobs.max_import_bytes() // (1024 * 1024),
             "jobs": [(job, STATUS_CSS.get(job.status, "")) for job in jobs[:RECENT_JOBS]],
         },
         status=status,
@@ -108,7 +107,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            job = imports.building_import_create(
+            job = import_jobs.building_import_create(
                 actor=request.user,
                 upload=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
@@ -131,9 +130,9 @@ def import_template(request):
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     sheet = workbook.add_worksheet(_("楼宇名录"))
-    keys = [k for k in importing.FIELD_LABELS if k not in TEMPLATE_SKIP]
+    keys = [k for k in FIELD_LABELS if k not in TEMPLATE_SKIP]
     for column, key in enumerate(keys):
-        sheet.write_string(0, column, importing.FIELD_LABELS[key], head)
+        sheet.write_string(0, column, FIELD_LABELS[key], head)
         sheet.set_column(column, column, 24 if key in ("name", "address") else 14)
     sheet.freeze_panes(1, 0)
     notes = workbook.add_worksheet(_("填写说明"))
@@ -184,7 +183,7 @@ def _counts(job: BuildingImport) -> list[dict]:
 
 def _detail_context(request, job: BuildingImport) -> dict:
     user = request.user
-    confirmation = imports.building_import_confirmation(job) if job.dry_run else None
+    confirmation = selectors.building_import_confirmation(job) if job.dry_run else None
     is_owner = job.created_by_id == user.pk
     return {
         "nav_active": "buildings",
@@ -192,7 +191,7 @@ def _detail_context(request, job: BuildingImport) -> dict:
         "status_css": STATUS_CSS.get(job.status, ""),
         "counts": _counts(job),
         "mapping_rows": _mapping_rows(job),
-        "field_choices": list(importing.FIELD_LABELS.items()),
+        "field_choices": list(FIELD_LABELS.items()),
         "can_remap": job.dry_run
         and not job.is_active
         and bool(job.headers)
@@ -233,7 +232,7 @@ def import_remap(request, public_id):
         str(index): request.POST.get(f"col_{index}", "") for index in range(len(job.headers or []))
     }
     try:
-        new_job = imports.building_import_rerun(actor=request.user, job=job, mapping=mapping)
+        new_job = import_jobs.building_import_rerun(actor=request.user, job=job, mapping=mapping)
     except ValidationError as exc:
         messages.error(request, _first_error(exc))
         return redirect("buildings:import_detail", public_id=job.public_id)
@@ -246,7 +245,7 @@ def import_remap(request, public_id):
 def import_confirm(request, public_id):
     job = _get_job(request, public_id)
     try:
-        new_job = imports.building_import_confirm(actor=request.user, job=job)
+        new_job = import_jobs.building_import_confirm(actor=request.user, job=job)
     except PermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Reads of the building registry, scoped to the user."""
+"""Reads of the building registry and of its import jobs, scoped to the user."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from dataclasses import dataclass, fields
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from louyu.buildings.conditions import condition_filter
-from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceStatus
+from louyu.buildings.models import (
+    Building,
+    BuildingImport,
+    Presence,
+    PresenceEvent,
+    PresenceStatus,
+)
 from louyu.core.models import Organization, User
 from louyu.core.regions import normalize_address
 from louyu.core.scope import ScopeKind, scope_for
@@ -178,3 +184,31 @@ def presence_history(*, building: Building) -> QuerySet[PresenceEvent]:
 
 def basic_operators() -> QuerySet[Organization]:
     return Organization.objects.filter(is_basic_operator=True, is_active=True).order_by("code")
+
+
+# --- Import jobs ------------------------------------------------------------------------------
+
+
+def building_import_list(*, user) -> QuerySet[BuildingImport]:
+    """Import jobs the user may see: national users all; an administration its
+    jurisdiction's jobs and its own; anyone else only their own."""
+    if user is None or not user.is_authenticated:
+        return BuildingImport.objects.none()
+    scope = scope_for(user)
+    qs = BuildingImport.objects.select_related("created_by", "committed_from")
+    if scope.is_national:
+        return qs
+    own = Q(created_by=user)
+    if scope.kind == ScopeKind.JURISDICTION:
+        return qs.filter(own | Q(jurisdiction_id__in=scope.jurisdiction_ids))
+    return qs.filter(own)
+
+
+def building_import_get(*, user, public_id) -> BuildingImport:
+    """One job in the user's scope; raises BuildingImport.DoesNotExist otherwise."""
+    return building_import_list(user=user).get(public_id=public_id)
+
+
+def building_import_confirmation(job: BuildingImport) -> BuildingImport | None:
+    """The latest commit made from this dry run, if any."""
+    return job.confirmations.order_by("-created_at", "-id").first()

@@ -408,11 +408,12 @@ def test_an_import_that_makes_the_building_served_tells_the_administration(
     wp, django_capture_on_commit_callbacks
 ):
     """Imports write presence history in bulk (no post_save per row); they reach plans too."""
-    from louyu.buildings import importing
+    from louyu.buildings.import_engine.readers import Table
+    from louyu.buildings.import_engine.run import run_import
 
     plan = wp.plan()
     wp.plan(building=wp.building_bj2)
-    table = importing.Table(
+    table = Table(
         headers=["楼宇名称", "详细地址", "已进驻运营商"],
         rows=[
             (2, ["望京测试大厦", "北京市朝阳区建国路1号", "电信"]),
@@ -421,7 +422,7 @@ def test_an_import_that_makes_the_building_served_tells_the_administration(
         header_row=1,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        result = importing.run_import(table=table, actor=wp.bj, dry_run=False)
+        result = run_import(table=table, actor=wp.bj, dry_run=False)
     assert result.rejected == []
     wp.building_bj.refresh_from_db()
     assert wp.building_bj.operator_count == 1

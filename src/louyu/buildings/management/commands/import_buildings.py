@@ -9,7 +9,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from louyu.buildings import importing, imports, permissions
+from louyu.buildings import import_jobs, permissions
+from louyu.buildings.import_engine.errors import ImportFileError
+from louyu.buildings.import_engine.readers import read_table
+from louyu.buildings.import_engine.rejected import rejected_rows_xlsx
+from louyu.buildings.import_engine.run import run_import
 from louyu.core.models import User
 
 BAR_WIDTH = 30
@@ -36,23 +40,23 @@ class Command(BaseCommand):
         column_mapping = self._mapping(mapping)
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        limit = imports.max_import_bytes()
+        limit = import_jobs.max_import_bytes()
         if path.stat().st_size > limit:
             raise CommandError(
                 f"文件过大（{path.stat().st_size / 1048576:.1f} MB），上限为 "
                 f"{limit // 1048576} MB，请拆分后分批导入。"
             )
         try:
-            table = importing.read_table(path.read_bytes(), filename=path.name)
-            result = importing.run_import(
+            table = read_table(path.read_bytes(), filename=path.name)
+            result = run_import(
                 table=table,
                 actor=actor,
-                mapping=imports.effective_mapping(table.headers, column_mapping),
+                mapping=import_jobs.effective_mapping(table.headers, column_mapping),
                 dry_run=dry_run,
                 progress=self._progress_bar(),
                 source_label=path.name,
             )
-        except importing.ImportFileError as exc:
+        except ImportFileError as exc:
             self.stderr.write("")
             raise CommandError(str(exc))
         self.stderr.write("")
@@ -66,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write("未识别的列（已忽略）：" + "、".join(result.unknown_columns))
         if result.rejected:
             target = path.with_name(f"{path.stem}.rejected.xlsx")
-            target.write_bytes(importing.rejected_rows_xlsx(result, table.headers))
+            target.write_bytes(rejected_rows_xlsx(result, table.headers))
             self.stdout.write(f"未通过的行已写入：{target}")
 
     def _actor(self, username: str | None) -> User | None:
@@ -86,7 +90,7 @@ class Command(BaseCommand):
         if not text:
             return {}
         try:
-            return imports.clean_mapping(json.loads(text))
+            return import_jobs.clean_mapping(json.loads(text))
         except ValueError:
             raise CommandError("--mapping 不是有效的 JSON。")
         except ValidationError as exc:

@@ -1,5 +1,5 @@
-"""Building import jobs: services (writes) and selectors (scoped reads) around the import
-engine in ``importing.py``.
+"""Building import jobs: the services (writes) around the import engine in
+``import_engine/``; their scoped reads are in ``selectors.py``.
 
 A job stores the uploaded file once; a dry run previews it, a re-run with a corrected column
 mapping or a confirmation creates a new job from the same stored file. The job runs on the
@@ -20,11 +20,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from louyu.buildings import importing
+from louyu.buildings.import_engine.errors import ImportFileError
+from louyu.buildings.import_engine.headers import FIELD_LABELS, guess_mapping
+from louyu.buildings.import_engine.readers import MAX_IMPORT_BYTES, read_table
+from louyu.buildings.import_engine.rejected import rejected_rows_xlsx
+from louyu.buildings.import_engine.run import run_import
 from louyu.buildings.models import ACTIVE_IMPORT_STATUSES, BuildingImport, ImportStatus
 from louyu.buildings.permissions import import_rights
 from louyu.core.audit import audit_record
@@ -52,7 +56,7 @@ class ImportConflict(Conflict):
 
 
 def max_import_bytes() -> int:
-    return int(getattr(settings, "LOUYU_IMPORT_MAX_BYTES", importing.MAX_IMPORT_BYTES))
+    return int(getattr(settings, "LOUYU_IMPORT_MAX_BYTES", MAX_IMPORT_BYTES))
 
 
 def _size_text(size: int) -> str:
@@ -77,7 +81,7 @@ def clean_mapping(mapping, *, width: int | None = None) -> dict[int, str]:
         key = "" if raw_key is None else str(raw_key)
         if index < 0 or (width is not None and index >= width):
             raise ValidationError({"mapping": f"列序号 {index} 超出文件的列数。"})
-        if key and key not in importing.FIELD_LABELS:
+        if key and key not in FIELD_LABELS:
             raise ValidationError({"mapping": f"未知的字段“{key[:30]}”。"})
         cleaned[index] = key
     used: dict[str, int] = {}
@@ -88,7 +92,7 @@ def clean_mapping(mapping, *, width: int | None = None) -> dict[int, str]:
             raise ValidationError(
                 {
                     "mapping": f"第 {used[key] + 1} 列和第 {index + 1} 列都对应“"
-                    f"{importing.FIELD_LABELS[key]}”，每个字段只能对应一列。"
+                    f"{FIELD_LABELS[key]}”，每个字段只能对应一列。"
                 }
             )
         used[key] = index
@@ -101,10 +105,7 @@ def effective_mapping(headers: list[str], chosen: dict[int, str]) -> dict[int, s
     if not chosen:
         return None
     taken = {key for key in chosen.values() if key}
-    merged = {
-        index: ("" if key in taken else key)
-        for index, key in importing.guess_mapping(headers).items()
-    }
+    merged = {index: ("" if key in taken else key) for index, key in guess_mapping(headers).items()}
     merged.update({index: key for index, key in chosen.items() if index < len(headers)})
     return merged
 
@@ -321,14 +322,14 @@ def building_import_run(*, import_id: int) -> str:
         with job.file.open("rb") as handle:
             data = handle.read(max_import_bytes() + 1)
         if len(data) > max_import_bytes():
-            raise importing.ImportFileError(
+            raise ImportFileError(
                 f"文件过大，上限为 {_size_text(max_import_bytes())}，请拆分后分批导入。"
             )
-        table = importing.read_table(data, filename=job.original_filename)
+        table = read_table(data, filename=job.original_filename)
         mapping = effective_mapping(
             table.headers, {int(k): v for k, v in (job.mapping or {}).items()}
         )
-        result = importing.run_import(
+        result = run_import(
             table=table,
             actor=job.created_by,
             mapping=mapping,
@@ -336,10 +337,10 @@ def building_import_run(*, import_id: int) -> str:
             progress=_progress_recorder(job.pk),
             source_label=job.original_filename,
         )
-    except importing.ImportFileError as exc:
+    except ImportFileError as exc:
         fields = {"status": ImportStatus.FAILED, "error": str(exc)}
         if table is not None:  # the file was read; keep its columns for a corrected mapping
-            guessed = mapping or importing.guess_mapping(table.headers)
+            guessed = mapping or guess_mapping(table.headers)
             fields["headers"] = list(table.headers)
             fields["mapping"] = {str(k): v for k, v in sorted(guessed.items())}
         _finish(job, **fields)
@@ -364,7 +365,7 @@ def building_import_run(*, import_id: int) -> str:
     }
     if result.rejected:
         try:
-            content = importing.rejected_rows_xlsx(result, table.headers)
+            content = rejected_rows_xlsx(result, table.headers)
             stem = PurePath(job.original_filename).stem[:100] or "import"
             job.rejected_file.save(f"{stem}-rejected.xlsx", ContentFile(content), save=False)
             fields["rejected_file"] = job.rejected_file
@@ -373,31 +374,3 @@ def building_import_run(*, import_id: int) -> str:
             fields["error"] = "未能生成未通过行清单。"
     _finish(job, **fields)
     return ImportStatus.DONE
-
-
-# --- Selectors --------------------------------------------------------------------------------
-
-
-def building_import_list(*, user) -> QuerySet[BuildingImport]:
-    """Import jobs the user may see: national users all; an administration its
-    jurisdiction's jobs and its own; anyone else only their own."""
-    if user is None or not user.is_authenticated:
-        return BuildingImport.objects.none()
-    scope = scope_for(user)
-    qs = BuildingImport.objects.select_related("created_by", "committed_from")
-    if scope.is_national:
-        return qs
-    own = Q(created_by=user)
-    if scope.kind == ScopeKind.JURISDICTION:
-        return qs.filter(own | Q(jurisdiction_id__in=scope.jurisdiction_ids))
-    return qs.filter(own)
-
-
-def building_import_get(*, user, public_id) -> BuildingImport:
-    """One job in the user's scope; raises BuildingImport.DoesNotExist otherwise."""
-    return building_import_list(user=user).get(public_id=public_id)
-
-
-def building_import_confirmation(job: BuildingImport) -> BuildingImport | None:
-    """The latest commit made from this dry run, if any."""
-    return job.confirmations.order_by("-created_at", "-id").first()

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from louyu.buildings import importing, imports
+from louyu.buildings import import_jobs, selectors
+from louyu.buildings.import_engine import writer
 from louyu.buildings.models import Building, BuildingImport, ImportStatus
 from louyu.core import roles
 from louyu.core.models import AuditEvent, Notification, Organization
@@ -97,7 +98,7 @@ def env(db):
 
 def start(run_tasks, actor, content, *, name="楼宇.xlsx", dry_run=True, mapping=None):
     with run_tasks():
-        job = imports.building_import_create(
+        job = import_jobs.building_import_create(
             actor=actor, upload=upload(content, name), dry_run=dry_run, mapping=mapping
         )
     job.refresh_from_db()
@@ -106,7 +107,7 @@ def start(run_tasks, actor, content, *, name="楼宇.xlsx", dry_run=True, mappin
 
 def confirm(run_tasks, actor, job):
     with run_tasks():
-        new = imports.building_import_confirm(actor=actor, job=job)
+        new = import_jobs.building_import_confirm(actor=actor, job=job)
     new.refresh_from_db()
     return new
 
@@ -172,7 +173,7 @@ def test_title_rows_and_formulas_are_read_as_text(env, run_tasks):
 
 def test_empty_upload_is_refused_before_queueing(env):
     with pytest.raises(ValidationError, match="文件为空"):
-        imports.building_import_create(actor=env["bj"], upload=upload(b""), dry_run=True)
+        import_jobs.building_import_create(actor=env["bj"], upload=upload(b""), dry_run=True)
     assert not BuildingImport.objects.exists()
 
 
@@ -198,7 +199,7 @@ def test_missing_required_column_fails_then_a_mapping_fixes_it(env, run_tasks):
     assert job.headers == headers and job.mapping["0"] == ""
 
     with run_tasks():
-        rerun = imports.building_import_rerun(
+        rerun = import_jobs.building_import_rerun(
             actor=env["bj"], job=job, mapping={"0": "name", "1": "address"}
         )
     rerun.refresh_from_db()
@@ -210,18 +211,18 @@ def test_missing_required_column_fails_then_a_mapping_fixes_it(env, run_tasks):
 
 def test_mapping_is_validated(env):
     with pytest.raises(ValidationError, match="未知的字段"):
-        imports.clean_mapping({"0": "colour"})
+        import_jobs.clean_mapping({"0": "colour"})
     with pytest.raises(ValidationError, match="每个字段只能对应一列"):
-        imports.clean_mapping({"0": "name", "2": "name"})
+        import_jobs.clean_mapping({"0": "name", "2": "name"})
     with pytest.raises(ValidationError, match="超出"):
-        imports.clean_mapping({"9": "name"}, width=4)
-    assert imports.clean_mapping({"1": "address", "0": ""}) == {1: "address", 0: ""}
+        import_jobs.clean_mapping({"9": "name"}, width=4)
+    assert import_jobs.clean_mapping({"1": "address", "0": ""}) == {1: "address", 0: ""}
 
 
 def test_oversized_upload_is_refused_unread(env, settings):
     settings.LOUYU_IMPORT_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="文件过大"):
-        imports.building_import_create(
+        import_jobs.building_import_create(
             actor=env["bj"], upload=upload(b"x" * 1001, "大.csv"), dry_run=True
         )
     assert not BuildingImport.objects.exists()
@@ -233,7 +234,7 @@ def test_joint_departments_cannot_import(env):
         roles=[roles.JOINT_DEPARTMENT_STAFF],
     )
     with pytest.raises(PermissionDenied):
-        imports.building_import_create(
+        import_jobs.building_import_create(
             actor=samr, upload=upload(xlsx_bytes(GOOD_ROWS)), dry_run=True
         )
 
@@ -264,10 +265,10 @@ def test_a_second_commit_of_the_same_file_is_refused_while_the_first_waits(env, 
     content = xlsx_bytes(GOOD_ROWS)
     dry = start(run_tasks, env["bj"], content)
     _queued_commit(content, env["bj2"])
-    with pytest.raises(imports.ImportConflict, match="同一文件正在导入"):
-        imports.building_import_create(actor=env["bj"], upload=upload(content), dry_run=False)
-    with pytest.raises(imports.ImportConflict, match="同一文件正在导入"):
-        imports.building_import_confirm(actor=env["bj"], job=dry)
+    with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
+        import_jobs.building_import_create(actor=env["bj"], upload=upload(content), dry_run=False)
+    with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
+        import_jobs.building_import_confirm(actor=env["bj"], job=dry)
     # A dry run of the same file is still fine.
     assert start(run_tasks, env["bj"], content).status == ImportStatus.DONE
 
@@ -296,17 +297,17 @@ def test_a_stale_running_commit_no_longer_blocks_the_file(env, run_tasks):
 def test_confirm_refusals(env, run_tasks):
     dry = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
     with pytest.raises(PermissionDenied):
-        imports.building_import_confirm(actor=env["bj2"], job=dry)
+        import_jobs.building_import_confirm(actor=env["bj2"], job=dry)
     committed = confirm(run_tasks, env["bj"], dry)
-    with pytest.raises(imports.ImportConflict, match="已确认"):
-        imports.building_import_confirm(actor=env["bj"], job=dry)
-    with pytest.raises(imports.ImportConflict, match="只能确认试导入"):
-        imports.building_import_confirm(actor=env["bj"], job=committed)
+    with pytest.raises(import_jobs.ImportConflict, match="已确认"):
+        import_jobs.building_import_confirm(actor=env["bj"], job=dry)
+    with pytest.raises(import_jobs.ImportConflict, match="只能确认试导入"):
+        import_jobs.building_import_confirm(actor=env["bj"], job=committed)
     queued = _queued_commit(b"other", env["bj"])
     BuildingImport.objects.filter(pk=queued.pk).update(dry_run=True)
     queued.refresh_from_db()
-    with pytest.raises(imports.ImportConflict, match="尚未完成"):
-        imports.building_import_confirm(actor=env["bj"], job=queued)
+    with pytest.raises(import_jobs.ImportConflict, match="尚未完成"):
+        import_jobs.building_import_confirm(actor=env["bj"], job=queued)
 
 
 def test_an_import_interrupted_halfway_writes_nothing(env, run_tasks, monkeypatch, caplog):
@@ -315,12 +316,12 @@ def test_an_import_interrupted_halfway_writes_nothing(env, run_tasks, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError(personal)
 
-    monkeypatch.setattr(importing, "_refresh_counts", broken)
+    monkeypatch.setattr(writer, "_refresh_counts", broken)
     rows = [*GOOD_ROWS, ["有电信的楼", "北京市朝阳区光华路2号", "写字楼", "3"]]
-    with caplog.at_level(logging.ERROR, logger="louyu.buildings.imports"):
+    with caplog.at_level(logging.ERROR, logger="louyu.buildings.import_jobs"):
         job = start(run_tasks, env["bj"], xlsx_bytes(rows), dry_run=False)
     assert job.status == ImportStatus.FAILED
-    assert job.error == imports.SYSTEM_ERROR
+    assert job.error == import_jobs.SYSTEM_ERROR
     assert not Building.objects.exists()
     assert not AuditEvent.objects.filter(action="building.import").exists()
     assert "RuntimeError" in caplog.text and "张三" not in caplog.text
@@ -328,7 +329,7 @@ def test_an_import_interrupted_halfway_writes_nothing(env, run_tasks, monkeypatc
 
 def test_progress_is_written_about_every_percent(env):
     job = _queued_commit(b"p", env["bj"])
-    record = imports._progress_recorder(job.pk)
+    record = import_jobs._progress_recorder(job.pk)
     with CaptureQueriesContext(connection) as queries:
         for done in range(1, 1001):
             record(done, 1000)
@@ -339,7 +340,7 @@ def test_progress_is_written_about_every_percent(env):
 
 def test_a_job_runs_once(env, run_tasks):
     job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
-    assert imports.building_import_run(import_id=job.pk) == "skipped"
+    assert import_jobs.building_import_run(import_id=job.pk) == "skipped"
 
 
 # --- scoping -----------------------------------------------------------------------------------
@@ -351,7 +352,7 @@ def test_who_sees_which_jobs(env, run_tasks):
     assert national.jurisdiction is None
 
     def visible(user):
-        return set(imports.building_import_list(user=user).values_list("pk", flat=True))
+        return set(selectors.building_import_list(user=user).values_list("pk", flat=True))
 
     assert visible(env["bj"]) == {job.pk}
     assert visible(env["bj2"]) == {job.pk}  # same administration
