@@ -364,6 +364,9 @@ def complaint_transition(
     now = timezone.now()
     policy = policy_for(locked.category)
     public_details: dict[str, Any] = {}
+    # Facts kept on the status row for the statistics (``reporting``): what held when it
+    # happened, since the complaint's own fields change on reopening.
+    recorded: dict[str, Any] = {}
     if to == State.ACCEPTED and from_state == State.SUBMITTED:
         locked.accepted_at = now
         deadline = reply_deadline(locked, policy, now)
@@ -385,9 +388,12 @@ def complaint_transition(
         locked.replied_at = now
         locked.reply_result, locked.reply_text = cleaned["result"], cleaned["reply_text"]
         public_details["result"] = cleaned["result"]
+        if locked.reply_due_at is not None:
+            recorded["reply_due_at"] = locked.reply_due_at.isoformat()
     elif to == State.CLOSED:
         locked.closed_at = now
         locked.satisfaction, locked.resolved = cleaned["satisfaction"], cleaned["resolved"]
+        recorded["satisfaction"] = cleaned["satisfaction"]
     elif to == State.REOPENED:
         locked.replied_at = None
         deadline = reply_deadline(locked, policy, now)
@@ -408,7 +414,7 @@ def complaint_transition(
         actor=actor if actor is not None and actor.pk else None,
         actor_organization_id=getattr(actor, "organization_id", None),
         note="\n".join(v for v in (internal.get("reason"), internal.get("note")) if v),
-        details={**public_details, "version": locked.version},
+        details={**public_details, **recorded, "version": locked.version},
     )
     audit_record(
         actor=actor,

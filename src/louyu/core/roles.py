@@ -62,6 +62,16 @@ _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
 _CASES_VIEW = ["cases.view_case"]
 _CASES_HANDLE = [*_CASES_VIEW, "cases.add_case", "cases.change_case", "cases.export_case"]
 _CASE_RULES = ["cases.view_rectificationpolicy", "cases.change_rectificationpolicy"]
+_FIGURES = ["reporting.view_figure", "reporting.export_figure"]
+_REPORTS_VIEW = ["reporting.view_monthlyreport", "reporting.view_bulletin"]
+_REPORTS_WRITE = [*_REPORTS_VIEW, "reporting.add_monthlyreport", "reporting.change_monthlyreport"]
+_BULLETINS_EDIT = [
+    *_REPORTS_VIEW,
+    "reporting.review_monthlyreport",
+    "reporting.add_bulletin",
+    "reporting.change_bulletin",
+    "reporting.publish_bulletin",
+]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
     "buildings.add_building",
@@ -90,6 +100,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_PLAN_RULES,
         "workplans.add_measurekind",
+        *_FIGURES,
+        *_BULLETINS_EDIT,
+        "reporting.view_reportpolicy",
+        "reporting.change_reportpolicy",
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -102,6 +116,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
         *_PLANS_EDIT,
+        *_FIGURES,
+        *_REPORTS_WRITE,
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -112,6 +128,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
         *_PLANS_EDIT,
+        *_FIGURES,
+        *_REPORTS_WRITE,
     ],
     JOINT_DEPARTMENT_STAFF: [
         *_WORK,
@@ -132,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.export_case",
         *_PLANS_VIEW,
         "workplans.export_workplan",
+        *_FIGURES,
+        *_REPORTS_VIEW,
     ],
     OPERATOR_STAFF: [
         *_WORK,

@@ -41,6 +41,8 @@ class Figure(models.Model):
                 name="figure_unique",
             )
         ]
+        default_permissions = ("view",)
+        permissions = [("export_figure", _("导出统计数据"))]
         indexes = [models.Index(fields=["grain", "date"], name="figure_grain_date")]
 
     def __str__(self) -> str:
@@ -120,6 +122,7 @@ class MonthlyReport(models.Model):
         ordering = ["-period", "jurisdiction__sort_order", "id"]
         verbose_name = _("月度进展报告")
         verbose_name_plural = _("月度进展报告")
+        permissions = [("review_monthlyreport", _("审核月度进展报告"))]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "period"], name="report_once")
         ]
@@ -223,6 +226,7 @@ class Bulletin(models.Model):
         ordering = ["-period", "-id"]
         verbose_name = _("进展通报")
         verbose_name_plural = _("进展通报")
+        permissions = [("publish_bulletin", _("发布进展通报"))]
         constraints = [models.UniqueConstraint(fields=["period"], name="bulletin_once_per_period")]
 
     def __str__(self) -> str:

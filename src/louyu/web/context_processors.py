@@ -59,6 +59,15 @@ def navigation(request):
                 "icon": "signpost-split",
             }
         )
+    if user.has_perm("reporting.view_figure") and scope.by_jurisdiction:
+        items.append(
+            {
+                "url": reverse("reporting:dashboard"),
+                "label": _("进展统计"),
+                "key": "reporting",
+                "icon": "bar-chart-line",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.by_jurisdiction:
         items.append(
             {

@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from louyu.buildings.models import Building, PresenceEvent, PresenceStatus
+from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceStatus
+from louyu.buildings.services import refresh_operator_count
 from louyu.cases.models import Case, CaseStatusChange, EnforcementAction
 from louyu.complaints.models import Category, Complaint, StatusChange
 from louyu.core.calendar import SHANGHAI
@@ -49,7 +50,9 @@ class History:
         )
 
     def presence(self, building, operator, status, since, recorded=None, old=""):
-        return PresenceEvent.objects.create(
+        """A presence event, and the building's current presence and operator count as
+        the buildings service keeps them (the latest effective event wins)."""
+        event = PresenceEvent.objects.create(
             building=building,
             operator=operator,
             old_status=old,
@@ -58,6 +61,15 @@ class History:
             source="manual",
             created_at=at(recorded or since or "2026-01-01"),
         )
+        events = PresenceEvent.objects.filter(building=building, operator=operator)
+        latest = max(events, key=lambda e: (e.since or e.created_at.date(), e.created_at, e.pk))
+        Presence.objects.update_or_create(
+            building=building,
+            operator=operator,
+            defaults={"status": latest.new_status, "since": latest.since, "source": "manual"},
+        )
+        refresh_operator_count(building)
+        return event
 
     def plan(self, building, created: str, closed: str | None = None) -> WorkPlan:
         plan = WorkPlan.objects.create(

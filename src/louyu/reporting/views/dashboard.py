@@ -1,0 +1,215 @@
+"""The progress dashboard (进展统计): headline figures with their change against the
+previous period, trends by month and by week, the ranking of jurisdictions (or of a
+jurisdiction's cities) and, nationally, the map of China coloured by a metric. Every
+figure links to the list it counts."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from louyu.reporting import figures, selectors
+from louyu.reporting.figures import Period, Value
+from louyu.reporting.forms import PRESETS, FigureQueryForm
+from louyu.reporting.metrics import BY_CODE, HEADLINE, METRICS, Kind
+from louyu.reporting.rollup.query import Area
+from louyu.reporting.rollup.refresh import rollup_state
+
+DEFAULT_MAP_METRIC = "zero_operator_buildings"
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def previous_period(period: Period) -> Period:
+    """The period to compare with: the one of the same length before, or for a
+    cumulative figure, the same as of the end of the previous month."""
+    earlier = period.previous()
+    if earlier is not None:
+        return earlier
+    return Period(None, period.end.replace(day=1) - ONE_DAY)
+
+
+def query_string(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def period_params(period: Period) -> dict:
+    return {
+        "start": period.start.isoformat() if period.start else "",
+        "end": period.end.isoformat(),
+    }
+
+
+def list_url(code: str, part: str, where, period: Period) -> str:
+    params = {
+        "jurisdiction": where.jurisdiction.code if where.jurisdiction else "",
+        "city": where.city.code if where.city else "",
+        "part": part,
+        **period_params(period),
+    }
+    return f"{reverse('reporting:metric_list', args=[code])}?{query_string(**params)}"
+
+
+def change(current: Value, before: Value) -> float | None:
+    if current.value is None or before.value is None:
+        return None
+    return round(current.value - before.value, 1)
+
+
+def _require(user) -> None:
+    if not selectors.may_see_figures(user):
+        raise PermissionDenied
+
+
+def _area_of(jurisdiction) -> Area:
+    return Area(frozenset({jurisdiction.pk}))
+
+
+def _ranking(user, where, period: Period, sort: str):
+    """Rows of the ranking table: every jurisdiction the user sees (national view), or the
+    cities of the jurisdiction; each row has its values and its link parameters."""
+    rows = []
+    if where.national:
+        visible = list(selectors.jurisdiction_list(user=user))
+        by_id = figures.evaluate_by_jurisdiction(Area(frozenset(j.pk for j in visible)), period)
+        empty = figures.evaluate(Area(frozenset({-1})), period)
+        for jurisdiction in visible:
+            rows.append(
+                {
+                    "name": jurisdiction.short_name or jurisdiction.name,
+                    "params": query_string(jurisdiction=jurisdiction.code, **period_params(period)),
+                    "where": selectors.Where(_area_of(jurisdiction), jurisdiction, None, False),
+                    "values": by_id.get(jurisdiction.pk, empty),
+                }
+            )
+    elif where.city is None:
+        cities = selectors.cities_of(where.jurisdiction)
+        by_city = figures.evaluate_by_city(frozenset({where.jurisdiction.pk}), period)
+        empty = figures.evaluate(Area(frozenset({-1})), period)
+        for city in cities:
+            rows.append(
+                {
+                    "name": city.name,
+                    "params": query_string(
+                        jurisdiction=where.jurisdiction.code,
+                        city=city.code,
+                        **period_params(period),
+                    ),
+                    "where": selectors.Where(
+                        Area(frozenset({where.jurisdiction.pk}), city=city.code),
+                        where.jurisdiction,
+                        city,
+                        False,
+                    ),
+                    "values": by_city.get(city.code, empty),
+                }
+            )
+    key = sort.lstrip("-")
+    if key in BY_CODE:
+        descending = not sort.startswith("-")
+        present = [r for r in rows if r["values"][key].value is not None]
+        missing = [r for r in rows if r["values"][key].value is None]
+        present.sort(key=lambda r: r["values"][key].value, reverse=descending)
+        rows = present + missing
+    for position, row in enumerate(rows, start=1):
+        row["rank"] = position
+        row["cells"] = [
+            {
+                "metric": metric,
+                "value": row["values"][metric.code],
+                "url": list_url(metric.code, "numerator", row["where"], period),
+            }
+            for metric in METRICS
+        ]
+    return rows
+
+
+def _map(user, period: Period, metric_code: str) -> dict:
+    """Values of one metric per jurisdiction for the map: provinces by code, and the
+    jurisdictions inside a province (大连) as marked cities."""
+    visible = list(selectors.jurisdiction_list(user=user))
+    by_id = figures.evaluate_by_jurisdiction(
+        Area(frozenset(j.pk for j in visible)), period, [BY_CODE[metric_code]]
+    )
+    provinces, cities = [], []
+    for jurisdiction in visible:
+        value = by_id.get(jurisdiction.pk, {}).get(metric_code)
+        number = value.value if value is not None else None
+        entry = {"code": jurisdiction.code, "name": jurisdiction.short_name, "value": number}
+        (provinces if jurisdiction.code.endswith("0000") else cities).append(entry)
+    return {
+        "metric": metric_code,
+        "label": str(BY_CODE[metric_code].label),
+        "provinces": provinces,
+        "cities": cities,
+    }
+
+
+def _series(points) -> list[dict]:
+    return [{"date": day.isoformat(), "value": value.value} for day, value in points]
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    user = request.user
+    _require(user)
+    form = FigureQueryForm(request.GET)
+    where = selectors.resolve_area(
+        user=user, jurisdiction=form.value("jurisdiction"), city=form.value("city")
+    )
+    period = form.period()
+    before = previous_period(period)
+    values = figures.evaluate(where.area, period)
+    earlier = figures.evaluate(where.area, before)
+    chosen = form.value("metric") or DEFAULT_MAP_METRIC
+    metric = BY_CODE[chosen]
+    cards = [
+        {
+            "metric": BY_CODE[code],
+            "value": values[code],
+            "change": change(values[code], earlier[code]),
+            "url": list_url(code, "numerator", where, period),
+        }
+        for code in HEADLINE
+    ]
+    sort = form.value("sort") or ""
+    context = {
+        "nav_active": "reporting",
+        "form": form,
+        "where": where,
+        "period": period,
+        "previous": before,
+        "cards": cards,
+        "metric": metric,
+        "metrics": METRICS,
+        "ranking": _ranking(user, where, period, sort),
+        "sort": sort,
+        "base_params": query_string(
+            jurisdiction=form.value("jurisdiction"),
+            city=form.value("city"),
+            metric=form.value("metric"),
+            **period_params(period),
+        ),
+        "state": rollup_state(),
+        "jurisdictions": selectors.jurisdiction_list(user=user),
+        "cities": selectors.cities_of(where.jurisdiction) if where.jurisdiction else [],
+        "chart_data": {
+            "metric": str(metric.label),
+            "unit": str(metric.unit),
+            "is_rate": metric.kind in (Kind.RATE,),
+            "monthly": _series(figures.trend(where.area, metric, months=12, end=period.end)),
+            "weekly": _series(figures.weekly_trend(where.area, metric, weeks=12, end=period.end)),
+            "map": _map(user, period, chosen) if where.national else None,
+        },
+        "presets": [(key, label) for key, label in PRESETS if key != "custom"],
+        "area_params": query_string(
+            jurisdiction=form.value("jurisdiction"), city=form.value("city")
+        ),
+    }
+    return render(request, "reporting/dashboard.html", context)
