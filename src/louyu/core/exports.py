@@ -36,6 +36,19 @@ class Column:
     width: float = 12
 
 
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a workbook: ``rows`` under a bold header of ``columns``, at most
+    ``max_rows`` of them, ``truncated_note`` below when there were more."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    max_rows: int
+    truncated_note: str = ""
+    freeze_columns: int | None = 1
+
+
 def write_xlsx(
     fileobj: IO[bytes],
     *,
@@ -55,22 +68,43 @@ def write_xlsx(
     as empty). At most ``max_rows`` rows are written; when ``rows`` holds more, the
     ``truncated_note`` is written below them. Nothing but the current row is held in
     memory (xlsxwriter's constant-memory mode) unless ``in_memory`` is set."""
+    sheet = Sheet(sheet_name, columns, rows, max_rows, truncated_note, freeze_columns)
+    (result,) = write_xlsx_sheets(fileobj, [sheet], header_color=header_color, in_memory=in_memory)
+    return result
+
+
+def write_xlsx_sheets(
+    fileobj: IO[bytes],
+    sheets: Sequence[Sheet],
+    *,
+    header_color: str = "#E9EEF5",
+    in_memory: bool = False,
+) -> list[tuple[int, bool]]:
+    """Write a workbook of ``sheets``, in order, each as ``write_xlsx`` writes its one
+    sheet; returns (rows written, truncated) per sheet. Sheet names are cut to Excel's 31
+    characters and must differ."""
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     options["in_memory" if in_memory else "constant_memory"] = True
     workbook = xlsxwriter.Workbook(fileobj, options)
-    sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": header_color, "border": 1})
     when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    for col, column in enumerate(columns):
+    results = [_write_sheet(workbook, sheet, bold=bold, when=when) for sheet in sheets]
+    workbook.close()
+    return results
+
+
+def _write_sheet(workbook, spec: Sheet, *, bold, when) -> tuple[int, bool]:
+    sheet = workbook.add_worksheet(spec.name[:31])
+    for col, column in enumerate(spec.columns):
         sheet.set_column(col, col, column.width)
         sheet.write_string(0, col, column.title, bold)
-    if freeze_columns is not None:
-        sheet.freeze_panes(1, freeze_columns)
+    if spec.freeze_columns is not None:
+        sheet.freeze_panes(1, spec.freeze_columns)
     written, truncated = 0, False
-    for values in rows:
-        if written >= max_rows:
+    for values in spec.rows:
+        if written >= spec.max_rows:
             truncated = True
             break
         written += 1
@@ -83,9 +117,8 @@ def write_xlsx(
                 )
             else:
                 sheet.write_string(written, col, neutralise_cell(value))
-    if truncated and truncated_note:
-        sheet.write_string(written + 1, 0, truncated_note, bold)
-    workbook.close()
+    if truncated and spec.truncated_note:
+        sheet.write_string(written + 1, 0, spec.truncated_note, bold)
     return written, truncated
 
 

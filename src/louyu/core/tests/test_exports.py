@@ -8,7 +8,14 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from louyu.core.exports import Column, audit_filters, neutralise_cell, write_xlsx
+from louyu.core.exports import (
+    Column,
+    Sheet,
+    audit_filters,
+    neutralise_cell,
+    write_xlsx,
+    write_xlsx_sheets,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +71,25 @@ def test_a_longer_list_is_cut_with_a_note():
     assert (written, truncated) == (3, True)
     rows = _read(out.getvalue())
     assert [r[0] for r in rows] == ["编号", 0, 1, 2, "仅导出前 3 行"]
+
+
+@pytest.mark.parametrize("in_memory", [False, True])
+def test_a_workbook_holds_each_sheet_in_order(in_memory):
+    out = io.BytesIO()
+    results = write_xlsx_sheets(
+        out,
+        [
+            Sheet("甲表", [Column("名称")], [["=1+1"], ["北京"]], max_rows=10),
+            Sheet("乙表", [Column("数")], ([n] for n in range(5)), 2, truncated_note="截断"),
+        ],
+        in_memory=in_memory,
+    )
+    assert results == [(2, False), (2, True)]
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert workbook.sheetnames == ["甲表", "乙表"]
+    first, second = (list(sheet.iter_rows(values_only=True)) for sheet in workbook)
+    assert first == [("名称",), ("'=1+1",), ("北京",)]
+    assert second == [("数",), (0,), (1,), ("截断",)]
 
 
 def test_audit_filters_drop_what_filters_nothing():
