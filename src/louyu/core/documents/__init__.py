@@ -4,6 +4,7 @@ render it with `louyu.core.documents.pdf.render_pdf` or
 that using the model does not load WeasyPrint."""
 
 from louyu.core.documents.model import (
+    Attachment,
     Block,
     Document,
     Heading,
@@ -13,4 +14,4 @@ from louyu.core.documents.model import (
     Table,
 )
 
-__all__ = ["Block", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Table"]
+__all__ = ["Attachment", "Block", "Document", "Heading", "Image", "PageBreak", "Paragraph", "Table"]

@@ -20,7 +20,15 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from louyu.core.documents import layout
-from louyu.core.documents.model import Document, Heading, Image, PageBreak, Paragraph, Table
+from louyu.core.documents.model import (
+    Attachment,
+    Document,
+    Heading,
+    Image,
+    PageBreak,
+    Paragraph,
+    Table,
+)
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -43,14 +51,18 @@ def render_docx(document: Document) -> bytes:
     """Render `document` as DOCX bytes: A4 with GB/T 9704 margins, the issuing
     organisation in red, the document number above a red rule (a bottom border), the
     centred title, body paragraphs with a two-character first-line indent, tables whose
-    header row is marked to repeat on every page, images, signature and date, the copy-to
-    line, and "— PAGE —" fields in the footers. Every run names its East Asian font."""
+    header row is marked to repeat on every page, images, the attachment note, signature and
+    date, each attachment from a new page, the copy-to line, and "— PAGE —" fields in the
+    footers. Every run names its East Asian font."""
     word = new_docx()
     _set_up_page(word)
     _head(word, document)
     for block in document.blocks:
         _block(word, block)
+    _attachment_note(word, document)
     _signature(word, document)
+    for label, attachment in zip(document.attachment_labels, document.attachments, strict=True):
+        _attachment(word, label, attachment)
     if document.copy_to:
         _copy_to(word, document.copy_to)
     _page_numbers(word)
@@ -137,13 +149,15 @@ def _table(word, block: Table) -> DocxTable:
     trPr = header._tr.get_or_add_trPr()
     trPr.append(OxmlElement("w:cantSplit"))
     trPr.append(OxmlElement("w:tblHeader"))
+    size = layout.COMPACT_TABLE_PT if block.compact else layout.TABLE_PT
     for cell, text in zip(header.cells, block.columns, strict=True):
-        _cell_paragraph(cell, text, bold=True).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph = _cell_paragraph(cell, text, size=size, bold=True)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in block.rows:
         docx_row = table.add_row()
         docx_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for index, (cell, text) in enumerate(zip(docx_row.cells, row, strict=True)):
-            paragraph = _cell_paragraph(cell, text)
+            paragraph = _cell_paragraph(cell, text, size=size)
             if index in block.numeric_columns:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return table
@@ -154,10 +168,10 @@ def _column_widths(block: Table) -> list[Mm]:
     return [Mm(layout.TEXT_WIDTH_MM * share) for share in shares]
 
 
-def _cell_paragraph(cell, text: str, *, bold: bool = False) -> DocxParagraph:
+def _cell_paragraph(cell, text: str, *, size: float, bold: bool = False) -> DocxParagraph:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.line_spacing = 1.0
-    _run(paragraph, text, font=TABLE_FONT, size=layout.TABLE_PT, bold=bold)
+    _run(paragraph, text, font=TABLE_FONT, size=size, bold=bold)
     return paragraph
 
 
@@ -165,6 +179,30 @@ def _caption(word, text: str, *, size: float = layout.TABLE_PT) -> DocxParagraph
     caption = _paragraph(word, text, font=TABLE_FONT, size=size)
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return caption
+
+
+def _attachment_note(word, document: Document) -> None:
+    """The attachment note: "附件：" two characters in, each further title aligned under the
+    first one's number (GB/T 9704-2012 7.3.4)."""
+    for index, line in enumerate(document.attachment_note):
+        paragraph = _paragraph(word, line)
+        paragraph.paragraph_format.left_indent = Pt((2 if index == 0 else 5) * layout.BODY_PT)
+        if index == 0:
+            paragraph.paragraph_format.space_before = Pt(layout.LINE_PT)
+
+
+def _attachment(word, label: str, attachment: Attachment) -> None:
+    """On a new page, "附件N" in 黑体 on the first line, the title centred on the third
+    (GB/T 9704-2012 8), then the blocks."""
+    word.add_page_break()
+    _paragraph(word, label, font=HEADING_FONTS[1])
+    title = _paragraph(word, attachment.title, font=TITLE_FONT, size=layout.TITLE_PT)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(layout.LINE_PT)
+    title.paragraph_format.space_after = Pt(layout.LINE_PT)
+    title.paragraph_format.line_spacing = Pt(layout.TITLE_PT * 1.5)
+    for block in attachment.blocks:
+        _block(word, block)
 
 
 def _signature(word, document: Document) -> None:

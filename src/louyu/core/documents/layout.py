@@ -18,10 +18,13 @@ LINE_PT = 29  # 22 lines in the 225 mm text area
 TITLE_PT = 22  # 二号
 PAGE_NUMBER_PT = 14  # 四号, also the copy-to line
 TABLE_PT = 12  # 小四
+COMPACT_TABLE_PT = 10.5  # 五号, a compact table
 ISSUER_MAX_PT = 40.0
 ISSUER_MIN_PT = 16.0
 ISSUER_TOP_MM = 35  # from the top of the text area to the issuing organisation's name
 RED = "E60012"
+HEADER_MIN_WIDTH = 4  # a table header this wide or narrower stays on one line
+HEADER_LINES = 3  # a longer one may wrap onto this many lines
 
 
 def issuer_pt(issuer: str) -> float:
@@ -39,11 +42,21 @@ def display_width(text: str) -> float:
 
 def column_shares(columns, rows) -> list[float]:
     """Each column's share of the table width (summing to 1), in proportion to its longest
-    text, header included, capped at 16 characters so that one long cell does not squeeze
-    the other columns."""
+    text, capped at 16 characters so that one long cell does not squeeze the other columns.
+    A header counts whole up to HEADER_MIN_WIDTH characters; a longer one may wrap onto
+    HEADER_LINES lines (but not below HEADER_MIN_WIDTH a line), so that a column of short
+    figures under a long metric name does not take the width its neighbours need."""
     weights = []
     for index, heading in enumerate(columns):
         longest = max([display_width(row[index]) for row in rows], default=0)
-        weights.append(min(max(longest, display_width(heading)), 16) + 1)
+        weights.append(min(max(longest, header_width(heading)), 16) + 1)
     total = sum(weights)
     return [weight / total for weight in weights]
+
+
+def header_width(heading: str) -> float:
+    """The width a header needs, in body characters, when it may wrap (column_shares)."""
+    width = display_width(heading)
+    if width <= HEADER_MIN_WIDTH:
+        return width
+    return max(HEADER_MIN_WIDTH, width / HEADER_LINES)

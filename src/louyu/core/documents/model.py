@@ -40,12 +40,15 @@ class Paragraph:
 @dataclass(frozen=True)
 class Table:
     """A table with a header row that repeats on every page it spans. Every row has one cell
-    per column; the columns whose indices are in `numeric_columns` are right-aligned."""
+    per column; the columns whose indices are in `numeric_columns` are right-aligned. A
+    `compact` table (an attachment's statistics: many rows or columns) is set in 五号
+    instead of 小四, with narrower cell padding."""
 
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]
     caption: str | None = None
     numeric_columns: frozenset[int] = field(default_factory=frozenset)
+    compact: bool = False
 
     def __post_init__(self) -> None:
         columns = tuple(self.columns)
@@ -90,11 +93,33 @@ class PageBreak:
 Block = Heading | Paragraph | Table | Image | PageBreak
 
 
+def _blocks(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    blocks = tuple(blocks)
+    for block in blocks:
+        if not isinstance(block, Heading | Paragraph | Table | Image | PageBreak):
+            raise TypeError(f"not a document block: {block!r}")
+    return blocks
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment (附件) of a document: its title and blocks, set on pages of its own after
+    the signature, headed by "附件" and its number (GB/T 9704-2012 8), and listed in the
+    attachment note (附件说明) below the body."""
+
+    title: str
+    blocks: Sequence[Block]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocks", _blocks(self.blocks))
+
+
 @dataclass(frozen=True)
 class Document:
     """An official document: the issuing organisation (发文机关) and optional document number
     (文号) head it, then the title, the optional recipients line (主送), the body blocks, the
-    signature (落款) with its date and the optional copy-to line (抄送)."""
+    attachment note if there are attachments, the signature (落款) with its date, the
+    attachments, and the optional copy-to line (抄送)."""
 
     issuer: str
     title: str
@@ -104,13 +129,32 @@ class Document:
     number: str | None = None
     recipients: str | None = None
     copy_to: str | None = None
+    attachments: Sequence[Attachment] = ()
 
     def __post_init__(self) -> None:
-        blocks = tuple(self.blocks)
-        for block in blocks:
-            if not isinstance(block, Heading | Paragraph | Table | Image | PageBreak):
-                raise TypeError(f"not a document block: {block!r}")
-        object.__setattr__(self, "blocks", blocks)
+        object.__setattr__(self, "blocks", _blocks(self.blocks))
+        attachments = tuple(self.attachments)
+        for attachment in attachments:
+            if not isinstance(attachment, Attachment):
+                raise TypeError(f"not an attachment: {attachment!r}")
+        object.__setattr__(self, "attachments", attachments)
+
+    @property
+    def attachment_labels(self) -> list[str]:
+        """What heads each attachment: "附件" for a single one, else "附件1", "附件2", …"""
+        if len(self.attachments) == 1:
+            return ["附件"]
+        return [f"附件{number}" for number in range(1, len(self.attachments) + 1)]
+
+    @property
+    def attachment_note(self) -> list[str]:
+        """The lines of the attachment note (GB/T 9704-2012 7.3.4): "附件：" and the title of a
+        single attachment, or "附件：1. …" then "2. …", one line each."""
+        titles = [attachment.title for attachment in self.attachments]
+        if len(titles) == 1:
+            return [f"附件：{titles[0]}"]
+        lines = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
+        return [f"附件：{line}" if index == 0 else line for index, line in enumerate(lines)]
 
     @property
     def date_text(self) -> str:

@@ -66,20 +66,31 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
 def render_pdf(document: Document) -> bytes:
     """Render `document` as an A4 PDF laid out after GB/T 9704-2012: red issuing
     organisation and rule, document number, centred title, indented body, tables whose
-    header row repeats on every page, page numbers as "— 1 —". Every glyph is drawn with
-    the Noto CJK fonts installed by scripts/ensure-documents.sh, embedded in the PDF."""
+    header row repeats on every page, attachments on pages of their own after the signature,
+    page numbers as "— 1 —". Every glyph is drawn with the Noto CJK fonts installed by
+    scripts/ensure-documents.sh, embedded in the PDF."""
     html = render_to_string(TEMPLATE, document_context(document))
     return html_to_pdf(html)
 
 
 def document_context(document: Document) -> dict:
     """The template context for `document`: the document itself, the issuer's font size
-    (large, but small enough to keep the name on one line) and one entry per block."""
+    (large, but small enough to keep the name on one line), one entry per block, and each
+    attachment's label, title and entries."""
+    labels = document.attachment_labels
     return {
         "document": document,
         "issuer_size": f"{issuer_pt(document.issuer):.1f}pt",
-        "items": [_item(block) for block in document.blocks],
+        "items": _items(document.blocks),
+        "attachments": [
+            {"label": label, "title": attachment.title, "items": _items(attachment.blocks)}
+            for label, attachment in zip(labels, document.attachments, strict=True)
+        ],
     }
+
+
+def _items(blocks) -> list[dict]:
+    return [_item(block) for block in blocks]
 
 
 def _item(block) -> dict:

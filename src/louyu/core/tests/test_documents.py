@@ -3,24 +3,39 @@ and repeats a long table's header on the next page, rendering never goes to the 
 the DOCX carries the same content with East Asian fonts and a repeating header row."""
 
 import base64
+import dataclasses
 import datetime
 import io
 import re
-import shutil
 import socket
-import subprocess
 
 import pytest
+from django.template.loader import render_to_string
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from PIL import Image as PillowImage
 from PIL import ImageDraw
 from pypdf import PdfReader
 
-from louyu.core.documents import Document, Heading, Image, PageBreak, Paragraph, Table
+from louyu.core.documents import (
+    Attachment,
+    Document,
+    Heading,
+    Image,
+    PageBreak,
+    Paragraph,
+    Table,
+)
 from louyu.core.documents import docx as docx_renderer
 from louyu.core.documents import pdf as pdf_renderer
-from louyu.core.documents.layout import ISSUER_MAX_PT, ISSUER_MIN_PT, column_shares, issuer_pt
+from louyu.core.documents.layout import (
+    COMPACT_TABLE_PT,
+    ISSUER_MAX_PT,
+    ISSUER_MIN_PT,
+    column_shares,
+    issuer_pt,
+)
+from louyu.core.tests.files import pdf_fonts
 
 ISSUER = "工业和信息化部办公厅"
 NUMBER = "工信厅通信函〔2026〕12号"
@@ -68,6 +83,19 @@ def _sample(rows: int = ROW_COUNT) -> Document:
         date=datetime.date(2026, 10, 15),
         copy_to="国家市场监督管理总局办公厅，住房和城乡建设部办公厅。",
     )
+
+
+ATTACHMENTS = (
+    Attachment(
+        "各地整治进展情况",
+        [Table(["单位", "整改率"], [["北京", "75.0%"], ["大连", "60.0%"]], compact=True)],
+    ),
+    Attachment("月度报送情况", [Paragraph("各单位均按时报送月度进展情况。")]),
+)
+
+
+def _with_attachments(count: int = 2) -> Document:
+    return dataclasses.replace(_sample(rows=3), attachments=ATTACHMENTS[:count])
 
 
 def _squeeze(text: str) -> str:
@@ -119,6 +147,27 @@ def test_model_stores_sequences_as_tuples():
     assert document.blocks == (table,)
 
 
+def test_document_refuses_a_foreign_attachment_and_an_attachment_a_foreign_block():
+    with pytest.raises(TypeError, match="not an attachment"):
+        Document(ISSUER, TITLE, [], ISSUER, datetime.date(2026, 1, 1), attachments=["附件"])
+    with pytest.raises(TypeError, match="not a document block"):
+        Attachment("附表", ["正文"])
+
+
+@pytest.mark.parametrize(
+    ("count", "labels", "note"),
+    [
+        (0, [], []),
+        (1, ["附件"], ["附件：各地整治进展情况"]),
+        (2, ["附件1", "附件2"], ["附件：1. 各地整治进展情况", "2. 月度报送情况"]),
+    ],
+)
+def test_attachments_are_numbered_only_when_there_are_several(count, labels, note):
+    document = _with_attachments(count)
+    assert document.attachment_labels == labels
+    assert document.attachment_note == note
+
+
 def test_document_refuses_a_foreign_block():
     with pytest.raises(TypeError, match="not a document block"):
         Document(ISSUER, TITLE, ["正文"], ISSUER, datetime.date(2026, 1, 1))
@@ -158,6 +207,9 @@ def test_a_longer_issuer_name_is_set_smaller():
         (["序号", "数"], [["12", "3456"]], [3 / 6, 3 / 6]),  # digits are half as wide
         (["名称", "注"], [["长" * 40, "无"]], [17 / 19, 2 / 19]),  # capped at 16
         (["楼宇名称", "数"], [], [5 / 7, 2 / 7]),  # no rows: the header decides
+        # a long header wraps onto three lines, but not below four characters a line
+        (["名称", "两家以上基础电信企业在服务的楼宇占比"], [["北京", "55.6"]], [3 / 10, 7 / 10]),
+        (["名称", "登记楼宇（栋）"], [["北京", "120"]], [3 / 8, 5 / 8]),
     ],
 )
 def test_column_shares_follow_the_longest_text(columns, rows, shares):
@@ -167,28 +219,13 @@ def test_column_shares_follow_the_longest_text(columns, rows, shares):
 # --- PDF -------------------------------------------------------------------------------------
 
 
-def _pdffonts(pdf: bytes) -> list[dict[str, str]]:
-    """pdffonts' table as one dict per font: name, type, emb, sub, uni."""
-    assert shutil.which("pdffonts"), "pdffonts is missing: run `make documents`"
-    result = subprocess.run(
-        ["pdffonts", "-"], input=pdf, capture_output=True, check=True, timeout=60
-    )
-    lines = result.stdout.decode().splitlines()[2:]
-    fonts = []
-    for line in lines:
-        # The name has no spaces; the type may ("CID Type 0C (OT)"), so read from the right.
-        fields = line.split()
-        fonts.append({"name": fields[0], "emb": fields[-5], "sub": fields[-4], "uni": fields[-3]})
-    return fonts
-
-
 def test_pdf_has_several_pages(sample_pdf):
     assert sample_pdf.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(sample_pdf)).pages) > 1
 
 
 def test_pdf_embeds_every_font_and_a_cjk_one(sample_pdf):
-    fonts = _pdffonts(sample_pdf)
+    fonts = pdf_fonts(sample_pdf)
     assert fonts
     assert [font["name"] for font in fonts if font["emb"] != "yes"] == []
     assert any("CJK" in font["name"] for font in fonts), fonts
@@ -219,6 +256,25 @@ def test_pdf_table_starts_on_page_one_and_repeats_its_header_on_page_two(sample_
 def test_pdf_page_numbers_are_set_between_dashes(sample_pages):
     for number, text in enumerate(sample_pages, start=1):
         assert f"—{number}—" in text
+
+
+def test_pdf_attachments_follow_the_signature_each_on_its_own_pages():
+    pdf = pdf_renderer.render_pdf(_with_attachments())
+    pages = [_squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    signed = [index for index, text in enumerate(pages) if "2026年10月15日" in text]
+    assert len(signed) == 1
+    assert "附件：1.各地整治进展情况2.月度报送情况" in pages[signed[0]]
+    first, second = pages[signed[0] + 1 :]
+    assert first.startswith("附件1各地整治进展情况单位整改率北京75.0%")
+    assert second.startswith("附件2月度报送情况各单位均按时报送")
+    assert "抄送：" in second and "抄送：" not in "".join(pages[:-1])
+
+
+def test_pdf_sets_a_compact_table_smaller():
+    html = render_to_string(
+        pdf_renderer.TEMPLATE, pdf_renderer.document_context(_with_attachments())
+    )
+    assert html.count('<table class="compact">') == 1
 
 
 # --- no network ------------------------------------------------------------------------------
@@ -340,3 +396,30 @@ def test_docx_footers_number_the_pages(sample_docx):
     for footer in (section.footer, section.even_page_footer):
         instructions = footer._element.xpath(".//w:instrText")
         assert [element.text.strip() for element in instructions] == ["PAGE"]
+
+
+def test_docx_attachments_follow_the_signature_and_precede_the_copy_to_line():
+    word = open_docx(io.BytesIO(docx_renderer.render_docx(_with_attachments())))
+    texts = [paragraph.text for paragraph in word.paragraphs]
+    order = [
+        "附件：1. 各地整治进展情况",
+        "2. 月度报送情况",
+        "2026年10月15日",
+        "附件1",
+        "各地整治进展情况",
+        "附件2",
+        "月度报送情况",
+        "各单位均按时报送月度进展情况。",
+        "抄送：国家市场监督管理总局办公厅，住房和城乡建设部办公厅。",
+    ]
+    assert [text for text in texts if text in order] == order
+    for label in ("附件1", "附件2"):
+        before = word.paragraphs[texts.index(label) - 1]
+        assert before._p.xpath('.//w:br[@w:type="page"]'), f"{label} starts a new page"
+
+
+def test_docx_sets_a_compact_table_smaller():
+    word = open_docx(io.BytesIO(docx_renderer.render_docx(_with_attachments())))
+    normal, compact = word.tables
+    assert normal.cell(1, 1).paragraphs[0].runs[0].font.size.pt == 12
+    assert compact.cell(1, 0).paragraphs[0].runs[0].font.size.pt == COMPACT_TABLE_PT
