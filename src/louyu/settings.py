@@ -238,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "WorkPlanStateEnum": "louyu.workplans.workflow.State",
         "MeasureStatusEnum": "louyu.workplans.workflow.MeasureStatus",
         "WorkPlanOutcomeEnum": "louyu.workplans.workflow.Outcome",
+        "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
+        "BulletinStateEnum": "louyu.reporting.workflow.BulletinState",
+        "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",
     },
 }
 
@@ -283,6 +286,10 @@ LOUYU_PERIODIC_TASKS = {
     "louyu.cases.tasks.send_case_deadline_reminders": env.int(
         "LOUYU_CASE_REMINDER_INTERVAL_SECONDS", default=3600
     ),
+    # The rolled-up figures are at most this far behind (docs/adr/0011).
+    "louyu.reporting.tasks.refresh_figures": env.int("LOUYU_FIGURES_REFRESH_SECONDS", default=60),
+    "louyu.reporting.tasks.rebuild_figures": 24 * 3600,
+    "louyu.reporting.tasks.open_monthly_reports": 3600,
 }
 # Complainants' personal data is erased this many days after a complaint ended.
 LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)

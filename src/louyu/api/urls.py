@@ -7,6 +7,7 @@ from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
 from louyu.core import api as core_api
+from louyu.reporting import api as reporting_api
 from louyu.workplans import api as workplans_api
 
 router = DefaultRouter()
@@ -32,12 +33,15 @@ router.register(
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
 )
+router.register("reports", reporting_api.ReportViewSet, basename="report")
+router.register("bulletins", reporting_api.BulletinViewSet, basename="bulletin")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/regions/resolve/", core_api.RegionResolveView.as_view(), name="region-resolve"),
     path("v1/calendar/deadline/", core_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("v1/me/", core_api.MeView.as_view(), name="me"),
+    path("v1/metrics/", reporting_api.MetricView.as_view(), name="metrics"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

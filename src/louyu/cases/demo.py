@@ -60,7 +60,7 @@ def demo_cases_exist() -> bool:
     return Case.objects.filter(title__endswith=DEMO_MARK).exists()
 
 
-def _png(name: str):
+def demo_photo(name: str):
     buffer = io.BytesIO()
     Image.new("RGB", (24, 16), (60, 120, 200)).save(buffer, format="PNG")
     return check_uploads([SimpleUploadedFile(name, buffer.getvalue(), "image/png")])
@@ -213,7 +213,7 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
         kind=kind,
         action_date=today,
         notes="依据专项整治工作方案作出。",
-        files=_png(f"{kind}.png"),
+        files=demo_photo(f"{kind}.png"),
         **extra,
     )
     if target == State.IDENTIFIED:
@@ -241,7 +241,7 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
                 actor=owner_user,
                 measure=measure,
                 response="已按要求完成整改，附现场照片。",
-                files=_png("done.png"),
+                files=demo_photo("done.png"),
             )
         else:
             measure_cancel(
@@ -262,7 +262,7 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
             passed=False,
             notes="复查发现弱电间仍未开放。",
             checked_on=today,
-            files=_png("recheck.png"),
+            files=demo_photo("recheck.png"),
         )
         case_transition(actor=admin, case=case, to=State.AWAITING_ACCEPTANCE)
     acceptance_check_record(
@@ -271,5 +271,5 @@ def _advance(case: Case, target: str, i: int, rng: random.Random, ministry: User
         passed=True,
         notes="现场验收合格，已有多家运营商进场。",
         checked_on=today,
-        files=_png("accepted.png"),
+        files=demo_photo("accepted.png"),
     )

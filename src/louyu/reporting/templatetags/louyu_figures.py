@@ -40,3 +40,12 @@ def change_css(number, metric) -> str:
         return "text-secondary"
     good = (number > 0) == metric.higher_is_better
     return "text-success" if good else "text-danger"
+
+
+@register.filter
+def stored_figure(stored, metric) -> str:
+    """A figure stored as a dict (``Value.as_dict``: a frozen report, a bulletin)."""
+    number = (stored or {}).get("value") if isinstance(stored, dict) else None
+    if number is None:
+        return "—"
+    return _number(number, metric.kind)

@@ -1,0 +1,1 @@
+"""Writes of the reporting app: ``reports`` (monthly reports) and ``bulletins``."""
