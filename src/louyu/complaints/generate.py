@@ -1,8 +1,10 @@
 """Bulk complaints for benchmarks: deterministic, memory-bounded, any size up to millions.
 
 Unlike the demo data (which goes through the services so every history is real), this
-writes Complaint rows directly in batches (``COPY`` on PostgreSQL), each with the one
-status row of its current state and realistic deadlines, spread over existing buildings."""
+writes Complaint rows directly in batches (``COPY`` on PostgreSQL), each with the status
+rows of the path to its current state (received, accepted or refused, replied with a
+result, called back with a satisfaction) at realistic times and deadlines, spread over
+existing buildings."""
 
 from __future__ import annotations
 
@@ -30,6 +32,19 @@ PHRASES = [
     "新楼没有光纤到户，只能用代理商的线路",
 ]
 OPERATORS = ["电信", "移动", "联通", "广电"]
+# The states each current state went through after ``submitted``.
+PATHS = {
+    State.SUBMITTED: [],
+    State.ACCEPTED: [State.ACCEPTED],
+    State.REJECTED: [State.REJECTED],
+    State.VERIFYING: [State.ACCEPTED, State.VERIFYING],
+    State.HANDLING: [State.ACCEPTED, State.HANDLING],
+    State.SUSPENDED: [State.ACCEPTED, State.HANDLING, State.SUSPENDED],
+    State.REPLIED: [State.ACCEPTED, State.HANDLING, State.REPLIED],
+    State.CLOSED: [State.ACCEPTED, State.HANDLING, State.REPLIED, State.CLOSED],
+    State.MERGED: [State.MERGED],
+}
+RESULTS = ["substantiated", "partly", "not"]
 STATES = [
     (State.CLOSED, 45),
     (State.HANDLING, 12),
@@ -84,46 +99,54 @@ def generate_complaints(
                 state = rng.choices(states, weights)[0]
                 received = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
                 text = rng.choice(PHRASES).format(op=rng.choice(OPERATORS))
-                accepted = (
-                    received + datetime.timedelta(days=2) if state != State.SUBMITTED else None
+                times = _path_times(rng, received, now, PATHS[state])
+                accepted = times.get(State.ACCEPTED)
+                reply_due = accepted + datetime.timedelta(days=30) if accepted else None
+                complaint = Complaint(
+                    tracking_code=f"TB{seed:02d}{index:010d}"[:20],
+                    secret_hash=secret_hash,
+                    channel=rng.choice(Channel.values),
+                    received_at=received,
+                    created_at=received,
+                    complainant_name="测试" + rng.choice("甲乙丙丁戊"),
+                    complainant_phone=f"139{rng.randrange(10**8):08d}",
+                    category=rng.choice(categories),
+                    description=f"{text}。（第 {index} 号）",
+                    building_id=building[0],
+                    address=building[3],
+                    normalized_address=building[4],
+                    region_id=building[1],
+                    jurisdiction_id=building[2],
+                    handler_id=handlers[building[2]],
+                    state=state,
+                    accept_due_at=received + datetime.timedelta(days=7),
+                    reply_due_at=reply_due,
+                    accepted_at=accepted,
+                    replied_at=times.get(State.REPLIED),
+                    reply_result=rng.choice(RESULTS) if State.REPLIED in times else "",
+                    closed_at=times.get(State.CLOSED),
+                    satisfaction=rng.choice([2, 3, 4, 5, 5]) if State.CLOSED in times else None,
                 )
-                rows.append(
-                    Complaint(
-                        tracking_code=f"TB{seed:02d}{index:010d}"[:20],
-                        secret_hash=secret_hash,
-                        channel=rng.choice(Channel.values),
-                        received_at=received,
-                        created_at=received,
-                        complainant_name="测试" + rng.choice("甲乙丙丁戊"),
-                        complainant_phone=f"139{rng.randrange(10**8):08d}",
-                        category=rng.choice(categories),
-                        description=f"{text}。（第 {index} 号）",
-                        building_id=building[0],
-                        address=building[3],
-                        normalized_address=building[4],
-                        region_id=building[1],
-                        jurisdiction_id=building[2],
-                        handler_id=handlers[building[2]],
-                        state=state,
-                        accept_due_at=received + datetime.timedelta(days=7),
-                        reply_due_at=accepted + datetime.timedelta(days=30) if accepted else None,
-                        accepted_at=accepted,
-                        closed_at=accepted + datetime.timedelta(days=20)
-                        if state == State.CLOSED
-                        else None,
+                rows.append((complaint, times))
+            bulk_insert(Complaint, [c for c, _t in rows], batch_size=batch_size)
+            for complaint, times in rows:
+                previous = ""
+                for to_state, moment in [(State.SUBMITTED, complaint.received_at), *times.items()]:
+                    details = {"generated": True}
+                    if to_state == State.REPLIED:
+                        details["result"] = complaint.reply_result
+                    if to_state == State.CLOSED:
+                        details["satisfaction"] = complaint.satisfaction
+                    changes.append(
+                        StatusChange(
+                            complaint_id=complaint.pk,
+                            from_state=previous,
+                            to_state=to_state,
+                            created_at=moment,
+                            details=details,
+                        )
                     )
-                )
-            bulk_insert(Complaint, rows, batch_size=batch_size)
-            for complaint in rows:
-                changes.append(
-                    StatusChange(
-                        complaint_id=complaint.pk,
-                        from_state="",
-                        to_state=complaint.state,
-                        created_at=complaint.received_at,
-                        details={"generated": True},
-                    )
-                )
+                    previous = to_state
             bulk_insert(StatusChange, changes, batch_size=batch_size)
             written += size
             if progress is not None:
@@ -135,3 +158,24 @@ def generate_complaints(
             object_repr=f"基准测试申诉 {written} 件（种子 {seed}）",
         )
     return written
+
+
+def _path_times(rng, received, now, path) -> dict:
+    """When the complaint entered each state of ``path``: acceptance in 1–9 days (some
+    late), replies 5–40 days later, call-backs within a week; never after ``now``."""
+    gaps = {
+        State.ACCEPTED: (1, 9),
+        State.REJECTED: (1, 9),
+        State.MERGED: (1, 5),
+        State.VERIFYING: (1, 5),
+        State.HANDLING: (1, 5),
+        State.SUSPENDED: (1, 10),
+        State.REPLIED: (5, 40),
+        State.CLOSED: (1, 7),
+    }
+    times, moment = {}, received
+    for state in path:
+        low, high = gaps[state]
+        moment = min(moment + datetime.timedelta(days=rng.randint(low, high), hours=3), now)
+        times[state] = moment
+    return times

@@ -146,15 +146,18 @@ def building_contributions(
     for chunk in _chunks(building_ids):
         buildings = {
             b.pk: b
-            for b in Building.objects.filter(pk__in=chunk, is_active=True).only(
-                "pk", "created_at", "jurisdiction_id", "region_id"
+            for b in Building.objects.filter(pk__in=chunk, is_active=True).values_list(
+                "pk", "created_at", "jurisdiction_id", "region_id", named=True
             )
         }
         events = defaultdict(list)
         for event in (
             PresenceEvent.objects.filter(building_id__in=buildings, operator_id__in=basic)
-            .only("building_id", "operator_id", "old_status", "new_status", "since", "created_at")
             .order_by("created_at", "id")
+            .values_list(
+                *("building_id", "operator_id", "old_status", "new_status", "since", "created_at"),
+                named=True,
+            )
         ):
             events[event.building_id].append(event)
         plans = defaultdict(list)
@@ -238,12 +241,17 @@ def case_contributions(
     for chunk in _chunks(case_ids):
         cases = {
             c.pk: c
-            for c in Case.objects.filter(pk__in=chunk)
-            .select_related("building")
-            .only("pk", "created_at", "jurisdiction_id", "key_case", "building__region_id")
+            for c in Case.objects.filter(pk__in=chunk).values_list(
+                *("pk", "created_at", "jurisdiction_id", "key_case", "building__region_id"),
+                named=True,
+            )
         }
         rows = defaultdict(list)
-        for row in CaseStatusChange.objects.filter(case_id__in=cases).order_by("created_at", "id"):
+        for row in (
+            CaseStatusChange.objects.filter(case_id__in=cases)
+            .order_by("created_at", "id")
+            .values_list("case_id", "from_state", "to_state", "created_at", "details", named=True)
+        ):
             rows[row.case_id].append(row)
         actions = defaultdict(list)
         for case_id, kind, day in EnforcementAction.objects.filter(case_id__in=cases).values_list(
@@ -251,7 +259,7 @@ def case_contributions(
         ):
             actions[case_id].append((kind, day))
         for pk, case in cases.items():
-            key = (case.jurisdiction_id, cities(case.building.region_id))
+            key = (case.jurisdiction_id, cities(case.building__region_id))
             for day, measure, value in _case_timeline(case, rows[pk], actions[pk]):
                 if value and (days is None or day in days):
                     sums[(day, *key, measure)] += value
@@ -336,14 +344,19 @@ def complaint_contributions(
 ) -> None:
     for chunk in _chunks(complaint_ids):
         complaints = {
-            c.pk: c for c in Complaint.objects.filter(pk__in=chunk).only(*COMPLAINT_FIELDS)
+            c.pk: c
+            for c in Complaint.objects.filter(pk__in=chunk).values_list(
+                *COMPLAINT_FIELDS, named=True
+            )
         }
         rows = defaultdict(list)
         for row in (
             StatusChange.objects.filter(complaint_id__in=complaints)
             .exclude(from_state=F("to_state"))  # referral notes change no state
-            .only("complaint_id", "from_state", "to_state", "created_at", "details")
             .order_by("created_at", "id")
+            .values_list(
+                "complaint_id", "from_state", "to_state", "created_at", "details", named=True
+            )
         ):
             rows[row.complaint_id].append(row)
         for pk, complaint in complaints.items():

@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -198,7 +199,10 @@ def download(bulletin: Bulletin, fmt: str, *, actor) -> HttpResponse:
     content_type, render_it = FORMATS[fmt]
     data = render_it(bulletin)
     if actor is not None and actor.is_authenticated:
-        audit_record(actor=actor, action="bulletin.download", obj=bulletin, changes={"format": fmt})
+        with transaction.atomic():
+            audit_record(
+                actor=actor, action="bulletin.download", obj=bulletin, changes={"format": fmt}
+            )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="bulletin-{bulletin.period:%Y-%m}.{fmt}"'

@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from louyu.reporting import figures, selectors
+from louyu.reporting import selectors
+from louyu.reporting.board import BoardFigures, board_figures, previous_period
 from louyu.reporting.figures import Period, Value
 from louyu.reporting.forms import PRESETS, FigureQueryForm
 from louyu.reporting.metrics import BY_CODE, HEADLINE, METRICS, Kind
@@ -23,15 +24,6 @@ from louyu.reporting.rollup.refresh import rollup_state
 
 DEFAULT_MAP_METRIC = "zero_operator_buildings"
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def previous_period(period: Period) -> Period:
-    """The period to compare with: the one of the same length before, or for a
-    cumulative figure, the same as of the end of the previous month."""
-    earlier = period.previous()
-    if earlier is not None:
-        return earlier
-    return Period(None, period.end.replace(day=1) - ONE_DAY)
 
 
 def query_string(**params) -> str:
@@ -70,28 +62,23 @@ def _area_of(jurisdiction) -> Area:
     return Area(frozenset({jurisdiction.pk}))
 
 
-def _ranking(user, where, period: Period, sort: str):
+def _ranking(user, where, period: Period, sort: str, board: BoardFigures):
     """Rows of the ranking table: every jurisdiction the user sees (national view), or the
     cities of the jurisdiction; each row has its values and its link parameters."""
     rows = []
+    empty = board.empty
     if where.national:
-        visible = list(selectors.jurisdiction_list(user=user))
-        by_id = figures.evaluate_by_jurisdiction(Area(frozenset(j.pk for j in visible)), period)
-        empty = figures.evaluate(Area(frozenset({-1})), period)
-        for jurisdiction in visible:
+        for jurisdiction in selectors.jurisdiction_list(user=user):
             rows.append(
                 {
                     "name": jurisdiction.short_name or jurisdiction.name,
                     "params": query_string(jurisdiction=jurisdiction.code, **period_params(period)),
                     "where": selectors.Where(_area_of(jurisdiction), jurisdiction, None, False),
-                    "values": by_id.get(jurisdiction.pk, empty),
+                    "values": board.by_area.get(jurisdiction.pk, empty),
                 }
             )
     elif where.city is None:
-        cities = selectors.cities_of(where.jurisdiction)
-        by_city = figures.evaluate_by_city(frozenset({where.jurisdiction.pk}), period)
-        empty = figures.evaluate(Area(frozenset({-1})), period)
-        for city in cities:
+        for city in selectors.cities_of(where.jurisdiction):
             rows.append(
                 {
                     "name": city.name,
@@ -106,7 +93,7 @@ def _ranking(user, where, period: Period, sort: str):
                         city,
                         False,
                     ),
-                    "values": by_city.get(city.code, empty),
+                    "values": board.by_area.get(city.code, empty),
                 }
             )
     key = sort.lstrip("-")
@@ -129,16 +116,12 @@ def _ranking(user, where, period: Period, sort: str):
     return rows
 
 
-def _map(user, period: Period, metric_code: str) -> dict:
+def _map(user, metric_code: str, board: BoardFigures) -> dict:
     """Values of one metric per jurisdiction for the map: provinces by code, and the
     jurisdictions inside a province (大连) as marked cities."""
-    visible = list(selectors.jurisdiction_list(user=user))
-    by_id = figures.evaluate_by_jurisdiction(
-        Area(frozenset(j.pk for j in visible)), period, [BY_CODE[metric_code]]
-    )
     provinces, cities = [], []
-    for jurisdiction in visible:
-        value = by_id.get(jurisdiction.pk, {}).get(metric_code)
+    for jurisdiction in selectors.jurisdiction_list(user=user):
+        value = board.by_area.get(jurisdiction.pk, {}).get(metric_code)
         number = value.value if value is not None else None
         entry = {"code": jurisdiction.code, "name": jurisdiction.short_name, "value": number}
         (provinces if jurisdiction.code.endswith("0000") else cities).append(entry)
@@ -164,11 +147,10 @@ def dashboard(request):
         user=user, jurisdiction=form.value("jurisdiction"), city=form.value("city")
     )
     period = form.period()
-    before = previous_period(period)
-    values = figures.evaluate(where.area, period)
-    earlier = figures.evaluate(where.area, before)
     chosen = form.value("metric") or DEFAULT_MAP_METRIC
     metric = BY_CODE[chosen]
+    board = board_figures(user=user, where=where, period=period, metric=metric)
+    values, earlier = board.values, board.earlier
     cards = [
         {
             "metric": BY_CODE[code],
@@ -184,11 +166,11 @@ def dashboard(request):
         "form": form,
         "where": where,
         "period": period,
-        "previous": before,
+        "previous": previous_period(period),
         "cards": cards,
         "metric": metric,
         "metrics": METRICS,
-        "ranking": _ranking(user, where, period, sort),
+        "ranking": _ranking(user, where, period, sort, board),
         "sort": sort,
         "base_params": query_string(
             jurisdiction=form.value("jurisdiction"),
@@ -203,9 +185,9 @@ def dashboard(request):
             "metric": str(metric.label),
             "unit": str(metric.unit),
             "is_rate": metric.kind in (Kind.RATE,),
-            "monthly": _series(figures.trend(where.area, metric, months=12, end=period.end)),
-            "weekly": _series(figures.weekly_trend(where.area, metric, weeks=12, end=period.end)),
-            "map": _map(user, period, chosen) if where.national else None,
+            "monthly": _series(board.monthly),
+            "weekly": _series(board.weekly),
+            "map": _map(user, chosen, board) if where.national else None,
         },
         "presets": [(key, label) for key, label in PRESETS if key != "custom"],
         "area_params": query_string(

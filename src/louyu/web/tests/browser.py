@@ -48,6 +48,7 @@ DATA_MIGRATIONS = [
     ("louyu.complaints.migrations.0002_reference_categories", "load", "complaints.Category"),
     ("louyu.cases.migrations.0002_rectification_policies", "load", "cases.RectificationPolicy"),
     ("louyu.workplans.migrations.0002_measure_kinds", "load", "workplans.MeasureKind"),
+    ("louyu.reporting.migrations.0002_report_policy", "load", "reporting.ReportPolicy"),
 ]
 
 

@@ -24,7 +24,7 @@
       tooltip: { trigger: "axis", valueFormatter: fmt },
       xAxis: { type: "category", data: points.map(function (p) { return label(p.date); }) },
       yAxis: { type: "value", minInterval: data.is_rate ? 0 : 1 },
-      series: [{ name: data.metric, type: "line", smooth: true, connectNulls: false,
+      series: [{ name: data.metric, type: "line", smooth: false, connectNulls: false,
                  data: points.map(function (p) { return p.value; }) }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
