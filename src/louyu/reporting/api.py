@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from louyu.core import uploads
 from louyu.core.rest.pagination import CappedPagination
 from louyu.reporting import figures, selectors
 from louyu.reporting import serializers as s
@@ -173,6 +175,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             actor=request.user, report=report, expected_version=expected, **values
         )
         return Response(s.ReportSerializer(self.get_queryset().get(pk=report.pk)).data)
+
+    @extend_schema(
+        summary=_("上传月报附件（草稿或被退回时）"),
+        request={"multipart/form-data": s.ReportFilesSerializer},
+        responses={201: s.ReportSerializer, **RESPONSES},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def files(self, request, pk=None):
+        report = self.get_object()
+        try:
+            checked = uploads.check_uploads(request.FILES.getlist("files"))
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
+        report_services.report_files_add(actor=request.user, report=report, files=checked)
+        fresh = self.get_queryset().get(pk=report.pk)
+        return Response(s.ReportSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("报送、采用或退回月报"),

@@ -81,8 +81,23 @@ class MetricResultSerializer(serializers.Serializer):
     results = FigureSerializer(many=True)
 
 
+class ReportFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ReportFilesSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text=_("PDF 或图片，可多个（multipart）")
+    )
+
+
 class ReportSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
+    files = ReportFileSerializer(many=True, read_only=True)
     period = serializers.DateField(format="%Y-%m", read_only=True)
     is_late = serializers.BooleanField(read_only=True)
     figures = serializers.JSONField(read_only=True, help_text=_("报送时冻结的数据"))
@@ -106,6 +121,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
             "return_comment",
+            "files",
             "version",
         ]
         read_only_fields = fields

@@ -11,6 +11,8 @@ urlpatterns = [
     path("reports/", reports.report_list, name="reports"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),
     path("reports/<int:pk>/transition/", reports.report_transition, name="report_transition"),
+    path("reports/<int:pk>/files/", reports.report_files, name="report_files"),
+    path("reports/<int:pk>/files/<int:file_pk>/", reports.report_file, name="report_file"),
     path("bulletins/", bulletins.bulletin_list, name="bulletins"),
     path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin"),
     path(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +26,15 @@ from louyu.core.services import (
     work_item_create,
     work_items_close_for,
 )
+from louyu.core.uploads import CheckedFile
 from louyu.reporting import figures
-from louyu.reporting.models import MonthlyReport, ReportPolicy, ReportStatusChange, month_end
+from louyu.reporting.models import (
+    MonthlyReport,
+    ReportFile,
+    ReportPolicy,
+    ReportStatusChange,
+    month_end,
+)
 from louyu.reporting.rollup.query import Area
 from louyu.reporting.rollup.refresh import rollup_state
 from louyu.reporting.workflow import (
@@ -259,3 +267,49 @@ def _after(actor, report: MonthlyReport, to: str) -> None:
         notify(recipients=recipients, title=f"月报被退回：{report}", link=report_link(report))
     elif to == ReportState.ACCEPTED:
         notify(recipients=recipients, title=f"月报已采用：{report}", link=report_link(report))
+
+
+FILES_MAX = 10
+
+
+@transaction.atomic
+def report_files_add(
+    *, actor: User, report: MonthlyReport, files: list[CheckedFile]
+) -> list[ReportFile]:
+    """Attach content-checked files (``core.uploads``) to a draft or returned report, all or
+    nothing (stored files are deleted again when the transaction fails)."""
+    locked = _lock(report, None)
+    if not can_write(actor, locked):
+        raise PermissionDenied("只有本管理局可以为本月报添加附件。")
+    if locked.state not in REPORT_EDITABLE:
+        raise InvalidTransition("已报送的月报不能再添加附件。")
+    if not files:
+        raise ValidationError({"files": "请选择要上传的文件。"})
+    if locked.files.count() + len(files) > FILES_MAX:
+        raise ValidationError({"files": f"每份月报最多 {FILES_MAX} 个附件。"})
+    saved: list[ReportFile] = []
+    try:
+        for checked in files:
+            stored = ReportFile(
+                report=locked,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor,
+            )
+            stored.file.save(checked.name, ContentFile(checked.data), save=False)
+            saved.append(stored)
+            stored.save()
+    except BaseException:
+        for stored in saved:
+            if stored.file.name:
+                stored.file.storage.delete(stored.file.name)
+        raise
+    audit_record(
+        actor=actor,
+        action="monthly_report.files",
+        obj=locked,
+        changes={"files": [f.original_name for f in saved]},
+    )
+    return saved

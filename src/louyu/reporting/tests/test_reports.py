@@ -223,3 +223,47 @@ def test_the_next_bulletin_compares_with_the_published_one(opened, users):  # no
     assert second.snapshot["previous"]["period"] == "2026-03-01"
     change = bulletins.national_change(second)
     assert change["buildings_registered"] == 2.0  # 丙 (04-01) and 己 (04-02)
+
+
+def test_attachments_are_checked_scoped_and_closed_with_the_report(
+    opened,
+    users,  # noqa: F811
+    client,
+    settings,
+    tmp_path,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from louyu.core.tests.files import PDF
+    from louyu.reporting.models import ReportFile
+
+    settings.MEDIA_ROOT = tmp_path
+    report = _report(opened)
+    url = f"/reporting/reports/{report.pk}/files/"
+    client.force_login(users["bj"])
+    fake = SimpleUploadedFile("报告.pdf", b"not a pdf at all", content_type="application/pdf")
+    client.post(url, {"files": [fake]})
+    assert not ReportFile.objects.exists()
+    client.post(url, {"files": [SimpleUploadedFile("情况说明.pdf", PDF)]})
+    stored = ReportFile.objects.get()
+    assert stored.original_name == "情况说明.pdf"
+    download = f"/reporting/reports/{report.pk}/files/{stored.pk}/"
+    assert client.get(download).status_code == 200
+    client.force_login(users["dl"])
+    assert client.get(download).status_code == 404
+    assert client.post(url, {"files": [SimpleUploadedFile("x.pdf", PDF)]}).status_code == 404
+    reports.report_update(actor=users["bj"], report=report, progress="进展")
+    reports.report_transition(actor=users["bj"], report=report, to="submitted")
+    with pytest.raises(InvalidTransition):
+        reports.report_files_add(actor=users["bj"], report=report, files=[])
+    assert ReportFile.objects.count() == 1
+
+
+def test_the_home_page_shows_the_headline_figures(opened, users, client):  # noqa: F811
+    client.force_login(users["ministry"])
+    content = client.get("/").content.decode()
+    assert 'data-testid="home-progress"' in content and "全国本月进展" in content
+    client.force_login(users["dl"])
+    assert "大连市通信管理局本月进展" in client.get("/").content.decode()
+    client.force_login(users["operator"])
+    assert 'data-testid="home-progress"' not in client.get("/").content.decode()

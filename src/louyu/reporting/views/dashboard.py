@@ -12,9 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from louyu.reporting import selectors
+from louyu.reporting import figures, selectors
 from louyu.reporting.board import BoardFigures, board_figures, previous_period
 from louyu.reporting.figures import Period, Value
 from louyu.reporting.forms import PRESETS, FigureQueryForm
@@ -133,6 +134,38 @@ def _map(user, metric_code: str, board: BoardFigures) -> dict:
     }
 
 
+def _cards(where, period: Period, values, earlier) -> list[dict]:
+    return [
+        {
+            "metric": BY_CODE[code],
+            "value": values[code],
+            "change": change(values[code], earlier[code]),
+            "url": list_url(code, "numerator", where, period),
+        }
+        for code in HEADLINE
+    ]
+
+
+def home_figures(user) -> dict | None:
+    """The headline figures of this month for a user's home page (the nation for the
+    ministry and the institute, its jurisdiction for an administration), or None for a
+    user who sees no figures."""
+    if not selectors.may_see_figures(user):
+        return None
+    where = selectors.resolve_area(user=user)
+    today = timezone.localdate()
+    period = Period(today.replace(day=1), today)
+    codes = [BY_CODE[code] for code in HEADLINE]
+    values = figures.evaluate(where.area, period, codes)
+    earlier = figures.evaluate(where.area, previous_period(period), codes)
+    return {
+        "where": where,
+        "period": period,
+        "cards": _cards(where, period, values, earlier),
+        "state": rollup_state(),
+    }
+
+
 def _series(points) -> list[dict]:
     return [{"date": day.isoformat(), "value": value.value} for day, value in points]
 
@@ -151,15 +184,7 @@ def dashboard(request):
     metric = BY_CODE[chosen]
     board = board_figures(user=user, where=where, period=period, metric=metric)
     values, earlier = board.values, board.earlier
-    cards = [
-        {
-            "metric": BY_CODE[code],
-            "value": values[code],
-            "change": change(values[code], earlier[code]),
-            "url": list_url(code, "numerator", where, period),
-        }
-        for code in HEADLINE
-    ]
+    cards = _cards(where, period, values, earlier)
     sort = form.value("sort") or ""
     context = {
         "nav_active": "reporting",

@@ -9,11 +9,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from louyu.core import uploads
 from louyu.core.forms import add_service_errors
 from louyu.core.scope import scope_for
 from louyu.reporting import selectors
@@ -147,6 +149,8 @@ def report_detail(request, pk: int):
             "figures": figures,
             "frozen": frozen,
             "timeline": report.status_changes.select_related("actor"),
+            "files": report.files.all(),
+            "can_attach": services.can_write(user, report) and report.state in REPORT_EDITABLE,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -154,6 +158,39 @@ def report_detail(request, pk: int):
 
 def _targets(report: MonthlyReport) -> set[str]:
     return report_targets(report.state)
+
+
+@login_required
+@require_POST
+def report_files(request, pk: int):
+    user = request.user
+    _require_view(user)
+    report = selectors.report_get(user=user, pk=pk)
+    try:
+        checked = uploads.check_uploads(request.FILES.getlist("files"))
+        services.report_files_add(actor=user, report=report, files=checked)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("附件已上传。"))
+    return redirect("reporting:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_file(request, pk: int, file_pk: int):
+    user = request.user
+    _require_view(user)
+    report = selectors.report_get(user=user, pk=pk)
+    stored = report.files.filter(pk=file_pk).first()
+    if stored is None:
+        raise Http404
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
 
 
 @login_required

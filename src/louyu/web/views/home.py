@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from louyu.core import selectors
 from louyu.core.roles import ROLE_LABELS
 from louyu.core.scope import ScopeKind, scope_for
+from louyu.reporting.views.dashboard import home_figures
 from louyu.web.views.common import urgent_first
 
 HOME_URGENT_COUNT = 10
@@ -78,5 +79,6 @@ def home(request):
             "summary": summary,
             "urgent": urgent,
             "quick_links": links,
+            "progress": home_figures(user),
         },
     )
