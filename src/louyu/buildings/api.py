@@ -47,12 +47,17 @@ def _presence_source(user) -> str:
     list=extend_schema(
         summary=_("楼宇列表"),
         parameters=[s.BuildingFilterSerializer],
-        responses=s.BuildingSerializer(many=True),
+        responses={
+            200: s.BuildingSerializer(many=True),
+            400: OpenApiResponse(description=_("筛选条件有误，或运营商按其他企业筛选")),
+        },
     ),
     retrieve=extend_schema(summary=_("楼宇详情"), responses=s.BuildingSerializer),
 )
 class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Buildings in the caller's scope, with the same filters as the web list."""
+    """Buildings in the caller's scope, with the same filters as the web list. An operator's
+    staff see only their own operator's presence rows and history, and every building's
+    ``operator_count``."""
 
     serializer_class = s.BuildingSerializer
     filter_backends = []
@@ -61,14 +66,18 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         qs = selectors.building_list(user=self.request.user)
         if self.action == "list":
-            filters = s.BuildingFilterSerializer(data=self.request.query_params)
+            filters = s.BuildingFilterSerializer(
+                data=self.request.query_params, context={"request": self.request}
+            )
             filters.is_valid(raise_exception=True)
             qs = selectors.building_filter(qs, filters.to_filters())
-        return selectors.with_presence(qs).select_related("property_company", "access_agent")
+        return selectors.with_presence(qs, user=self.request.user).select_related(
+            "property_company", "access_agent"
+        )
 
     def _render(self, building: Building, *, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = (
-            selectors.with_presence(Building.objects.all())
+            selectors.with_presence(Building.objects.all(), user=self.request.user)
             .select_related("property_company", "access_agent")
             .get(pk=building.pk)
         )
@@ -129,7 +138,9 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def presence(self, request, pk=None):
         building = self.get_object()
         if request.method == "GET":
-            history = selectors.presence_history(building=building)[:HISTORY_LIMIT]
+            history = selectors.presence_history(user=request.user, building=building)[
+                :HISTORY_LIMIT
+            ]
             return Response(
                 {
                     "presence": s.PresenceSerializer(building.presences.all(), many=True).data,
@@ -151,7 +162,9 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             since=values.get("since"),
             note=values.get("note", ""),
         )
-        fresh = selectors.with_presence(Building.objects.all()).get(pk=building.pk)
+        fresh = selectors.with_presence(Building.objects.all(), user=request.user).get(
+            pk=building.pk
+        )
         return Response(
             {
                 "changed": result is not None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from louyu.buildings.selectors import FLAG_FIELDS, with_presence
+from louyu.buildings.selectors import FLAG_FIELDS, presence_operators, with_presence
 from louyu.core.exports import Column, write_xlsx
 
 EXPORT_MAX_ROWS = 200_000
@@ -28,10 +28,11 @@ def region_columns(region) -> tuple[str, str, str]:
     return province, "", names[-1] if len(names) > 1 else ""
 
 
-def write_buildings_xlsx(fileobj, buildings, operators) -> tuple[int, bool]:
-    """Write the buildings (an ordered, scoped queryset) to ``fileobj``; returns (rows,
-    truncated). Text cells are neutralised against formula injection."""
-    operators = list(operators)
+def write_buildings_xlsx(fileobj, buildings, *, user) -> tuple[int, bool]:
+    """Write the buildings (an ordered queryset scoped to ``user``) to ``fileobj`` with a
+    column for each operator whose presence the user may see; returns (rows, truncated).
+    Text cells are neutralised against formula injection."""
+    operators = list(presence_operators(user=user))
     flag_fields = [
         field
         for field in buildings.model._meta.get_fields()
@@ -52,7 +53,7 @@ def write_buildings_xlsx(fileobj, buildings, operators) -> tuple[int, bool]:
     ]
 
     def rows():
-        queryset = with_presence(buildings.select_related("region__parent__parent"))
+        queryset = with_presence(buildings.select_related("region__parent__parent"), user=user)
         for building in queryset[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=2000):
             statuses = {p.operator_id: p.get_status_display() for p in building.presences.all()}
             yield [

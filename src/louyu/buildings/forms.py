@@ -77,7 +77,17 @@ class BuildingFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args, jurisdictions=(), operators=(), default_jurisdiction=None, **kw):
+    def __init__(
+        self,
+        *args,
+        jurisdictions=(),
+        operators=(),
+        default_jurisdiction=None,
+        operator_refusal="",
+        **kw,
+    ):
+        """``operators`` are the operators the user may filter by
+        (``selectors.presence_operators``); ``operator_refusal`` the message for any other."""
         super().__init__(*args, **kw)
         self.jurisdictions = list(jurisdictions)
         self.fields["jurisdiction"].choices = [
@@ -88,6 +98,8 @@ class BuildingFilterForm(forms.Form):
             ("", _("不限")),
             *((o.operator_key, o.short_name or o.name) for o in operators if o.operator_key),
         ]
+        if operator_refusal:
+            self.fields["operator"].error_messages["invalid_choice"] = operator_refusal
         for condition in conditions():
             self.fields[condition.name] = forms.ChoiceField(
                 label=condition.label, required=False, choices=YES_NO

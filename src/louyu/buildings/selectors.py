@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from louyu.buildings.conditions import condition_filter
 from louyu.buildings.models import (
@@ -38,12 +39,72 @@ def building_list(*, user: User) -> QuerySet[Building]:
     return qs
 
 
-def with_presence(qs: QuerySet[Building]) -> QuerySet[Building]:
+# --- Presence: whose rows a user sees ----------------------------------------------------------
+# DESIGN: an operator sees "its own presence data ... (never a competitor's presence)". Every
+# page, API response and export that shows presence rows or their history reads them through
+# the functions below, which all apply ``presence_operator_ids``. A building's count of basic
+# operators serving (``operator_count``) and its zero-operator flag are not presence rows:
+# whoever sees the building sees them, since operators' work plans need them.
+
+OPERATOR_FILTER_REFUSED = _("只能按本企业筛选在服务楼宇，不能查询其他企业的入驻情况。")
+
+
+def presence_operator_ids(user: User | None) -> frozenset[int] | None:
+    """The one rule. The basic operators whose presence the user may see: None for every
+    operator (national users, administrations, joint departments, property companies); for
+    an operator's staff (a branch or its headquarters) only its own basic operator; no
+    operator for anyone else."""
+    scope = scope_for(user)
+    if scope.kind == ScopeKind.NONE:
+        return frozenset()
+    if not scope.is_operator:
+        return None
+    own = user.organization.operator if user.organization else None
+    if own is None or not own.is_basic_operator:
+        return frozenset()
+    return frozenset({own.pk})
+
+
+def visible_presences(
+    *, user: User | None, queryset: QuerySet[Presence] | None = None
+) -> QuerySet[Presence]:
+    """The presence rows (of ``queryset``, default all) the user may see."""
+    qs = Presence.objects.all() if queryset is None else queryset
+    operator_ids = presence_operator_ids(user)
+    return qs if operator_ids is None else qs.filter(operator_id__in=operator_ids)
+
+
+def presence_history(*, user: User | None, building: Building) -> QuerySet[PresenceEvent]:
+    """The building's presence events the user may see, newest first."""
+    qs = building.presence_events.select_related("operator", "actor")
+    operator_ids = presence_operator_ids(user)
+    return qs if operator_ids is None else qs.filter(operator_id__in=operator_ids)
+
+
+def presence_operators(*, user: User | None) -> QuerySet[Organization]:
+    """The basic operators whose presence the user sees: the presence columns of the list
+    and the export, and the choices of the ``operator`` filter."""
+    operator_ids = presence_operator_ids(user)
+    qs = basic_operators()
+    return qs if operator_ids is None else qs.filter(pk__in=operator_ids)
+
+
+def operator_filter_refusal(*, user: User | None) -> str:
+    """The message refusing an ``operator=`` filter on another operator's presence, for a
+    user whose view of presence is restricted; "" for a user who may filter by any operator.
+    Filtering by a competitor would reveal the buildings it serves, so it is refused (with
+    this message), never silently widened or emptied."""
+    return "" if presence_operator_ids(user) is None else str(OPERATOR_FILTER_REFUSED)
+
+
+def with_presence(qs: QuerySet[Building], *, user: User | None) -> QuerySet[Building]:
+    """The buildings with their region and jurisdiction, and the presence rows the user may
+    see prefetched (``building.presences.all()``)."""
+    presences = visible_presences(
+        user=user, queryset=Presence.objects.select_related("operator").order_by("operator__code")
+    )
     return qs.select_related("region", "region__parent", "jurisdiction").prefetch_related(
-        Prefetch(
-            "presences",
-            queryset=Presence.objects.select_related("operator").order_by("operator__code"),
-        )
+        Prefetch("presences", queryset=presences)
     )
 
 
@@ -175,11 +236,7 @@ def intake_building_search(text: str, *, limit: int) -> list[dict]:
 
 
 def building_get(*, user: User, pk: int) -> Building:
-    return with_presence(building_list(user=user)).get(pk=pk)
-
-
-def presence_history(*, building: Building) -> QuerySet[PresenceEvent]:
-    return building.presence_events.select_related("operator", "actor")
+    return with_presence(building_list(user=user), user=user).get(pk=pk)
 
 
 def basic_operators() -> QuerySet[Organization]:

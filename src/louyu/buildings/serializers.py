@@ -15,7 +15,12 @@ from louyu.buildings.models import (
     PresenceEvent,
     PresenceStatus,
 )
-from louyu.buildings.selectors import SORTS, BuildingFilters
+from louyu.buildings.selectors import (
+    SORTS,
+    BuildingFilters,
+    operator_filter_refusal,
+    presence_operators,
+)
 from louyu.core.models import Organization, OrganizationType, RegionLevel
 
 MAX_BATCH_ITEMS = 5000
@@ -54,8 +59,9 @@ class PresenceEventSerializer(serializers.ModelSerializer):
 
 
 class BuildingSerializer(serializers.ModelSerializer):
-    """A building as read. Expects ``selectors.with_presence`` plus the two organisations
-    select-related, so a page of buildings costs a constant number of queries."""
+    """A building as read. Expects ``selectors.with_presence`` (which prefetches only the
+    presence rows the user may see) plus the two organisations select-related, so a page of
+    buildings costs a constant number of queries."""
 
     region = serializers.CharField(source="region_id", read_only=True)
     region_name = serializers.CharField(source="region.full_name", read_only=True)
@@ -63,7 +69,12 @@ class BuildingSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
     property_company = serializers.SlugRelatedField(slug_field="code", read_only=True)
     access_agent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    presence = PresenceSerializer(source="presences", many=True, read_only=True)
+    presence = PresenceSerializer(
+        source="presences",
+        many=True,
+        read_only=True,
+        help_text=_("调用者可见的入驻情况：运营商用户只含本企业；在服务企业数见 operator_count"),
+    )
 
     class Meta:
         model = Building
@@ -178,7 +189,10 @@ class BuildingFilterSerializer(serializers.Serializer):
         choices=OPERATOR_COUNT_CHOICES, required=False, allow_blank=True
     )
     operator = serializers.SlugField(
-        max_length=16, required=False, allow_blank=True, help_text=_("运营商标识，如 telecom")
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text=_("运营商标识，如 telecom；运营商用户只能填本企业"),
     )
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
     exclusive_deal_known = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -195,6 +209,18 @@ class BuildingFilterSerializer(serializers.Serializer):
                 required=False, allow_null=True, default=None, help_text=condition.label
             )
         return fields
+
+    def validate_operator(self, value: str) -> str:
+        """An operator's staff may filter only by their own operator (the request's user,
+        from the context; without a request the value is taken as given)."""
+        request = self.context.get("request")
+        if not value or request is None:
+            return value
+        user = request.user
+        refusal = operator_filter_refusal(user=user)
+        if refusal and not presence_operators(user=user).filter(operator_key=value).exists():
+            raise serializers.ValidationError(refusal)
+        return value
 
     def to_filters(self) -> BuildingFilters:
         values = dict(self.validated_data)

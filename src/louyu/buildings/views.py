@@ -51,8 +51,9 @@ def _filter_form(request) -> BuildingFilterForm:
     return BuildingFilterForm(
         request.GET,
         jurisdictions=jurisdiction_list(user=user).order_by("sort_order", "code"),
-        operators=selectors.basic_operators(),
+        operators=selectors.presence_operators(user=user),
         default_jurisdiction=default,
+        operator_refusal=selectors.operator_filter_refusal(user=user),
     )
 
 
@@ -81,8 +82,8 @@ def building_list(request):
     _require_view(request.user)
     form = _filter_form(request)
     form.prepare_region_choices()
-    operators = list(selectors.basic_operators())
-    queryset = selectors.with_presence(_filtered(request, form))
+    operators = list(selectors.presence_operators(user=request.user))
+    queryset = selectors.with_presence(_filtered(request, form), user=request.user)
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -133,7 +134,7 @@ def building_export(request):
         actor=user,
         action="building.export",
         filters=audit_filters(form.filters().as_dict()),
-        write=lambda out: write_buildings_xlsx(out, queryset, selectors.basic_operators()),
+        write=lambda out: write_buildings_xlsx(out, queryset, user=user),
         filename="buildings",
     )
     if truncated:
@@ -194,13 +195,13 @@ def _map_points(request, building: Building) -> dict | None:
 
 def _detail_context(request, building: Building, presence_form: PresenceForm | None = None):
     user = request.user
-    operators = list(selectors.basic_operators())
+    operators = list(selectors.presence_operators(user=user))
     allowed = _presence_operators(user)
     if presence_form is None and allowed:
         presence_form = PresenceForm(
             operators=allowed, initial={"since": timezone.localdate().isoformat()}
         )
-    history = list(selectors.presence_history(building=building)[:100])
+    history = list(selectors.presence_history(user=user, building=building)[:100])
     for event in history:
         event.css = STATUS_CSS.get(event.new_status, "")
     return {

@@ -304,7 +304,11 @@ def _detail_context(
     building = complaint.building
     presences = []
     if building is not None:
-        presences = list(building.presences.select_related("operator").order_by("operator__code"))
+        presences = list(
+            building_selectors.visible_presences(user=user, queryset=building.presences.all())
+            .select_related("operator")
+            .order_by("operator__code")
+        )
     if personal is None:
         personal = {
             "name": _masked_name(complaint),

@@ -82,14 +82,17 @@ def plan_measures(plan: WorkPlan) -> QuerySet[PlanMeasure]:
     )
 
 
-def serving_presences(building_id: int) -> list[Presence]:
-    """The basic operators now serving the building, earliest first (for the banner)."""
+def serving_presences(*, user: User, building_id: int) -> list[Presence]:
+    """The basic operators now serving the building whose presence the user may see (an
+    operator's staff only their own, see ``buildings.selectors.visible_presences``),
+    earliest first (for the banner)."""
+    serving = Presence.objects.filter(
+        building_id=building_id,
+        status=PresenceStatus.SERVING,
+        operator__is_basic_operator=True,
+    )
     return list(
-        Presence.objects.filter(
-            building_id=building_id,
-            status=PresenceStatus.SERVING,
-            operator__is_basic_operator=True,
-        )
+        building_selectors.visible_presences(user=user, queryset=serving)
         .select_related("operator")
         .order_by("since", "id")
     )

@@ -71,9 +71,12 @@ def _get_measure(request, pk: int) -> PlanMeasure:
         raise Http404 from None
 
 
-def _served_banner(building_id: int) -> str:
-    presences = selectors.serving_presences(building_id)
+def _served_banner(presences, building) -> str:
+    """Which operator now serves the building; without naming it when the user may not see
+    that operator's presence (a competitor, for an operator's staff)."""
     if not presences:
+        if building.operator_count:
+            return _("已有基础电信企业提供服务。")
         return ""
     first = presences[0]
     name = first.operator.short_name or first.operator.name
@@ -279,6 +282,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
                 )
             )
     open_measures = [m for m in measures if m.is_open]
+    presences = selectors.serving_presences(user=user, building_id=plan.building_id)
     context = {
         "nav_active": "workplans",
         "plan": plan,
@@ -287,8 +291,8 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "measures": measures,
         "open_measures": open_measures,
         "timeline": list(plan.status_changes.select_related("actor")),
-        "served_banner": _served_banner(plan.building_id),
-        "presences": selectors.serving_presences(plan.building_id),
+        "served_banner": _served_banner(presences, plan.building),
+        "presences": presences,
         "can_edit": can_edit,
         "today": timezone.localdate(),
     }

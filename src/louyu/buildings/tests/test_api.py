@@ -380,3 +380,63 @@ def test_schema_documents_the_endpoints(env):
         b"/api/v1/buildings/presence-batch/",
     ]:
         assert path in schema.content
+
+
+# --- Presence visibility: an operator never sees a competitor's presence -------------------
+
+
+def _by_name(body) -> dict:
+    return {row["name"]: row for row in body["results"]}
+
+
+def _operators(rows) -> set[str]:
+    return {row["operator"] for row in rows}
+
+
+def test_operator_api_list_and_detail_show_only_its_own_presence(rivals):
+    client = client_for(rivals["telecom_user"])
+    rows = _by_name(client.get("/api/v1/buildings/").json())
+    assert _operators(rows["国贸大厦"]["presence"]) == {"telecom"}
+    assert rows["国贸大厦"]["operator_count"] == 2
+    assert rows["光华大厦"]["presence"] == [] and rows["光华大厦"]["operator_count"] == 1
+    assert rows["建外大厦"]["operator_count"] == 0
+    detail = client.get(f"/api/v1/buildings/{rivals['shared'].pk}/").json()
+    assert _operators(detail["presence"]) == {"telecom"} and detail["operator_count"] == 2
+
+
+def test_operator_api_history_shows_only_its_own_events(rivals):
+    client = client_for(rivals["telecom_user"])
+    body = client.get(f"/api/v1/buildings/{rivals['shared'].pk}/presence/").json()
+    assert _operators(body["presence"]) == {"telecom"}
+    assert _operators(body["history"]) == {"telecom"} and len(body["history"]) == 1
+
+
+def test_operator_api_report_answers_with_its_own_presence_only(rivals):
+    response = client_for(rivals["telecom_user"]).post(
+        f"/api/v1/buildings/{rivals['shared'].pk}/presence/",
+        {"operator": "telecom", "status": "withdrawn"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert _operators(body["presence"]) == {"telecom"} and body["operator_count"] == 1
+
+
+def test_operator_api_filter_by_a_competitor_is_refused(rivals):
+    client = client_for(rivals["telecom_user"])
+    own = client.get("/api/v1/buildings/", {"operator": "telecom"}).json()
+    assert set(_by_name(own)) == {"国贸大厦"}
+    response = client.get("/api/v1/buildings/", {"operator": "mobile"})
+    assert response.status_code == 400
+    assert "只能按本企业筛选在服务楼宇" in str(response.json()["operator"])
+    assert client.get("/api/v1/buildings/", {"operator": "nosuch"}).status_code == 400
+
+
+def test_administration_api_shows_every_operator(rivals):
+    client = client_for(rivals["ca"])
+    rows = _by_name(client.get("/api/v1/buildings/").json())
+    assert _operators(rows["国贸大厦"]["presence"]) == {"telecom", "mobile"}
+    body = client.get(f"/api/v1/buildings/{rivals['shared'].pk}/presence/").json()
+    assert len(body["history"]) == 3
+    mobile = client.get("/api/v1/buildings/", {"operator": "mobile"}).json()
+    assert set(_by_name(mobile)) == {"国贸大厦", "光华大厦"}

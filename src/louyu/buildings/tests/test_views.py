@@ -438,3 +438,120 @@ def test_a_list_longer_than_the_count_cap_says_more_than(client, world, monkeypa
     body = client.get("/buildings/").content.decode()
     assert "超过 1 栋楼宇符合条件" in body
     assert "超过 1 条" in body
+
+
+# --- Presence visibility: an operator never sees a competitor's presence -------------------
+
+
+def _presence_names(response) -> dict[str, set[str]]:
+    return {
+        row["building"].name: {c["operator"].operator_key for c in row["presences"]}
+        for row in response.context["rows"]
+    }
+
+
+def test_operator_list_shows_only_its_own_presence_and_every_count(client, rivals):
+    client.force_login(rivals["telecom_user"])
+    response = client.get(reverse("buildings:list"))
+    assert response.status_code == 200
+    assert _presence_names(response) == {
+        "国贸大厦": {"telecom"},
+        "光华大厦": {"telecom"},
+        "建外大厦": {"telecom"},
+    }
+    counts = {
+        row["building"].name: row["building"].operator_count for row in response.context["rows"]
+    }
+    assert counts == {"国贸大厦": 2, "光华大厦": 1, "建外大厦": 0}
+    page = response.content.decode()
+    assert "中国移动" not in page
+    assert 'data-testid="operator-count">2<' in page
+
+
+def test_administration_list_shows_every_operator(client, rivals):
+    client.force_login(rivals["ca"])
+    response = client.get(reverse("buildings:list"))
+    rows = {row["building"].name: row for row in response.context["rows"]}
+    shown = {c["operator"].operator_key for c in rows["国贸大厦"]["presences"] if c["presence"]}
+    assert shown == {"telecom", "mobile"}
+    assert "中国移动 · 已提供服务" in response.content.decode()
+
+
+def test_operator_may_filter_by_its_own_operator_only(client, rivals):
+    client.force_login(rivals["telecom_user"])
+    own = client.get(reverse("buildings:list"), {"operator": "telecom"})
+    assert _names(own) == {"国贸大厦"}
+    other = client.get(reverse("buildings:list"), {"operator": "mobile"})
+    assert other.status_code == 200
+    assert "operator" in other.context["form"].errors
+    assert "只能按本企业筛选在服务楼宇" in other.content.decode()
+    # The refused filter is ignored: the list does not narrow to the competitor's buildings.
+    assert _names(other) == {"国贸大厦", "光华大厦", "建外大厦"}
+    choices = [value for value, _label in other.context["form"].fields["operator"].choices]
+    assert choices == ["", "telecom"]
+    # Counting filters and sorts stay available.
+    assert _names(client.get(reverse("buildings:list"), {"operators": "0"})) == {"建外大厦"}
+
+
+def test_administration_filters_by_any_operator(client, rivals):
+    client.force_login(rivals["ca"])
+    response = client.get(reverse("buildings:list"), {"operator": "mobile"})
+    assert _names(response) == {"国贸大厦", "光华大厦"}
+    assert not response.context["form"].errors
+
+
+def test_operator_detail_shows_only_its_own_presence_and_history(client, rivals):
+    client.force_login(rivals["telecom_user"])
+    response = client.get(reverse("buildings:detail", args=[rivals["shared"].pk]))
+    assert response.status_code == 200
+    assert [c["operator"].operator_key for c in response.context["presences"]] == ["telecom"]
+    assert {e.operator.operator_key for e in response.context["history"]} == {"telecom"}
+    page = response.content.decode()
+    assert "中国移动" not in page
+    assert 'data-testid="detail-operator-count">2<' in page
+
+
+def test_administration_detail_shows_every_presence_and_history(client, rivals):
+    client.force_login(rivals["ca"])
+    response = client.get(reverse("buildings:detail", args=[rivals["shared"].pk]))
+    shown = {c["operator"].operator_key for c in response.context["presences"] if c["presence"]}
+    assert shown == {"telecom", "mobile"}
+    assert len(response.context["history"]) == 3
+    assert "中国移动" in response.content.decode()
+
+
+def _export_rows(response) -> list[tuple]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def test_operator_export_has_only_its_own_presence_column(client, rivals):
+    from django.contrib.auth.models import Permission
+
+    user = rivals["telecom_user"]
+    client.force_login(user)
+    assert client.get(reverse("buildings:export")).status_code == 403
+    # Should an administrator grant operators the export, it still hides competitors.
+    user.user_permissions.add(Permission.objects.get(codename="export_building"))
+    client.force_login(user)
+    response = client.get(reverse("buildings:export"))
+    assert response.status_code == 200
+    header, *rows = _export_rows(response)
+    assert "中国电信" in header and "中国移动" not in header
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_name["国贸大厦"]["中国电信"] == "已提供服务"
+    assert by_name["国贸大厦"]["在服务基础电信企业数"] == 2
+    assert by_name["光华大厦"]["中国电信"] in ("", None)
+    assert by_name["光华大厦"]["在服务基础电信企业数"] == 1
+    refused = client.get(reverse("buildings:export"), {"operator": "mobile"})
+    assert {row[1] for row in _export_rows(refused)[1:]} == {"国贸大厦", "光华大厦", "建外大厦"}
+
+
+def test_administration_export_has_every_presence_column(client, rivals):
+    client.force_login(rivals["ca"])
+    header, *rows = _export_rows(client.get(reverse("buildings:export")))
+    assert {"中国电信", "中国移动", "中国联通", "中国广电"} <= set(header)
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_name["光华大厦"]["中国移动"] == "已提供服务"

@@ -581,3 +581,36 @@ def test_queue_and_api_cap_their_counts(client, cenv, monkeypatch):
     data = api.get("/api/v1/complaints/").json()
     assert data["count"] == 1 and data["count_is_estimate"] is True
     assert len(data["results"]) == 2
+
+
+def test_an_operator_referred_a_complaint_sees_only_its_own_presence_in_the_building(client, cenv):
+    from louyu.core.models import Organization
+
+    building = building_services.building_create(
+        actor=None, name="国贸大厦", address="北京市朝阳区建国路1号", building_type="office_tower"
+    )
+    for key in ("telecom", "mobile"):
+        building_services.presence_set(
+            actor=None,
+            building=building,
+            operator=Organization.objects.get(code=f"op-{key}"),
+            status="serving",
+            source="manual",
+        )
+    complaint, _ = cenv["file"](building=building)
+    services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
+    services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="handling")
+    services.complaint_refer(
+        actor=cenv["bj"],
+        complaint=complaint,
+        to_organization=Organization.objects.get(code="op-telecom-110000"),
+        kind="refer",
+    )
+    client.force_login(cenv["operator"])
+    response = client.get(detail(complaint))
+    assert [p.operator.operator_key for p in response.context["presences"]] == ["telecom"]
+    assert "中国移动" not in response.content.decode()
+    assert 'data-testid="building-operator-count">2<' in response.content.decode()
+    client.force_login(cenv["bj"])
+    shown = {p.operator.operator_key for p in client.get(detail(complaint)).context["presences"]}
+    assert shown == {"telecom", "mobile"}

@@ -92,6 +92,20 @@ def test_detail_shows_now_served_banner_and_actions(client, wp):
     assert 'data-testid="form-close"' in html and 'data-testid="close-cancels"' in html
 
 
+def test_operator_detail_does_not_name_a_competitor_that_entered(client, wp):
+    plan = wp.plan()
+    wp.commitment(plan, owner=wp.mobile_branch, title="移动承诺入驻")
+    building_services.presence_set(
+        actor=None, building=wp.building_bj, operator=wp.telecom, status="serving", source="manual"
+    )
+    response = _login(client, wp.mobile_bj).get(reverse("workplans:detail", args=[plan.pk]))
+    html = response.content.decode()
+    assert response.context["presences"] == []
+    assert "中国电信" not in html
+    assert "已有基础电信企业提供服务。" in html
+    assert 'data-testid="operator-count">1<' in html
+
+
 def test_operator_reports_progress_with_evidence_on_its_measure(client, wp):
     plan = wp.plan()
     mine = wp.commitment(plan)
