@@ -53,11 +53,11 @@ class ZeroOperatorBuildingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
         )
 
 
-def _owner(plan, code):
+def _owner(plan, code, user, keep=None):
     """The owner organisation by code, among those that may own a measure of the plan."""
     if code in (None, ""):
         return None
-    found = selectors.owner_choices(plan=plan).filter(code=code).first()
+    found = selectors.owner_choices(plan=plan, user=user, keep=keep).filter(code=code).first()
     if found is None:
         raise ValidationError({"owner": "机构代码不存在。"})
     return found
@@ -182,7 +182,7 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["kind"] = _kind(values["kind"])
-        values["owner"] = _owner(plan, values["owner"])
+        values["owner"] = _owner(plan, values["owner"], request.user)
         measure = services.measure_add(actor=request.user, plan=plan, **values)
         return Response(s.PlanMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
@@ -227,7 +227,9 @@ class PlanMeasureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if "kind" in values:
             values["kind"] = _kind(values["kind"])
         if "owner" in values:
-            values["owner"] = _owner(measure.plan, values["owner"])
+            values["owner"] = _owner(
+                measure.plan, values["owner"], request.user, keep=measure.owner_id
+            )
         measure = services.measure_update(
             actor=request.user, measure=measure, expected_version=expected, **values
         )

@@ -29,7 +29,12 @@ from django.utils import timezone
 from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building, Presence, PresenceStatus
 from louyu.core.models import Organization, User
-from louyu.core.scope import ScopeKind, scope_for
+from louyu.core.scope import (
+    ScopeKind,
+    referable_organizations_q,
+    reference_jurisdiction_ids,
+    scope_for,
+)
 from louyu.workplans.models import MeasureKind, PlanMeasure, PlanProgress, WorkPlan
 from louyu.workplans.workflow import OPEN_MEASURE_STATUSES, MeasureStatus, State
 
@@ -99,21 +104,22 @@ def measure_kinds() -> QuerySet[MeasureKind]:
     return MeasureKind.objects.filter(is_active=True)
 
 
-def owner_choices(*, plan: WorkPlan) -> QuerySet[Organization]:
+def owner_choices(*, plan: WorkPlan, user: User | None, keep=None) -> QuerySet[Organization]:
     """Organisations that can own a measure of the plan: the administration of its
     jurisdiction, joint departments and operator branches there, operators' headquarters
-    and the building's property company."""
+    and the building's property company, as far as ``user`` may name them
+    (``core.scope.may_reference``); ``keep`` (a measure's present owner) stays offered."""
     building = plan.building
-    return (
-        Organization.objects.filter(is_active=True)
-        .filter(
-            Q(jurisdiction_id=plan.jurisdiction_id)
-            | Q(type="operator")
-            | Q(pk=building.property_company_id)
-            | Q(pk=building.access_agent_id)
-        )
-        .order_by("type", "code")
+    choices = Q(
+        Q(jurisdiction_id=plan.jurisdiction_id)
+        | Q(type="operator")
+        | Q(pk=building.property_company_id)
+        | Q(pk=building.access_agent_id),
+        referable_organizations_q(reference_jurisdiction_ids(user)),
     )
+    if keep is not None:
+        choices |= Q(pk=keep)
+    return Organization.objects.filter(choices, is_active=True).order_by("type", "code")
 
 
 # --- Plan list ----------------------------------------------------------------------------
