@@ -262,7 +262,7 @@ def _measure_form(request, plan, data=None, *, keep=None, **kwargs) -> MeasureFo
 def _detail_context(request, plan: WorkPlan, **forms) -> dict:
     user = request.user
     can_edit = services.can_edit_plans(user, plan.jurisdiction_id)
-    measures = list(selectors.plan_measures(plan))
+    measures = list(selectors.plan_measures(plan, user=user))
     for measure in measures:
         measure.css = MEASURE_CSS.get(measure.status, "")
         measure.can_report = (
