@@ -23,7 +23,7 @@ from louyu.buildings.models import (
 from louyu.core.audit import audit_record, model_changes
 from louyu.core.models import Organization, Region, RegionLevel, User
 from louyu.core.regions import normalize_address, resolve_address
-from louyu.core.scope import scope_for
+from louyu.core.scope import check_organization_reference, scope_for
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -85,7 +85,13 @@ def _place(*, address: str, region: Region | str | None) -> tuple[Region, Any]:
     return region, region.jurisdiction
 
 
-def _check_fields(data: dict[str, Any]) -> None:
+ORGANIZATION_FIELDS = ("property_company", "access_agent")
+
+
+def _check_fields(data: dict[str, Any], *, actor: User | None, before=None) -> None:
+    """Field errors in Chinese; an organisation (property company, access agent) must exist
+    and be one ``actor`` may name (``core.scope.may_reference``) unless it is unchanged
+    from ``before``."""
     errors = {}
     if "name" in data and not (data.get("name") or "").strip():
         errors["name"] = "请填写楼宇名称。"
@@ -101,10 +107,15 @@ def _check_fields(data: dict[str, Any]) -> None:
         errors["latitude"] = "经纬度须同时填写。"
     elif lat is not None and not (3 <= float(lat) <= 54 and 73 <= float(lon) <= 136):
         errors["latitude"] = "坐标不在中国境内。"
-    for key in ("property_company", "access_agent"):
+    for key in ORGANIZATION_FIELDS:
         org = data.get(key)
         if org is not None and not isinstance(org, Organization):
             errors[key] = "机构不存在。"
+        elif before is None or getattr(before, f"{key}_id") != getattr(org, "pk", None):
+            try:
+                check_organization_reference(actor=actor, field=key, organization=org)
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
 
@@ -123,7 +134,7 @@ def _require_editor(actor: User | None, jurisdiction_id: int) -> None:
 def building_create(*, actor: User | None, code: str = "", region=None, **data) -> Building:
     """Register a building. Region and jurisdiction come from ``region`` or the address."""
     data.setdefault("aliases", [])
-    _check_fields({"name": data.get("name"), "address": data.get("address"), **data})
+    _check_fields({"name": data.get("name"), "address": data.get("address"), **data}, actor=actor)
     county, jurisdiction = _place(address=data["address"], region=region)
     _require_editor(actor, jurisdiction.pk)
     building = Building(
@@ -162,7 +173,7 @@ def building_update(*, actor: User | None, building: Building, **data) -> Buildi
     locked = Building.objects.select_for_update().get(pk=building.pk)
     _require_editor(actor, locked.jurisdiction_id)
     region = data.pop("region", None)
-    _check_fields(data)
+    _check_fields(data, actor=actor, before=locked)
     before = {k: getattr(locked, k) for k in [*EDITABLE_FIELDS, "region_id", "jurisdiction_id"]}
     for key, value in data.items():
         if key in EDITABLE_FIELDS:

@@ -179,7 +179,9 @@ def case_new(request):
         building = web_selectors.building_by_code(user=user, code=code)
     kwargs = {
         "categories": web_selectors.categories(),
-        "organizations": web_selectors.measure_owners(building=building) if building else [],
+        "organizations": web_selectors.measure_owners(user=request.user, building=building)
+        if building
+        else [],
         "building_lookup": lambda c: web_selectors.building_by_code(user=user, code=c),
     }
     if request.method == "POST":
@@ -348,7 +350,9 @@ def _detail_context(request, case: Case, *, bound: dict | None = None) -> dict:
                 {"to": to, "label": ACTION_LABELS.get(to, to), "form": form, "open": to in bound}
             )
     version = {"expected_version": case.version}
-    owners = web_selectors.measure_owners(building=case.building) if manager else []
+    owners = (
+        web_selectors.measure_owners(user=request.user, building=case.building) if manager else []
+    )
     forms = {}
     if manager and editable:
         forms["violation"] = bound.get("violation") or ViolationForm(
@@ -513,7 +517,7 @@ def case_violation(request, pk: int):
     form = ViolationForm(
         request.POST,
         categories=web_selectors.categories(),
-        organizations=web_selectors.measure_owners(building=case.building),
+        organizations=web_selectors.measure_owners(user=request.user, building=case.building),
         auto_id="id_violation_%s",
     )
     return _run(
@@ -606,7 +610,7 @@ def measure_create(request, pk: int):
     _require_manager(request, case)
     form = MeasureForm(
         request.POST,
-        organizations=web_selectors.measure_owners(building=case.building),
+        organizations=web_selectors.measure_owners(user=request.user, building=case.building),
         auto_id="id_measure_%s",
     )
     return _run(

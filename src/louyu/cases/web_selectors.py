@@ -10,6 +10,7 @@ from louyu.buildings.selectors import building_list
 from louyu.cases.models import Case
 from louyu.complaints.models import Category
 from louyu.core.models import JOINT_DEPARTMENT_TYPES, Organization, OrganizationType, User
+from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids
 
 OWNER_TYPES = [
     OrganizationType.PROPERTY_COMPANY,
@@ -31,10 +32,11 @@ def categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
-def measure_owners(*, building: Building) -> QuerySet[Organization]:
+def measure_owners(*, user: User, building: Building) -> QuerySet[Organization]:
     """Organisations that may own a measure or be named responsible: the building's property
     company and access agent, and the property companies, access agents, operator branches
-    and joint departments of its jurisdiction."""
+    and joint departments of its jurisdiction, as far as ``user`` may name them
+    (``core.scope.may_reference``)."""
     return (
         Organization.objects.filter(is_active=True)
         .filter(
@@ -43,6 +45,7 @@ def measure_owners(*, building: Building) -> QuerySet[Organization]:
                 pk__in=[pk for pk in (building.property_company_id, building.access_agent_id) if pk]
             )
         )
+        .filter(referable_organizations_q(reference_jurisdiction_ids(user)))
         .order_by("type", "code")
     )
 

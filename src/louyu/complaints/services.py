@@ -39,9 +39,9 @@ from louyu.complaints.workflow import (
 from louyu.core import calendar
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
-from louyu.core.models import Organization, OrganizationType, User, WorkItemState
+from louyu.core.models import Organization, User, WorkItemState
 from louyu.core.regions import normalize_address, resolve_address
-from louyu.core.scope import scope_for
+from louyu.core.scope import check_organization_reference, scope_for
 from louyu.core.services import (
     notify,
     users_of_organization,
@@ -507,11 +507,7 @@ def complaint_refer(
         raise ValidationError({"kind": "转办方式只能是转办或协办。"})
     if to_organization.pk == locked.handler_id or not to_organization.is_active:
         raise ValidationError({"to_organization": "请选择承办机构以外的在用机构。"})
-    if (
-        to_organization.jurisdiction_id not in (None, locked.jurisdiction_id)
-        and to_organization.type != OrganizationType.OPERATOR
-    ):
-        raise ValidationError({"to_organization": "只能转给本管辖范围内的部门。"})
+    check_organization_reference(actor=actor, field="to_organization", organization=to_organization)
     referral = Referral.objects.create(
         complaint=locked,
         to_organization=to_organization,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from louyu.core.models import (
@@ -97,3 +98,63 @@ def scope_for(user) -> Scope:
     if org.type in (OrganizationType.PROPERTY_COMPANY, OrganizationType.ACCESS_AGENT):
         return Scope(kind=ScopeKind.PROPERTY, organization_ids=frozenset({org.pk}))
     return NOTHING
+
+
+# --- Organisations an object may name -------------------------------------------------------
+
+# Organisations national by their type: they belong to no jurisdiction, whatever their row says.
+NATIONAL_ORGANIZATION_TYPES = frozenset(
+    {OrganizationType.MINISTRY, OrganizationType.RESEARCH_INSTITUTE, OrganizationType.OPERATOR}
+)
+
+OUT_OF_REACH_MESSAGE = "机构不存在或不属于您的管辖范围。"
+
+
+def reference_jurisdiction_ids(user) -> frozenset[int] | None:
+    """The jurisdictions whose organisations ``user`` may name on an object (a measure's
+    owner, a violation's responsible organisation, a referral's receiver, a building's
+    property company, ...): ``None`` for every jurisdiction (national scope, system jobs),
+    else the user's jurisdiction(s), those of its scope and its own organisation's."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    scope = scope_for(user)
+    if scope.is_national:
+        return None
+    own = getattr(user.organization, "jurisdiction_id", None) if user.organization_id else None
+    return frozenset({*scope.jurisdiction_ids, *([own] if own else [])})
+
+
+def referable_organizations_q(jurisdiction_ids: frozenset[int] | set[int] | None) -> Q:
+    """A filter on organisations for :func:`may_reference`, given
+    :func:`reference_jurisdiction_ids`: organisations of no jurisdiction (operators'
+    headquarters, national groups, the ministry) always, others only of these jurisdictions."""
+    if jurisdiction_ids is None:
+        return Q()
+    return (
+        Q(jurisdiction__isnull=True)
+        | Q(type__in=NATIONAL_ORGANIZATION_TYPES)
+        | Q(jurisdiction__in=jurisdiction_ids)
+    )
+
+
+def may_reference(user, organization: Organization) -> bool:
+    """Whether ``user`` may name ``organization`` on an object it writes. Naming an
+    organisation lets it see the object, so an administration names only organisations of
+    its own jurisdiction or of none (DESIGN.md, "People and jurisdictions"); the ministry,
+    the institute and system jobs may name any."""
+    allowed = reference_jurisdiction_ids(user)
+    return (
+        allowed is None
+        or organization.jurisdiction_id is None
+        or organization.type in NATIONAL_ORGANIZATION_TYPES
+        or organization.jurisdiction_id in allowed
+    )
+
+
+def check_organization_reference(*, actor, field: str, organization) -> None:
+    """Refuse an organisation ``actor`` may not name, on ``field``, exactly as a
+    nonexistent one (ValidationError; the API answers 400). ``None`` passes: whether the
+    field is required is the caller's rule. Every service that stores an organisation a user
+    chose calls this, whichever interface the choice came from."""
+    if organization is not None and not may_reference(actor, organization):
+        raise ValidationError({field: OUT_OF_REACH_MESSAGE})

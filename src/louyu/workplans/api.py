@@ -53,11 +53,11 @@ class ZeroOperatorBuildingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
         )
 
 
-def _owner(plan, code):
+def _owner(plan, code, user, keep=None):
     """The owner organisation by code, among those that may own a measure of the plan."""
     if code in (None, ""):
         return None
-    found = selectors.owner_choices(plan=plan).filter(code=code).first()
+    found = selectors.owner_choices(plan=plan, user=user, keep=keep).filter(code=code).first()
     if found is None:
         raise ValidationError({"owner": "机构代码不存在。"})
     return found
@@ -93,19 +93,17 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return s.WorkPlanDetailSerializer if self.action == "retrieve" else s.WorkPlanSerializer
 
     def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.plan_detail_list(user=self.request.user)
         qs = selectors.plan_list(user=self.request.user)
         if self.action == "list":
             filters = s.PlanFilterSerializer(data=self.request.query_params)
             filters.is_valid(raise_exception=True)
             qs = selectors.plan_filter(qs, filters.to_filters())
-        elif self.action == "retrieve":
-            qs = qs.prefetch_related(
-                "measures__kind", "measures__owner", "measures__operator", "measures__progress"
-            )
         return qs
 
     def _render(self, plan, *, status_code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.plan_list(user=self.request.user).get(pk=plan.pk)
+        fresh = selectors.plan_detail_list(user=self.request.user).get(pk=plan.pk)
         data = s.WorkPlanDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=status_code)
 
@@ -182,7 +180,7 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["kind"] = _kind(values["kind"])
-        values["owner"] = _owner(plan, values["owner"])
+        values["owner"] = _owner(plan, values["owner"], request.user)
         measure = services.measure_add(actor=request.user, plan=plan, **values)
         return Response(s.PlanMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
@@ -200,12 +198,7 @@ class PlanMeasureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        visible = selectors.plan_list(user=self.request.user).values("pk")
-        from louyu.workplans.models import PlanMeasure
-
-        return PlanMeasure.objects.filter(plan__in=visible).select_related(
-            "plan", "kind", "owner", "operator"
-        )
+        return selectors.measure_list(user=self.request.user)
 
     @extend_schema(
         summary=_("修改措施（管理局）"),
@@ -227,7 +220,9 @@ class PlanMeasureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if "kind" in values:
             values["kind"] = _kind(values["kind"])
         if "owner" in values:
-            values["owner"] = _owner(measure.plan, values["owner"])
+            values["owner"] = _owner(
+                measure.plan, values["owner"], request.user, keep=measure.owner_id
+            )
         measure = services.measure_update(
             actor=request.user, measure=measure, expected_version=expected, **values
         )

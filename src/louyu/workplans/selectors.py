@@ -6,6 +6,9 @@
   owns a measure or has made an entry commitment;
 - a joint department or property company: only plans in which it owns a measure;
 - anyone else: nothing. Objects outside the scope are "not found", never "forbidden".
+
+Inside a plan, a measure owner sees only its own measures, their progress and evidence (as
+with a case's measures); the administration and national users see them all.
 """
 
 from __future__ import annotations
@@ -29,7 +32,12 @@ from django.utils import timezone
 from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building, Presence, PresenceStatus
 from louyu.core.models import Organization, User
-from louyu.core.scope import ScopeKind, scope_for
+from louyu.core.scope import (
+    ScopeKind,
+    referable_organizations_q,
+    reference_jurisdiction_ids,
+    scope_for,
+)
 from louyu.workplans.models import MeasureKind, PlanMeasure, PlanProgress, WorkPlan
 from louyu.workplans.workflow import OPEN_MEASURE_STATUSES, MeasureStatus, State
 
@@ -58,21 +66,43 @@ def plan_get(*, user: User, pk) -> WorkPlan:
     return plan_list(user=user).get(pk=pk)
 
 
+def own_measures(qs: QuerySet[PlanMeasure], *, user: User) -> QuerySet[PlanMeasure]:
+    """``qs`` as far as ``user`` sees measures inside the plans it sees: all for national
+    users and administrations, a measure owner only its own (an operator also the entry
+    commitments made in its name)."""
+    scope = scope_for(user)
+    if scope.by_jurisdiction:
+        return qs
+    if scope.is_operator:
+        return qs.filter(
+            Q(owner_id__in=scope.organization_ids) | Q(operator_id__in=scope.organization_ids)
+        )
+    if scope.kind in (ScopeKind.JOINT, ScopeKind.PROPERTY):
+        return qs.filter(owner_id__in=scope.organization_ids)
+    return qs.none()
+
+
+def measure_list(*, user: User) -> QuerySet[PlanMeasure]:
+    """The measures the user sees: of the plans it sees, and a measure owner only its own."""
+    visible = PlanMeasure.objects.filter(plan__in=plan_list(user=user).values("pk"))
+    return own_measures(visible, user=user).select_related("plan", "owner", "kind", "operator")
+
+
 def measure_get(*, user: User, pk) -> PlanMeasure:
-    """A measure of a plan the user sees (DoesNotExist otherwise)."""
-    return PlanMeasure.objects.select_related("plan", "owner", "kind", "operator").get(
-        pk=pk, plan__in=plan_list(user=user).values("pk")
-    )
+    """A measure the user sees (DoesNotExist otherwise)."""
+    return measure_list(user=user).get(pk=pk)
 
 
 def progress_get(*, user: User, pk) -> PlanProgress:
+    """A progress record (with its evidence) of a measure the user sees."""
     return PlanProgress.objects.select_related("measure__plan").get(
-        pk=pk, measure__plan__in=plan_list(user=user).values("pk")
+        pk=pk, measure__in=measure_list(user=user).values("pk")
     )
 
 
-def plan_measures(plan: WorkPlan) -> QuerySet[PlanMeasure]:
-    return plan.measures.select_related("kind", "owner", "operator").prefetch_related(
+def plan_measures(plan: WorkPlan, *, user: User) -> QuerySet[PlanMeasure]:
+    """The plan's measures the user sees, with their progress."""
+    qs = plan.measures.select_related("kind", "owner", "operator").prefetch_related(
         Prefetch(
             "progress",
             queryset=PlanProgress.objects.select_related(
@@ -80,6 +110,18 @@ def plan_measures(plan: WorkPlan) -> QuerySet[PlanMeasure]:
             ).order_by("created_at", "id"),
         )
     )
+    return own_measures(qs, user=user)
+
+
+def plan_detail_list(*, user: User) -> QuerySet[WorkPlan]:
+    """The plans the user sees, each with the measures (and their progress) it sees."""
+    measures = own_measures(
+        PlanMeasure.objects.select_related("kind", "owner", "operator").prefetch_related(
+            "progress"
+        ),
+        user=user,
+    )
+    return plan_list(user=user).prefetch_related(Prefetch("measures", queryset=measures))
 
 
 def serving_presences(*, user: User, building_id: int) -> list[Presence]:
@@ -102,21 +144,22 @@ def measure_kinds() -> QuerySet[MeasureKind]:
     return MeasureKind.objects.filter(is_active=True)
 
 
-def owner_choices(*, plan: WorkPlan) -> QuerySet[Organization]:
+def owner_choices(*, plan: WorkPlan, user: User | None, keep=None) -> QuerySet[Organization]:
     """Organisations that can own a measure of the plan: the administration of its
     jurisdiction, joint departments and operator branches there, operators' headquarters
-    and the building's property company."""
+    and the building's property company, as far as ``user`` may name them
+    (``core.scope.may_reference``); ``keep`` (a measure's present owner) stays offered."""
     building = plan.building
-    return (
-        Organization.objects.filter(is_active=True)
-        .filter(
-            Q(jurisdiction_id=plan.jurisdiction_id)
-            | Q(type="operator")
-            | Q(pk=building.property_company_id)
-            | Q(pk=building.access_agent_id)
-        )
-        .order_by("type", "code")
+    choices = Q(
+        Q(jurisdiction_id=plan.jurisdiction_id)
+        | Q(type="operator")
+        | Q(pk=building.property_company_id)
+        | Q(pk=building.access_agent_id),
+        referable_organizations_q(reference_jurisdiction_ids(user)),
     )
+    if keep is not None:
+        choices |= Q(pk=keep)
+    return Organization.objects.filter(choices, is_active=True).order_by("type", "code")
 
 
 # --- Plan list ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from louyu.core import calendar
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
-from louyu.core.scope import ScopeKind, scope_for
+from louyu.core.scope import ScopeKind, check_organization_reference, scope_for
 from louyu.core.services import work_item_create, work_items_close_for
 from louyu.workplans.models import (
     MeasureKind,
@@ -285,6 +285,7 @@ def work_plan_transition(
 
 def _clean_measure(
     *,
+    actor,
     plan: WorkPlan,
     kind: MeasureKind | None,
     title,
@@ -292,6 +293,7 @@ def _clean_measure(
     due_date,
     committed_entry_date,
     check_past: bool = True,
+    check_owner: bool = True,
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
@@ -303,11 +305,11 @@ def _clean_measure(
     cleaned["title"] = text[:200]
     if not isinstance(owner, Organization) or not owner.is_active:
         errors["owner"] = "请选择责任单位。"
-    elif owner.jurisdiction_id not in (None, plan.jurisdiction_id) and owner.type not in (
-        OrganizationType.MINISTRY,
-        OrganizationType.OPERATOR,
-    ):
-        errors["owner"] = "责任单位须为本辖区的单位。"
+    elif check_owner:
+        try:
+            check_organization_reference(actor=actor, field="owner", organization=owner)
+        except ValidationError as exc:
+            errors["owner"] = exc.message_dict["owner"][0]
     for field, value, label in (
         ("due_date", due_date, "完成时限"),
         ("committed_entry_date", committed_entry_date, "承诺入驻日期"),
@@ -370,6 +372,7 @@ def measure_add(
     if locked.state != State.ACTIVE:
         raise InvalidTransition("工作方案已关闭，不能再添加措施。")
     cleaned = _clean_measure(
+        actor=actor,
         plan=locked,
         kind=kind,
         title=title,
@@ -437,6 +440,7 @@ def measure_update(
     due_changed = merged["due_date"] != before["due_date"]
     entry_changed = merged["committed_entry_date"] != before["committed_entry_date"]
     cleaned = _clean_measure(
+        actor=actor,
         plan=plan,
         kind=merged["kind"],
         title=merged["title"],
@@ -444,6 +448,7 @@ def measure_update(
         due_date=merged["due_date"],
         committed_entry_date=merged["committed_entry_date"],
         check_past=False,
+        check_owner=merged["owner"] != before["owner"],
     )
     for field, changed, label in (
         ("due_date", due_changed, "完成时限"),

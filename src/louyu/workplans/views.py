@@ -253,11 +253,11 @@ def plan_create(request, building_pk: int):
 # --- Detail -------------------------------------------------------------------------------
 
 
-def _measure_form(plan, data=None, **kwargs) -> MeasureForm:
+def _measure_form(request, plan, data=None, *, keep=None, **kwargs) -> MeasureForm:
     return MeasureForm(
         data,
         kinds=selectors.measure_kinds(),
-        owners=selectors.owner_choices(plan=plan),
+        owners=selectors.owner_choices(plan=plan, user=request.user, keep=keep),
         **kwargs,
     )
 
@@ -265,7 +265,7 @@ def _measure_form(plan, data=None, **kwargs) -> MeasureForm:
 def _detail_context(request, plan: WorkPlan, **forms) -> dict:
     user = request.user
     can_edit = services.can_edit_plans(user, plan.jurisdiction_id)
-    measures = list(selectors.plan_measures(plan))
+    measures = list(selectors.plan_measures(plan, user=user))
     for measure in measures:
         measure.css = MEASURE_CSS.get(measure.status, "")
         measure.can_report = (
@@ -297,7 +297,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "today": timezone.localdate(),
     }
     if can_edit and plan.is_active:
-        context["measure_form"] = forms.get("measure_form") or _measure_form(plan)
+        context["measure_form"] = forms.get("measure_form") or _measure_form(request, plan)
         context["close_form"] = forms.get("close_form") or CloseForm(
             initial={
                 "expected_version": plan.version,
@@ -359,7 +359,7 @@ def measure_add(request, pk: int):
     plan = _get_plan(request, pk)
     if not services.can_edit_plans(request.user, plan.jurisdiction_id):
         raise PermissionDenied
-    form = _measure_form(plan, request.POST)
+    form = _measure_form(request, plan, request.POST)
     if form.is_valid():
         try:
             services.measure_add(actor=request.user, plan=plan, **form.cleaned_data)
@@ -390,7 +390,14 @@ def measure_edit(request, pk: int):
         "committed_entry_date": measure.committed_entry_date,
         "status": measure.status,
     }
-    form = _measure_form(plan, request.POST or None, with_status=True, initial=initial)
+    form = _measure_form(
+        request,
+        plan,
+        request.POST or None,
+        keep=measure.owner_id,
+        with_status=True,
+        initial=initial,
+    )
     version = request.POST.get("expected_version") or measure.version
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from louyu.buildings.import_engine.registry import Registry
 from louyu.buildings.import_engine.rows import ParsedRow, RejectedRow
 from louyu.core.models import Organization, OrganizationType
+from louyu.core.scope import referable_organizations_q
 
 FUZZY_NAME_CUTOFF = 90
 
@@ -32,7 +33,7 @@ def match_rows(
     no building. ``progress`` is called with the number of rows done every ``step`` rows.
     Returns the accepted rows and the refused ones."""
     by_code = registry.codes_for({p.data["code"] for p in parsed_rows})
-    organizations = _organizations_by_name()
+    organizations = _organizations_by_name(allowed)
     accepted: list[ParsedRow] = []
     refused: list[RejectedRow] = []
     for done, parsed in enumerate(parsed_rows, start=1):
@@ -86,10 +87,13 @@ def match_name(registry: Registry, region_code: str, name_key: str, address_key:
     return best[2] if best else None
 
 
-def _organizations_by_name() -> dict[str, Organization]:
+def _organizations_by_name(allowed: set[int] | None) -> dict[str, Organization]:
+    """Property companies and access agents by name, among those the import may name
+    (``core.scope.referable_organizations_q``): another jurisdiction's is "not registered"."""
     return {
         org.name: org
         for org in Organization.objects.filter(
+            referable_organizations_q(allowed),
             type__in=[OrganizationType.PROPERTY_COMPANY, OrganizationType.ACCESS_AGENT],
             is_active=True,
         )

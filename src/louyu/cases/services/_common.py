@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from louyu.cases.models import Case, CaseStatusChange
 from louyu.core.errors import ConcurrentEdit
 from louyu.core.models import Organization, OrganizationType
+from louyu.core.scope import check_organization_reference
 
 
 def lock_case(case: Case) -> Case:
@@ -45,6 +48,17 @@ def append_event(
 def bump_version(locked: Case, *fields: str) -> None:
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def organization_errors(actor, **organizations) -> dict[str, str]:
+    """The field errors for organisations ``actor`` may not name (``core.scope``)."""
+    errors = {}
+    for field, organization in organizations.items():
+        try:
+            check_organization_reference(actor=actor, field=field, organization=organization)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    return errors
 
 
 def administration_of(case: Case) -> Organization | None:

@@ -22,6 +22,7 @@ from louyu.cases.services._common import (
     append_event,
     bump_version,
     lock_case,
+    organization_errors,
 )
 from louyu.cases.services.files import StoredFiles, files_save
 from louyu.cases.services.permissions import require_manager
@@ -72,8 +73,15 @@ def enforcement_action_add(
     if kind == ActionKind.REFERRAL:
         if not isinstance(target_organization, Organization) or not target_organization.is_active:
             errors["target_organization"] = "移送须选择接收的部门。"
+        else:
+            errors.update(organization_errors(actor, target_organization=target_organization))
     else:
         target_organization = None
+    if issuing_organization is not None:
+        if not isinstance(issuing_organization, Organization) or not issuing_organization.is_active:
+            errors["issuing_organization"] = "请选择在用的作出机构。"
+        else:
+            errors.update(organization_errors(actor, issuing_organization=issuing_organization))
     with StoredFiles() as stored, transaction.atomic():
         locked = lock_case(case)
         require_manager(actor, locked)

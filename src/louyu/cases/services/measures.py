@@ -22,6 +22,7 @@ from louyu.cases.services._common import (
     bump_version,
     check_version,
     lock_case,
+    organization_errors,
 )
 from louyu.cases.services.files import StoredFiles, files_save
 from louyu.cases.services.notifications import notify_administration
@@ -59,6 +60,8 @@ def measure_create(
         errors["title"] = "请填写整改措施。"
     if not isinstance(owner, Organization) or not owner.is_active:
         errors["owner"] = "请选择在用的责任单位。"
+    else:
+        errors.update(organization_errors(actor, owner=owner))
     if not isinstance(due_date, datetime.date):
         errors["due_date"] = "请填写完成期限。"
     elif due_date < timezone.localdate():

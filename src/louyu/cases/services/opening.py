@@ -31,6 +31,7 @@ from louyu.core import calendar
 from louyu.core.audit import audit_record
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import User
+from louyu.core.scope import may_reference
 
 CODE_ALPHABET = "0123456789"
 CASE_OPENING_COMPLAINT_STATES = frozenset({ComplaintState.REPLIED, ComplaintState.CLOSED})
@@ -60,6 +61,13 @@ def _add_violations(locked: Case, actor, violations: list[dict]) -> list[Violati
         present.add(key)
         added.append(Violation.objects.create(case=locked, created_by=actor_or_none(actor), **item))
     return added
+
+
+def _building_company(actor, building: Building):
+    """The building's property company as the responsible organisation of a violation the
+    platform derives, when ``actor`` may name it (else none: the administration names it)."""
+    company = building.property_company
+    return company if company is not None and may_reference(actor, company) else None
 
 
 def _link_complaints(locked: Case, actor, complaints: list[Complaint]) -> list[Complaint]:
@@ -109,7 +117,7 @@ def case_open(
     title = (title or "").strip()[:200] or f"{building.name}宽带接入问题整治"
     if errors:
         raise ValidationError(errors)
-    cleaned = clean_violations(list(violations))
+    cleaned = clean_violations(list(violations), actor=actor)
     complaints = list(complaints)
     for _attempt in range(5):
         try:
@@ -215,7 +223,7 @@ def case_open_from_complaint(*, actor: User, complaint: Complaint) -> tuple[Case
             {
                 "category": complaint.category,
                 "responsible_party": ResponsibleParty.PROPERTY_COMPANY,
-                "responsible_organization": building.property_company,
+                "responsible_organization": _building_company(actor, building),
                 "description": complaint.reply_text[:2000],
             }
         ],
@@ -252,7 +260,7 @@ def case_report_refused_entry(
             {
                 "category": category,
                 "responsible_party": ResponsibleParty.PROPERTY_COMPANY,
-                "responsible_organization": building.property_company,
+                "responsible_organization": _building_company(actor, building),
                 "description": f"{operator_name}：{description[:1900]}",
             }
         ],

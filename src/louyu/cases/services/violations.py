@@ -27,11 +27,13 @@ from louyu.complaints.models import Category
 from louyu.core.audit import audit_record
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import Organization, User
+from louyu.core.scope import check_organization_reference
 
 
-def clean_violations(violations: list[dict]) -> list[dict]:
+def clean_violations(violations: list[dict], *, actor, field: str = "violations") -> list[dict]:
     """The violations as the model takes them; ValidationError on ``violations`` for an
-    inactive category, an unknown party or a responsible organisation that is not one."""
+    inactive category or an unknown party, and on ``field`` for a responsible organisation
+    that is not one or that ``actor`` may not name (``core.scope.may_reference``)."""
     cleaned = []
     for item in violations or []:
         category = item.get("category")
@@ -44,7 +46,8 @@ def clean_violations(violations: list[dict]) -> list[dict]:
             )
         organization = item.get("responsible_organization")
         if organization is not None and not isinstance(organization, Organization):
-            raise ValidationError({"violations": "责任单位无效。"})
+            raise ValidationError({field: "责任单位无效。"})
+        check_organization_reference(actor=actor, field=field, organization=organization)
         cleaned.append(
             {
                 "category": category,
@@ -80,7 +83,9 @@ def violation_add(
                 "responsible_organization": responsible_organization,
                 "description": description,
             }
-        ]
+        ],
+        actor=actor,
+        field="responsible_organization",
     )[0]
     if locked.violations.filter(
         category=item["category"],

@@ -69,19 +69,18 @@ def kenv(db, settings, tmp_path):
     )
 
     def open_case(building=None, actor=None, **kwargs):
+        building = building or env["building"]
         kwargs.setdefault(
             "violations",
             [
                 {
                     "category": env["category"],
                     "responsible_party": "property_company",
-                    "responsible_organization": pm,
+                    "responsible_organization": building.property_company,
                 }
             ],
         )
-        case, _created = case_open(
-            actor=actor or env["bj"], building=building or env["building"], **kwargs
-        )
+        case, _created = case_open(actor=actor or env["bj"], building=building, **kwargs)
         return case
 
     def rectifying(**kwargs):

@@ -128,9 +128,9 @@ def test_operator_reports_progress_with_evidence_on_its_measure(client, wp):
     assert record.evidence_name == "photo.png"
     download = client.get(reverse("workplans:evidence", args=[record.pk]))
     assert download.status_code == 200
-    # Not the owner of the other measure.
+    # Not the owner of the other measure: it is not even there.
     response = client.post(reverse("workplans:progress_add", args=[theirs.pk]), {"text": "越权"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     # A forged measure id, and another operator's view of the evidence.
     assert (
         client.post(reverse("workplans:progress_add", args=[999999]), {"text": "x"}).status_code
