@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from louyu.buildings import services
 from louyu.buildings.models import Building, Presence, PresenceEvent
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
@@ -28,8 +29,8 @@ def env(db):
     def user(username, code, role):
         return UserFactory(username=username, organization=org(code=code), roles=[role])
 
-    bj = services.building_create(actor=None, name="国贸大厦", address=BJ_ADDRESS)
-    dl = services.building_create(actor=None, name="中山大厦", address=DL_ADDRESS)
+    bj = BuildingFactory(name="国贸大厦", address=BJ_ADDRESS)
+    dl = BuildingFactory(name="中山大厦", address=DL_ADDRESS)
     return {
         "bj": bj,
         "dl": dl,

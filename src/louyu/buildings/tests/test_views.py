@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from louyu.buildings import services
 from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceSource
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.core import roles
 from louyu.core.models import AuditEvent, Jurisdiction, OrganizationType
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
@@ -49,25 +50,21 @@ def world(db):
     admin_bj = UserFactory(username="ca-bj", organization=ca_bj, roles=[roles.ADMINISTRATION_ADMIN])
     admin_dl = UserFactory(username="ca-dl", organization=ca_dl, roles=[roles.ADMINISTRATION_ADMIN])
     op_bj = UserFactory(username="op-bj", organization=telecom_bj, roles=[roles.OPERATOR_STAFF])
-    b1 = services.building_create(
-        actor=None,
+    b1 = BuildingFactory(
         name="国贸大厦",
         aliases=["CWTC"],
         address="北京市朝阳区建国路88号",
         building_type="office_tower",
         exclusive_deal_known=True,
     )
-    b2 = services.building_create(
-        actor=None,
+    b2 = BuildingFactory(
         name='=HYPERLINK("http://x")',
         address="北京市朝阳区光华路1号",
         building_type="business_park",
         latitude=39.91,
         longitude=116.46,
     )
-    b3 = services.building_create(
-        actor=None, name="大连友好广场", address="辽宁省大连市中山区友好广场8号"
-    )
+    b3 = BuildingFactory(name="大连友好广场", address="辽宁省大连市中山区友好广场8号")
     services.presence_set(
         actor=None, building=b1, operator=telecom, status="serving", source="manual"
     )
