@@ -8,10 +8,12 @@ from rest_framework.test import APIClient
 
 from louyu.buildings import services
 from louyu.buildings.models import Building, Presence, PresenceEvent
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +29,8 @@ def env(db):
     def user(username, code, role):
         return UserFactory(username=username, organization=org(code=code), roles=[role])
 
-    bj = services.building_create(actor=None, name="国贸大厦", address=BJ_ADDRESS)
-    dl = services.building_create(actor=None, name="中山大厦", address=DL_ADDRESS)
+    bj = BuildingFactory(name="国贸大厦", address=BJ_ADDRESS)
+    dl = BuildingFactory(name="中山大厦", address=DL_ADDRESS)
     return {
         "bj": bj,
         "dl": dl,
@@ -79,7 +81,8 @@ def test_detail_of_a_dalian_building_names_its_city(env):
 )
 def test_another_jurisdictions_building_is_404(env, method, suffix, payload):
     url = f"/api/v1/buildings/{env['dl'].pk}/{suffix}"
-    response = getattr(client_for(env["admin_bj"]), method)(url, payload, format="json")
+    with assert_unchanged():
+        response = getattr(client_for(env["admin_bj"]), method)(url, payload, format="json")
     assert response.status_code == 404
     assert Building.objects.get(pk=env["dl"].pk).name == "中山大厦"
     assert not Presence.objects.filter(building=env["dl"]).exists()
@@ -87,7 +90,8 @@ def test_another_jurisdictions_building_is_404(env, method, suffix, payload):
 
 def test_there_is_no_delete(env):
     client = client_for(env["ministry"])
-    assert client.delete(f"/api/v1/buildings/{env['bj'].pk}/").status_code == 405
+    with assert_unchanged():
+        assert client.delete(f"/api/v1/buildings/{env['bj'].pk}/").status_code == 405
     assert Building.objects.filter(pk=env["bj"].pk).exists()
 
 
@@ -105,7 +109,8 @@ def test_another_jurisdictions_building_is_not_listed(env):
 )
 def test_anonymous_callers_get_401(env, url):
     assert client_for().get(url.format(pk=env["bj"].pk)).status_code == 401
-    assert client_for().post("/api/v1/buildings/", {}, format="json").status_code == 401
+    with assert_unchanged():
+        assert client_for().post("/api/v1/buildings/", {}, format="json").status_code == 401
 
 
 def test_forged_ids_are_404(env):
@@ -195,25 +200,28 @@ def test_create_resolves_the_address(env):
 
 
 def test_create_with_an_unplaceable_address_is_400(env):
-    response = client_for(env["admin_bj"]).post(
-        "/api/v1/buildings/", {"name": "无名楼", "address": "幸福路1号"}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(env["admin_bj"]).post(
+            "/api/v1/buildings/", {"name": "无名楼", "address": "幸福路1号"}, format="json"
+        )
     assert response.status_code == 400
     assert "区县" in response.json()["address"][0]
 
 
 def test_create_field_errors(env):
-    response = client_for(env["admin_bj"]).post(
-        "/api/v1/buildings/", {"address": BJ_ADDRESS, "floors": 999}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(env["admin_bj"]).post(
+            "/api/v1/buildings/", {"address": BJ_ADDRESS, "floors": 999}, format="json"
+        )
     assert response.status_code == 400
     assert set(response.json()) >= {"name", "floors"}
 
 
 def test_create_in_another_jurisdiction_is_403(env):
-    response = client_for(env["admin_bj"]).post(
-        "/api/v1/buildings/", {"name": "越界楼", "address": DL_ADDRESS}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(env["admin_bj"]).post(
+            "/api/v1/buildings/", {"name": "越界楼", "address": DL_ADDRESS}, format="json"
+        )
     assert response.status_code == 403
     assert "管辖范围" in response.json()["detail"]
     assert not Building.objects.filter(name="越界楼").exists()
@@ -229,8 +237,9 @@ def test_update_and_partial_update(env):
     response = client.put(url, {"name": "国贸大厦三期", "address": BJ_ADDRESS}, format="json")
     assert response.status_code == 200
     assert response.json()["name"] == "国贸大厦三期"
-    assert client.put(url, {"name": "缺地址"}, format="json").status_code == 400
-    bad = client.patch(url, {"latitude": "39.9"}, format="json")
+    with assert_unchanged():
+        assert client.put(url, {"name": "缺地址"}, format="json").status_code == 400
+        bad = client.patch(url, {"latitude": "39.9"}, format="json")
     assert bad.status_code == 400 and "latitude" in bad.json()
 
 
@@ -238,7 +247,8 @@ def test_operator_may_see_but_not_edit(env):
     client = client_for(env["telecom_bj"])
     url = f"/api/v1/buildings/{env['bj'].pk}/"
     assert client.get(url).status_code == 200
-    response = client.patch(url, {"name": "改名"}, format="json")
+    with assert_unchanged():
+        response = client.patch(url, {"name": "改名"}, format="json")
     assert response.status_code == 403
     assert "无权" in response.json()["detail"]
     assert client.get(f"/api/v1/buildings/{env['dl'].pk}/").status_code == 404
@@ -267,11 +277,12 @@ def test_operator_branch_reports_its_own_presence(env):
 
 
 def test_operator_branch_cannot_report_another_operator(env):
-    response = client_for(env["telecom_bj"]).post(
-        f"/api/v1/buildings/{env['bj'].pk}/presence/",
-        {"operator": "mobile", "status": "serving"},
-        format="json",
-    )
+    with assert_unchanged():
+        response = client_for(env["telecom_bj"]).post(
+            f"/api/v1/buildings/{env['bj'].pk}/presence/",
+            {"operator": "mobile", "status": "serving"},
+            format="json",
+        )
     assert response.status_code == 403
     assert "无权" in response.json()["detail"]
     assert not Presence.objects.exists()
@@ -280,10 +291,11 @@ def test_operator_branch_cannot_report_another_operator(env):
 def test_presence_input_errors(env):
     client = client_for(env["admin_bj"])
     url = f"/api/v1/buildings/{env['bj'].pk}/presence/"
-    assert client.post(url, {"operator": "nobody", "status": "serving"}).status_code == 400
-    assert client.post(url, {"operator": "telecom", "status": "x"}).status_code == 400
     future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-    response = client.post(url, {"operator": "telecom", "status": "serving", "since": future})
+    with assert_unchanged():
+        assert client.post(url, {"operator": "nobody", "status": "serving"}).status_code == 400
+        assert client.post(url, {"operator": "telecom", "status": "x"}).status_code == 400
+        response = client.post(url, {"operator": "telecom", "status": "serving", "since": future})
     assert response.status_code == 400 and "since" in response.json()
 
 
@@ -331,9 +343,10 @@ def test_presence_batch_with_a_bad_row_writes_nothing(env):
         {"building": env["bj"].code, "status": "withdrawn"},
         {"building": more[0].code, "status": "serving", "operator": "mobile"},
     ]
-    response = client_for(env["telecom_bj"]).post(
-        "/api/v1/buildings/presence-batch/", {"items": items}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(env["telecom_bj"]).post(
+            "/api/v1/buildings/presence-batch/", {"items": items}, format="json"
+        )
     assert response.status_code == 400
     body = response.json()
     assert "未写入" in body["detail"]
@@ -349,11 +362,12 @@ def test_presence_batch_with_a_bad_row_writes_nothing(env):
 def test_presence_batch_envelope_errors(env):
     client = client_for(env["telecom_bj"])
     url = "/api/v1/buildings/presence-batch/"
-    assert client.post(url, {"items": []}, format="json").status_code == 400
     too_many = [{"building": "x", "status": "serving"}] * 5001
-    response = client.post(url, {"items": too_many}, format="json")
-    assert response.status_code == 400 and "5000" in str(response.json()["items"])
-    assert client_for().post(url, {"items": []}, format="json").status_code == 401
+    with assert_unchanged():
+        assert client.post(url, {"items": []}, format="json").status_code == 400
+        response = client.post(url, {"items": too_many}, format="json")
+        assert response.status_code == 400 and "5000" in str(response.json()["items"])
+        assert client_for().post(url, {"items": []}, format="json").status_code == 401
 
 
 def test_list_has_no_n_plus_one(env, django_assert_max_num_queries):

@@ -27,6 +27,7 @@ from louyu.core import roles
 from louyu.core.models import AuditEvent, Notification, Organization
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_title_rows_and_formulas_are_read_as_text(env, run_tasks):
 
 
 def test_empty_upload_is_refused_before_queueing(env):
-    with pytest.raises(ValidationError, match="文件为空"):
+    with assert_unchanged(), pytest.raises(ValidationError, match="文件为空"):
         import_jobs.building_import_create(actor=env["bj"], upload=upload(b""), dry_run=True)
     assert not BuildingImport.objects.exists()
 
@@ -221,7 +222,7 @@ def test_mapping_is_validated(env):
 
 def test_oversized_upload_is_refused_unread(env, settings):
     settings.LOUYU_IMPORT_MAX_BYTES = 1000
-    with pytest.raises(ValidationError, match="文件过大"):
+    with assert_unchanged(), pytest.raises(ValidationError, match="文件过大"):
         import_jobs.building_import_create(
             actor=env["bj"], upload=upload(b"x" * 1001, "大.csv"), dry_run=True
         )
@@ -233,7 +234,7 @@ def test_joint_departments_cannot_import(env):
         organization=Organization.objects.get(code="samr-110000"),
         roles=[roles.JOINT_DEPARTMENT_STAFF],
     )
-    with pytest.raises(PermissionDenied):
+    with assert_unchanged(), pytest.raises(PermissionDenied):
         import_jobs.building_import_create(
             actor=samr, upload=upload(xlsx_bytes(GOOD_ROWS)), dry_run=True
         )
@@ -265,10 +266,13 @@ def test_a_second_commit_of_the_same_file_is_refused_while_the_first_waits(env, 
     content = xlsx_bytes(GOOD_ROWS)
     dry = start(run_tasks, env["bj"], content)
     _queued_commit(content, env["bj2"])
-    with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
-        import_jobs.building_import_create(actor=env["bj"], upload=upload(content), dry_run=False)
-    with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
-        import_jobs.building_import_confirm(actor=env["bj"], job=dry)
+    with assert_unchanged():
+        with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
+            import_jobs.building_import_create(
+                actor=env["bj"], upload=upload(content), dry_run=False
+            )
+        with pytest.raises(import_jobs.ImportConflict, match="同一文件正在导入"):
+            import_jobs.building_import_confirm(actor=env["bj"], job=dry)
     # A dry run of the same file is still fine.
     assert start(run_tasks, env["bj"], content).status == ImportStatus.DONE
 
@@ -296,17 +300,18 @@ def test_a_stale_running_commit_no_longer_blocks_the_file(env, run_tasks):
 
 def test_confirm_refusals(env, run_tasks):
     dry = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
-    with pytest.raises(PermissionDenied):
+    with assert_unchanged(), pytest.raises(PermissionDenied):
         import_jobs.building_import_confirm(actor=env["bj2"], job=dry)
     committed = confirm(run_tasks, env["bj"], dry)
-    with pytest.raises(import_jobs.ImportConflict, match="已确认"):
-        import_jobs.building_import_confirm(actor=env["bj"], job=dry)
-    with pytest.raises(import_jobs.ImportConflict, match="只能确认试导入"):
-        import_jobs.building_import_confirm(actor=env["bj"], job=committed)
+    with assert_unchanged():
+        with pytest.raises(import_jobs.ImportConflict, match="已确认"):
+            import_jobs.building_import_confirm(actor=env["bj"], job=dry)
+        with pytest.raises(import_jobs.ImportConflict, match="只能确认试导入"):
+            import_jobs.building_import_confirm(actor=env["bj"], job=committed)
     queued = _queued_commit(b"other", env["bj"])
     BuildingImport.objects.filter(pk=queued.pk).update(dry_run=True)
     queued.refresh_from_db()
-    with pytest.raises(import_jobs.ImportConflict, match="尚未完成"):
+    with assert_unchanged(), pytest.raises(import_jobs.ImportConflict, match="尚未完成"):
         import_jobs.building_import_confirm(actor=env["bj"], job=queued)
 
 
@@ -367,7 +372,9 @@ def test_another_jurisdictions_job_is_404_on_the_web(env, run_tasks, client):
     for name in ("import_detail", "import_progress", "import_rejected"):
         assert client.get(reverse(f"buildings:{name}", args=[job.public_id])).status_code == 404
     for name in ("import_confirm", "import_remap"):
-        assert client.post(reverse(f"buildings:{name}", args=[job.public_id])).status_code == 404
+        with assert_unchanged():
+            response = client.post(reverse(f"buildings:{name}", args=[job.public_id]))
+            assert response.status_code == 404
     client.logout()
     response = client.get(reverse("buildings:import_detail", args=[job.public_id]))
     assert response.status_code == 302 and "login" in response["Location"]
@@ -379,10 +386,12 @@ def test_another_jurisdictions_job_is_404_in_the_api(env, run_tasks):
     other = api(env["dl"])
     assert other.get(base).status_code == 404
     assert other.get(base + "rejected/").status_code == 404
-    assert other.post(base + "confirm/").status_code == 404
+    with assert_unchanged():
+        assert other.post(base + "confirm/").status_code == 404
     assert other.get("/api/v1/building-imports/").json()["count"] == 0
     assert api().get(base).status_code == 401
-    assert api().post("/api/v1/building-imports/").status_code == 401
+    with assert_unchanged():
+        assert api().post("/api/v1/building-imports/").status_code == 401
     assert api(env["bj"]).get("/api/v1/building-imports/not-a-uuid/").status_code == 404
 
 
@@ -450,11 +459,12 @@ def test_web_dry_run_then_confirm(env, client, run_tasks):
 def test_web_bad_uploads_never_500(env, client, run_tasks, settings):
     client.force_login(env["bj"])
     url = reverse("buildings:imports")
-    assert client.post(url, {}).status_code == 400
-    assert client.post(url, {"file": upload(b"", "a.xlsx")}).status_code == 400
-    settings.LOUYU_IMPORT_MAX_BYTES = 100
-    response = client.post(url, {"file": upload(b"x" * 200, "a.csv"), "dry_run": "on"})
-    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    with assert_unchanged():
+        assert client.post(url, {}).status_code == 400
+        assert client.post(url, {"file": upload(b"", "a.xlsx")}).status_code == 400
+        settings.LOUYU_IMPORT_MAX_BYTES = 100
+        response = client.post(url, {"file": upload(b"x" * 200, "a.csv"), "dry_run": "on"})
+        assert response.status_code == 400 and "文件过大" in response.content.decode()
     settings.LOUYU_IMPORT_MAX_BYTES = 30 * 1024 * 1024
     with run_tasks():
         response = client.post(url, {"file": upload(b"PK\x03\x04garbage", "a.xlsx")})
@@ -479,11 +489,12 @@ def test_web_remap_and_unknown_columns(env, client, run_tasks):
     assert rerun.unknown_columns == ["联系电话"]
     page = client.get(response["Location"]).content.decode()
     assert "联系电话" in page and 'data-testid="import-unknown"' in page
-    bad = client.post(
-        reverse("buildings:import_remap", args=[rerun.public_id]),
-        {"col_0": "name", "col_1": "name"},
-        follow=True,
-    )
+    with assert_unchanged():
+        bad = client.post(
+            reverse("buildings:import_remap", args=[rerun.public_id]),
+            {"col_0": "name", "col_1": "name"},
+            follow=True,
+        )
     assert "每个字段只能对应一列" in bad.content.decode()
 
 
@@ -534,7 +545,8 @@ def test_api_upload_defaults_to_a_dry_run_and_reports_the_job(env, run_tasks):
     assert confirmed.status_code == 202
     assert confirmed.json()["dry_run"] is False and confirmed.json()["committed_from"] == job_id
     assert Building.objects.count() == 2
-    again = client.post(f"/api/v1/building-imports/{job_id}/confirm/")
+    with assert_unchanged():
+        again = client.post(f"/api/v1/building-imports/{job_id}/confirm/")
     assert again.status_code == 409 and "已确认" in again.json()["detail"]
 
 
@@ -555,35 +567,39 @@ def test_api_commit_with_mapping_and_refusals(env, run_tasks, settings):
     assert Building.objects.count() == 2
 
     _queued_commit(content, env["bj2"])
-    busy = client.post(
-        "/api/v1/building-imports/",
-        {"file": upload(content), "dry_run": "false"},
-        format="multipart",
-    )
-    assert busy.status_code == 409 and "同一文件正在导入" in busy.json()["detail"]
-    bad_mapping = client.post(
-        "/api/v1/building-imports/",
-        {"file": upload(content), "mapping": "{not json"},
-        format="multipart",
-    )
-    assert bad_mapping.status_code == 400 and "mapping" in bad_mapping.json()
-    assert client.post("/api/v1/building-imports/", {}, format="multipart").status_code == 400
-    settings.LOUYU_IMPORT_MAX_BYTES = 10
-    big = client.post("/api/v1/building-imports/", {"file": upload(content)}, format="multipart")
-    assert big.status_code == 400 and "文件过大" in big.json()["file"][0]
     samr = UserFactory(
         organization=Organization.objects.get(code="samr-110000"),
         roles=[roles.JOINT_DEPARTMENT_STAFF],
     )
-    refused = api(samr).post(
-        "/api/v1/building-imports/", {"file": upload(content)}, format="multipart"
-    )
+    with assert_unchanged():
+        busy = client.post(
+            "/api/v1/building-imports/",
+            {"file": upload(content), "dry_run": "false"},
+            format="multipart",
+        )
+        assert busy.status_code == 409 and "同一文件正在导入" in busy.json()["detail"]
+        bad_mapping = client.post(
+            "/api/v1/building-imports/",
+            {"file": upload(content), "mapping": "{not json"},
+            format="multipart",
+        )
+        assert bad_mapping.status_code == 400 and "mapping" in bad_mapping.json()
+        assert client.post("/api/v1/building-imports/", {}, format="multipart").status_code == 400
+        settings.LOUYU_IMPORT_MAX_BYTES = 10
+        big = client.post(
+            "/api/v1/building-imports/", {"file": upload(content)}, format="multipart"
+        )
+        assert big.status_code == 400 and "文件过大" in big.json()["file"][0]
+        refused = api(samr).post(
+            "/api/v1/building-imports/", {"file": upload(content)}, format="multipart"
+        )
     assert refused.status_code == 403
 
 
 def test_api_confirm_of_someone_elses_dry_run_is_403(env, run_tasks):
     job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS))
-    response = api(env["bj2"]).post(f"/api/v1/building-imports/{job.public_id}/confirm/")
+    with assert_unchanged():
+        response = api(env["bj2"]).post(f"/api/v1/building-imports/{job.public_id}/confirm/")
     assert response.status_code == 403
     assert (
         api(env["bj"]).get(f"/api/v1/building-imports/{job.public_id}/rejected/").status_code == 404
@@ -615,10 +631,6 @@ def test_cli_imports_with_a_progress_bar_and_writes_rejected_rows(env, tmp_path)
 def test_cli_bad_input(env, tmp_path):
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a spreadsheet")
-    with pytest.raises(CommandError, match="Excel"):
-        call_command("import_buildings", str(fake), stdout=io.StringIO(), stderr=io.StringIO())
-    with pytest.raises(CommandError, match="不存在"):
-        call_command("import_buildings", str(tmp_path / "missing.xlsx"))
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx_bytes(GOOD_ROWS))
     UserFactory(
@@ -626,8 +638,13 @@ def test_cli_bad_input(env, tmp_path):
         organization=Organization.objects.get(code="samr-110000"),
         roles=[roles.JOINT_DEPARTMENT_STAFF],
     )
-    with pytest.raises(CommandError, match="无权"):
-        call_command("import_buildings", str(good), "--user", "t-samr")
-    with pytest.raises(CommandError, match="JSON"):
-        call_command("import_buildings", str(good), "--mapping", "{oops")
+    with assert_unchanged():
+        with pytest.raises(CommandError, match="Excel"):
+            call_command("import_buildings", str(fake), stdout=io.StringIO(), stderr=io.StringIO())
+        with pytest.raises(CommandError, match="不存在"):
+            call_command("import_buildings", str(tmp_path / "missing.xlsx"))
+        with pytest.raises(CommandError, match="无权"):
+            call_command("import_buildings", str(good), "--user", "t-samr")
+        with pytest.raises(CommandError, match="JSON"):
+            call_command("import_buildings", str(good), "--mapping", "{oops")
     assert not Building.objects.exists()

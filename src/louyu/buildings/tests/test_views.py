@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from louyu.buildings import services
 from louyu.buildings.models import Building, Presence, PresenceEvent, PresenceSource
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.core import roles
 from louyu.core.models import AuditEvent, Jurisdiction, OrganizationType
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -48,25 +50,21 @@ def world(db):
     admin_bj = UserFactory(username="ca-bj", organization=ca_bj, roles=[roles.ADMINISTRATION_ADMIN])
     admin_dl = UserFactory(username="ca-dl", organization=ca_dl, roles=[roles.ADMINISTRATION_ADMIN])
     op_bj = UserFactory(username="op-bj", organization=telecom_bj, roles=[roles.OPERATOR_STAFF])
-    b1 = services.building_create(
-        actor=None,
+    b1 = BuildingFactory(
         name="国贸大厦",
         aliases=["CWTC"],
         address="北京市朝阳区建国路88号",
         building_type="office_tower",
         exclusive_deal_known=True,
     )
-    b2 = services.building_create(
-        actor=None,
+    b2 = BuildingFactory(
         name='=HYPERLINK("http://x")',
         address="北京市朝阳区光华路1号",
         building_type="business_park",
         latitude=39.91,
         longitude=116.46,
     )
-    b3 = services.building_create(
-        actor=None, name="大连友好广场", address="辽宁省大连市中山区友好广场8号"
-    )
+    b3 = BuildingFactory(name="大连友好广场", address="辽宁省大连市中山区友好广场8号")
     services.presence_set(
         actor=None, building=b1, operator=telecom, status="serving", source="manual"
     )
@@ -309,7 +307,8 @@ def test_create_building(client, world):
 )
 def test_create_building_bad_input(client, world, overrides, field, message):
     client.force_login(world["admin_bj"])
-    response = client.post(reverse("buildings:create"), _building_post(**overrides))
+    with assert_unchanged():
+        response = client.post(reverse("buildings:create"), _building_post(**overrides))
     assert response.status_code == 400
     assert message in response.context["form"].errors[field]
     assert not Building.objects.filter(name="银泰中心").exists()
@@ -326,9 +325,10 @@ def test_create_with_region_code_when_address_is_unknown(client, world):
 
 def test_create_in_another_jurisdiction_is_forbidden(client, world):
     client.force_login(world["admin_bj"])
-    response = client.post(
-        reverse("buildings:create"), _building_post(address="辽宁省大连市中山区人民路1号")
-    )
+    with assert_unchanged():
+        response = client.post(
+            reverse("buildings:create"), _building_post(address="辽宁省大连市中山区人民路1号")
+        )
     assert response.status_code == 403
     assert not Building.objects.filter(name="银泰中心").exists()
 
@@ -354,9 +354,10 @@ def test_edit_building(client, world):
     assert b1.name == "<script>x</script>国贸" and b1.floors == 80
     body = client.get(reverse("buildings:detail", args=[b1.pk])).content.decode()
     assert "<script>x</script>" not in body and "&lt;script&gt;x&lt;/script&gt;国贸" in body
-    response = client.post(
-        reverse("buildings:edit", args=[b1.pk]), {**data, "address": "某某路1号", "region": ""}
-    )
+    with assert_unchanged():
+        response = client.post(
+            reverse("buildings:edit", args=[b1.pk]), {**data, "address": "某某路1号", "region": ""}
+        )
     assert response.status_code == 400
     assert "无法从地址识别所在区县，请填写区划代码。" in response.context["form"].errors["address"]
 
@@ -392,12 +393,13 @@ def test_presence_set_rejects_future_date_and_bad_status(client, world):
     client.force_login(world["admin_bj"])
     url = reverse("buildings:presence_set", args=[world["b2"].pk])
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
-    response = client.post(
-        url, {"operator": world["mobile"].pk, "status": "serving", "since": future}
-    )
-    assert response.status_code == 400
-    assert "起始日期不能晚于今天。" in response.context["presence_form"].errors["since"]
-    response = client.post(url, {"operator": world["mobile"].pk, "status": "hacked"})
+    with assert_unchanged():
+        response = client.post(
+            url, {"operator": world["mobile"].pk, "status": "serving", "since": future}
+        )
+        assert response.status_code == 400
+        assert "起始日期不能晚于今天。" in response.context["presence_form"].errors["since"]
+        response = client.post(url, {"operator": world["mobile"].pk, "status": "hacked"})
     assert response.status_code == 400
     assert "未知的入驻状态。" in response.context["presence_form"].errors["status"]
     assert not Presence.objects.filter(building=world["b2"]).exists()
@@ -414,14 +416,15 @@ def test_presence_set_by_operator_branch(client, world):
     assert response.status_code == 302
     presence = Presence.objects.get(building=b2, operator=world["telecom"])
     assert presence.source == PresenceSource.OPERATOR_REPORT
-    response = client.post(url, {"operator": world["mobile"].pk, "status": "serving"})
+    with assert_unchanged():
+        response = client.post(url, {"operator": world["mobile"].pk, "status": "serving"})
     assert response.status_code == 400
     assert not Presence.objects.filter(building=b2, operator=world["mobile"]).exists()
     # another jurisdiction's building is invisible to the branch
     url = reverse("buildings:presence_set", args=[world["b3"].pk])
-    assert (
-        client.post(url, {"operator": world["telecom"].pk, "status": "serving"}).status_code == 404
-    )
+    with assert_unchanged():
+        response = client.post(url, {"operator": world["telecom"].pk, "status": "serving"})
+        assert response.status_code == 404
 
 
 def test_nav_item_for_users_who_may_view(client, world):

@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from louyu.buildings.services import building_create
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.cases.services.measures import measure_create
-from louyu.cases.services.opening import case_open
 from louyu.cases.services.transitions import case_transition
+from louyu.cases.tests.factories import CaseFactory
 from louyu.complaints.models import Category
 from louyu.core import roles
 from louyu.core.models import Organization, OrganizationType
@@ -61,12 +61,10 @@ def kenv(db, settings, tmp_path):
         "telecom_org": org(code="op-telecom-110000"),
         "category": Category.objects.get(code="entry_blocked"),
     }
-    env["building"] = building_create(
-        actor=None, name="国贸测试大厦", address="北京市朝阳区建国路88号", property_company=pm
+    env["building"] = BuildingFactory(
+        name="国贸测试大厦", address="北京市朝阳区建国路88号", property_company=pm
     )
-    env["dl_building"] = building_create(
-        actor=None, name="大连测试中心", address="辽宁省大连市中山区人民路1号"
-    )
+    env["dl_building"] = BuildingFactory(name="大连测试中心", address="辽宁省大连市中山区人民路1号")
 
     def open_case(building=None, actor=None, **kwargs):
         building = building or env["building"]
@@ -80,8 +78,7 @@ def kenv(db, settings, tmp_path):
                 }
             ],
         )
-        case, _created = case_open(actor=actor or env["bj"], building=building, **kwargs)
-        return case
+        return CaseFactory(actor=actor or env["bj"], building=building, **kwargs)
 
     def rectifying(**kwargs):
         case = open_case(**kwargs)

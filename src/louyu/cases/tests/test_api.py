@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from louyu.cases.models import Case
 from louyu.cases.tests.conftest import png_upload
 from louyu.cases.workflow import State
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,10 @@ def test_create_list_and_detail(kenv):
 
 def test_a_forged_building_of_another_jurisdiction_is_refused(kenv):
     for ref in (kenv["dl_building"].code, str(kenv["dl_building"].pk)):
-        response = client_for(kenv["bj"]).post(
-            URL, {"building": ref, "violations": []}, format="json"
-        )
+        with assert_unchanged():
+            response = client_for(kenv["bj"]).post(
+                URL, {"building": ref, "violations": []}, format="json"
+            )
         assert response.status_code == 400
         assert "building" in response.json()
     assert not Case.objects.exists()
@@ -68,7 +70,8 @@ def test_outside_scope_is_404_and_the_list_is_empty(kenv, who):
     client = client_for(kenv[who] if who else None)
     detail = client.get(f"{URL}{case.pk}/")
     assert detail.status_code in ((404,) if who else (401, 403))
-    transition = client.post(f"{URL}{case.pk}/transition/", {"to": "rectifying"}, format="json")
+    with assert_unchanged():
+        transition = client.post(f"{URL}{case.pk}/transition/", {"to": "rectifying"}, format="json")
     assert transition.status_code in ((404,) if who else (401, 403))
     if who:
         assert client.get(URL).json()["count"] == 0
@@ -80,17 +83,19 @@ def test_transition_status_codes(kenv):
     case = kenv["open_case"]()
     client = client_for(kenv["bj"])
     url = f"{URL}{case.pk}/transition/"
-    assert client.post(url, {"to": "awaiting_acceptance"}, format="json").status_code == 409
-    assert client.post(url, {"to": "closed_unresolved"}, format="json").status_code == 400
-    assert client.post(url, {"to": "nowhere"}, format="json").status_code == 400
+    with assert_unchanged():
+        assert client.post(url, {"to": "awaiting_acceptance"}, format="json").status_code == 409
+        assert client.post(url, {"to": "closed_unresolved"}, format="json").status_code == 400
+        assert client.post(url, {"to": "nowhere"}, format="json").status_code == 400
     ok = client.post(url, {"to": "rectifying", "expected_version": case.version}, format="json")
     assert ok.status_code == 200 and ok.json()["state"] == "rectifying"
     assert ok.json()["rectify_due_at"].endswith("+08:00")
-    stale = client.post(
-        url,
-        {"to": "closed_unresolved", "reason": "理由", "expected_version": case.version},
-        format="json",
-    )
+    with assert_unchanged():
+        stale = client.post(
+            url,
+            {"to": "closed_unresolved", "reason": "理由", "expected_version": case.version},
+            format="json",
+        )
     assert stale.status_code == 409
     assert "刷新" in stale.json()["detail"]
 
@@ -108,16 +113,15 @@ def test_measure_owner_sees_only_its_measure_answers_it_and_cannot_change_the_ca
     assert data["allowed_transitions"] == []
     case.refresh_from_db()
     version = case.version
-    refused = owner.post(
-        f"{URL}{case.pk}/transition/",
-        {"to": "closed_unresolved", "reason": "物业自行结案"},
-        format="json",
-    )
-    assert refused.status_code == 403
-    assert (
-        owner.post(f"{URL}{case.pk}/severity/", {"severity": "general"}, format="json").status_code
-        == 403
-    )
+    with assert_unchanged():
+        refused = owner.post(
+            f"{URL}{case.pk}/transition/",
+            {"to": "closed_unresolved", "reason": "物业自行结案"},
+            format="json",
+        )
+        assert refused.status_code == 403
+        severity = owner.post(f"{URL}{case.pk}/severity/", {"severity": "general"}, format="json")
+        assert severity.status_code == 403
     case.refresh_from_db()
     assert case.state == State.RECTIFYING and case.version == version
     answer = owner.post(
@@ -127,13 +131,16 @@ def test_measure_owner_sees_only_its_measure_answers_it_and_cannot_change_the_ca
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "done" and len(answer.json()["files"]) == 1
-    other = client_for(kenv["mobile"]).post(
-        f"{URL}{case.pk}/measures/{measure.pk}/answer/", {"response": "x"}, format="json"
-    )
-    assert other.status_code == 404
-    telecom = client_for(kenv["telecom"]).post(
-        f"{URL}{case.pk}/measures/{measure.pk}/answer/", {"response": "越权答复"}, format="json"
-    )
+    with assert_unchanged():
+        other = client_for(kenv["mobile"]).post(
+            f"{URL}{case.pk}/measures/{measure.pk}/answer/", {"response": "x"}, format="json"
+        )
+        assert other.status_code == 404
+        telecom = client_for(kenv["telecom"]).post(
+            f"{URL}{case.pk}/measures/{measure.pk}/answer/",
+            {"response": "越权答复"},
+            format="json",
+        )
     assert telecom.status_code == 404  # sees the case, not this measure
 
 
@@ -147,15 +154,16 @@ def test_measures_actions_and_acceptance_over_the_api(kenv):
         format="json",
     )
     assert created.status_code == 201, created.content
-    blocked = client.post(
-        f"{URL}{case.pk}/transition/", {"to": "awaiting_acceptance"}, format="json"
-    )
-    assert blocked.status_code == 400 and "撤销排他协议" in blocked.json()["measures"][0]
-    penalty = client.post(
-        f"{URL}{case.pk}/actions/",
-        {"kind": "penalty", "action_date": timezone.localdate().isoformat(), "amount": "0"},
-        format="multipart",
-    )
+    with assert_unchanged():
+        blocked = client.post(
+            f"{URL}{case.pk}/transition/", {"to": "awaiting_acceptance"}, format="json"
+        )
+        assert blocked.status_code == 400 and "撤销排他协议" in blocked.json()["measures"][0]
+        penalty = client.post(
+            f"{URL}{case.pk}/actions/",
+            {"kind": "penalty", "action_date": timezone.localdate().isoformat(), "amount": "0"},
+            format="multipart",
+        )
     assert penalty.status_code == 400 and {"amount", "decision_number"} <= set(penalty.json())
     penalty = client.post(
         f"{URL}{case.pk}/actions/",
@@ -177,22 +185,19 @@ def test_measures_actions_and_acceptance_over_the_api(kenv):
     moved = client.post(f"{URL}{case.pk}/transition/", {"to": "awaiting_acceptance"}, format="json")
     assert moved.status_code == 200
     today = timezone.localdate().isoformat()
-    no_file = client.post(
-        f"{URL}{case.pk}/acceptance-checks/",
-        {"passed": "true", "notes": "已整改", "checked_on": today},
-        format="multipart",
-    )
-    assert no_file.status_code == 400 and "files" in no_file.json()
-    bad_file = client.post(
-        f"{URL}{case.pk}/acceptance-checks/",
-        {
-            "passed": "true",
-            "notes": "已整改",
-            "checked_on": today,
-            "files": [png_upload("fake.png").__class__("fake.png", b"not an image", "image/png")],
-        },
-        format="multipart",
-    )
+    with assert_unchanged():
+        no_file = client.post(
+            f"{URL}{case.pk}/acceptance-checks/",
+            {"passed": "true", "notes": "已整改", "checked_on": today},
+            format="multipart",
+        )
+        assert no_file.status_code == 400 and "files" in no_file.json()
+        fake = png_upload("fake.png").__class__("fake.png", b"not an image", "image/png")
+        bad_file = client.post(
+            f"{URL}{case.pk}/acceptance-checks/",
+            {"passed": "true", "notes": "已整改", "checked_on": today, "files": [fake]},
+            format="multipart",
+        )
     assert bad_file.status_code == 400
     accepted = client.post(
         f"{URL}{case.pk}/acceptance-checks/",
@@ -214,26 +219,25 @@ def test_operator_reports_refused_entry_over_the_api(kenv):
     assert response.json()["source"] == "operator_report"
     assert client_for(kenv["telecom"]).get(URL).json()["count"] == 1
     assert client_for(kenv["mobile"]).get(URL).json()["count"] == 0
-    refused = client_for(kenv["bj"]).post(
-        f"{URL}refused-entry/",
-        {"building": kenv["building"].code, "description": "管理局不是运营商"},
-        format="json",
-    )
+    with assert_unchanged():
+        refused = client_for(kenv["bj"]).post(
+            f"{URL}refused-entry/",
+            {"building": kenv["building"].code, "description": "管理局不是运营商"},
+            format="json",
+        )
     assert refused.status_code == 403
 
 
 def test_case_evidence_upload_checks_content_and_scope(kenv):
     case = kenv["open_case"]()
     url = f"{URL}{case.pk}/evidence/"
-    assert client_for(kenv["bj"]).post(url, {}, format="multipart").status_code == 400
     fake = png_upload("x.png").__class__("x.png", b"<script>", "image/png")
-    assert (
-        client_for(kenv["bj"]).post(url, {"files": [fake]}, format="multipart").status_code == 400
-    )
-    assert (
-        client_for(kenv["dl"]).post(url, {"files": [png_upload()]}, format="multipart").status_code
-        == 404
-    )
+    with assert_unchanged():
+        assert client_for(kenv["bj"]).post(url, {}, format="multipart").status_code == 400
+        bj_fake = client_for(kenv["bj"]).post(url, {"files": [fake]}, format="multipart")
+        assert bj_fake.status_code == 400
+        dl = client_for(kenv["dl"]).post(url, {"files": [png_upload()]}, format="multipart")
+        assert dl.status_code == 404
     ok = client_for(kenv["bj"]).post(url, {"files": [png_upload()]}, format="multipart")
     assert ok.status_code == 201 and ok.json()["evidence"][0]["kind"] == "evidence"
 
@@ -243,10 +247,11 @@ def test_case_name_and_summary_through_the_api(kenv):
     case.refresh_from_db()
     bj = client_for(kenv["bj"])
     url = f"{URL}{case.pk}/info/"
-    assert bj.post(url, {}, format="json").status_code == 400  # neither field
-    assert bj.post(url, {"title": ""}, format="json").status_code == 400
-    assert bj.post(url, {"title": "名" * 201}, format="json").status_code == 400
-    stale = bj.post(url, {"title": "旧", "expected_version": case.version - 1}, format="json")
+    with assert_unchanged():
+        assert bj.post(url, {}, format="json").status_code == 400  # neither field
+        assert bj.post(url, {"title": ""}, format="json").status_code == 400
+        assert bj.post(url, {"title": "名" * 201}, format="json").status_code == 400
+        stale = bj.post(url, {"title": "旧", "expected_version": case.version - 1}, format="json")
     assert stale.status_code == 409
     done = bj.post(
         url, {"summary": "物业拒绝移动进场。", "expected_version": case.version}, format="json"
@@ -254,7 +259,8 @@ def test_case_name_and_summary_through_the_api(kenv):
     assert done.status_code == 200, done.content
     assert done.json()["summary"] == "物业拒绝移动进场。"
     assert done.json()["title"] == case.title  # untouched
-    other = client_for(kenv["dl"]).post(url, {"title": "大连改的"}, format="json")
+    with assert_unchanged():
+        other = client_for(kenv["dl"]).post(url, {"title": "大连改的"}, format="json")
     assert other.status_code == 404
     case.refresh_from_db()
     assert case.summary == "物业拒绝移动进场。" and case.title != "大连改的"
@@ -264,7 +270,8 @@ def test_case_name_and_summary_through_the_api(kenv):
         format="json",
     )
     assert closed.status_code == 200, closed.content
-    assert bj.post(url, {"title": "结案后改名"}, format="json").status_code == 409
+    with assert_unchanged():
+        assert bj.post(url, {"title": "结案后改名"}, format="json").status_code == 409
 
 
 def test_withdraw_a_violation_through_the_api(kenv):
@@ -274,15 +281,17 @@ def test_withdraw_a_violation_through_the_api(kenv):
     url = f"{URL}{case.pk}/violations/{violation.pk}/withdraw/"
     category = kenv["category"].code
     assert [c["id"] for c in bj.get(URL, {"category": category}).json()["results"]] == [case.pk]
-    assert bj.post(url, {}, format="json").status_code == 400
     forged = f"{URL}{case.pk}/violations/{violation.pk + 999}/withdraw/"
-    assert bj.post(forged, {"reason": "伪造"}, format="json").status_code == 404
-    outsider = client_for(kenv["dl"]).post(url, {"reason": "大连撤的"}, format="json")
+    with assert_unchanged():
+        assert bj.post(url, {}, format="json").status_code == 400
+        assert bj.post(forged, {"reason": "伪造"}, format="json").status_code == 404
+        outsider = client_for(kenv["dl"]).post(url, {"reason": "大连撤的"}, format="json")
     assert outsider.status_code == 404
     done = bj.post(url, {"reason": "登记错了"}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["withdrawn_at"] and done.json()["withdraw_reason"] == "登记错了"
-    assert bj.post(url, {"reason": "再撤一次"}, format="json").status_code == 409
+    with assert_unchanged():
+        assert bj.post(url, {"reason": "再撤一次"}, format="json").status_code == 409
     detail = bj.get(f"{URL}{case.pk}/").json()
     assert detail["violations"][0]["withdraw_reason"] == "登记错了"
     assert bj.get(URL, {"category": category}).json()["count"] == 0
@@ -297,16 +306,18 @@ def test_cancel_a_measure_through_the_api(kenv):
     assert WorkItem.objects.filter(
         content_type__model="measure", object_id=str(measure.pk), state="open"
     ).exists()
-    owner = client_for(kenv["pm_user"]).post(url, {"reason": "不想做"}, format="json")
-    assert owner.status_code == 403
-    outsider = client_for(kenv["dl"]).post(url, {"reason": "大连取消"}, format="json")
-    assert outsider.status_code == 404
     bj = client_for(kenv["bj"])
-    assert bj.post(url, {}, format="json").status_code == 400
+    with assert_unchanged():
+        owner = client_for(kenv["pm_user"]).post(url, {"reason": "不想做"}, format="json")
+        assert owner.status_code == 403
+        outsider = client_for(kenv["dl"]).post(url, {"reason": "大连取消"}, format="json")
+        assert outsider.status_code == 404
+        assert bj.post(url, {}, format="json").status_code == 400
     done = bj.post(url, {"reason": "改由运营商承担"}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "cancelled"
     assert not WorkItem.objects.filter(
         content_type__model="measure", object_id=str(measure.pk), state="open"
     ).exists()
-    assert bj.post(url, {"reason": "再取消"}, format="json").status_code == 409
+    with assert_unchanged():
+        assert bj.post(url, {"reason": "再取消"}, format="json").status_code == 409

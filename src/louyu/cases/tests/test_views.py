@@ -16,6 +16,7 @@ from louyu.cases.tests.conftest import png_upload
 from louyu.cases.tests.services.test_opening import _replied_complaint
 from louyu.cases.workflow import State
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,8 @@ def test_open_by_hand_and_refuse_a_building_elsewhere(kenv):
         "category": str(kenv["category"].pk),
         "responsible_party": "property_company",
     }
-    refused = client.post("/cases/new/", data)
+    with assert_unchanged():
+        refused = client.post("/cases/new/", data)
     assert refused.status_code == 400
     assert "不在您的管辖范围内" in refused.content.decode()
     assert not Case.objects.exists()
@@ -85,7 +87,8 @@ def test_open_by_hand_and_refuse_a_building_elsewhere(kenv):
     response = client.post("/cases/new/", data)
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
-    again = client.post("/cases/new/", data, follow=True)
+    with assert_unchanged():
+        again = client.post("/cases/new/", data, follow=True)
     assert "已有在办整治案件" in again.content.decode()
     assert Case.objects.count() == 1
     assert login(kenv["pm_user"]).get("/cases/new/").status_code == 403
@@ -105,7 +108,9 @@ def test_complaint_page_offers_the_case_button_and_the_building_shows_the_case(k
     assert case.code in html
     detail = client.get(f"/cases/{case.pk}/").content.decode()
     assert complaint.tracking_code in detail and "张三" not in detail
-    assert login(kenv["dl"]).post(f"/cases/from-complaint/{complaint.pk}/").status_code == 404
+    elsewhere = login(kenv["dl"])
+    with assert_unchanged():
+        assert elsewhere.post(f"/cases/from-complaint/{complaint.pk}/").status_code == 404
 
 
 def test_measure_owner_sees_its_measure_answers_it_and_cannot_change_the_case(kenv):
@@ -127,10 +132,12 @@ def test_measure_owner_sees_its_measure_answers_it_and_cannot_change_the_case(ke
         (f"/cases/{case.pk}/severity/", {"severity": "major", "expected_version": case.version}),
         (f"/cases/{case.pk}/measures/{measure.pk}/cancel/", {"reason": "不想做"}),
     ]:
-        assert client.post(url, data).status_code == 403
+        with assert_unchanged():
+            assert client.post(url, data).status_code == 403
     case.refresh_from_db()
     assert (case.state, case.version) == before
-    empty = client.post(f"/cases/{case.pk}/measures/{measure.pk}/answer/", {"response": ""})
+    with assert_unchanged():
+        empty = client.post(f"/cases/{case.pk}/measures/{measure.pk}/answer/", {"response": ""})
     assert empty.status_code == 400 and "此项必填" in empty.content.decode()
     done = client.post(
         f"/cases/{case.pk}/measures/{measure.pk}/answer/",
@@ -151,21 +158,22 @@ def test_action_forms_report_bad_input_and_stale_pages(kenv):
     client = login(kenv["bj"])
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="action-awaiting_acceptance"' in html
-    blocked = client.post(
-        f"/cases/{case.pk}/transition/",
-        {"to": "awaiting_acceptance", "expected_version": case.version},
-    )
-    assert blocked.status_code == 400 and "开放弱电间供运营商进场" in blocked.content.decode()
-    stale = client.post(
-        f"/cases/{case.pk}/transition/",
-        {"to": "closed_unresolved", "reason": "理由", "expected_version": case.version - 1},
-        follow=True,
-    )
-    assert "已被他人更新" in stale.content.decode()
-    penalty = client.post(
-        f"/cases/{case.pk}/actions/",
-        {"kind": "penalty", "action_date": timezone.localdate().isoformat(), "amount": "-5"},
-    )
+    with assert_unchanged():
+        blocked = client.post(
+            f"/cases/{case.pk}/transition/",
+            {"to": "awaiting_acceptance", "expected_version": case.version},
+        )
+        assert blocked.status_code == 400 and "开放弱电间供运营商进场" in blocked.content.decode()
+        stale = client.post(
+            f"/cases/{case.pk}/transition/",
+            {"to": "closed_unresolved", "reason": "理由", "expected_version": case.version - 1},
+            follow=True,
+        )
+        assert "已被他人更新" in stale.content.decode()
+        penalty = client.post(
+            f"/cases/{case.pk}/actions/",
+            {"kind": "penalty", "action_date": timezone.localdate().isoformat(), "amount": "-5"},
+        )
     assert penalty.status_code == 400 and "大于零" in penalty.content.decode()
     case.refresh_from_db()
     assert case.state == State.RECTIFYING and not case.actions.exists()
@@ -181,7 +189,8 @@ def test_acceptance_form_requires_evidence(kenv):
         "notes": "已整改",
         "expected_version": case.version,
     }
-    response = client.post(f"/cases/{case.pk}/acceptance/", data)
+    with assert_unchanged():
+        response = client.post(f"/cases/{case.pk}/acceptance/", data)
     assert response.status_code == 400 and "证据文件" in response.content.decode()
     case.refresh_from_db()
     assert case.state == State.AWAITING_ACCEPTANCE
@@ -194,9 +203,10 @@ def test_acceptance_form_requires_evidence(kenv):
 def test_operator_report_page(kenv):
     client = login(kenv["telecom"])
     assert client.get("/cases/report/").status_code == 200
-    refused = client.post(
-        "/cases/report/", {"building_code": kenv["dl_building"].code, "description": "受阻了"}
-    )
+    with assert_unchanged():
+        refused = client.post(
+            "/cases/report/", {"building_code": kenv["dl_building"].code, "description": "受阻了"}
+        )
     assert refused.status_code == 400 and "服务区域" in refused.content.decode()
     ok = client.post(
         "/cases/report/",
@@ -220,7 +230,8 @@ def test_case_evidence_upload_form(kenv):
     case = kenv["open_case"]()
     client = login(kenv["bj"])
     assert 'data-testid="form-evidence"' in client.get(f"/cases/{case.pk}/").content.decode()
-    empty = client.post(f"/cases/{case.pk}/files/", {})
+    with assert_unchanged():
+        empty = client.post(f"/cases/{case.pk}/files/", {})
     assert empty.status_code == 400 and "请选择文件" in empty.content.decode()
     assert client.post(f"/cases/{case.pk}/files/", {"files": [png_upload()]}).status_code == 302
     record = case.files.get()
@@ -234,21 +245,22 @@ def test_case_name_and_summary_can_be_edited_with_bad_input_refused(kenv):
     client = login(kenv["bj"])
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="form-info"' in html and case.title in html
-    blank = client.post(
-        f"/cases/{case.pk}/info/",
-        {"title": "  ", "summary": "新的摘要", "expected_version": case.version},
-    )
-    assert blank.status_code == 400 and "此项必填" in blank.content.decode()
-    too_long = client.post(
-        f"/cases/{case.pk}/info/",
-        {"title": "名" * 201, "summary": "", "expected_version": case.version},
-    )
-    assert too_long.status_code == 400 and "不能超过 200 个字" in too_long.content.decode()
-    stale = client.post(
-        f"/cases/{case.pk}/info/",
-        {"title": "旧页面", "summary": "", "expected_version": case.version - 1},
-        follow=True,
-    )
+    with assert_unchanged():
+        blank = client.post(
+            f"/cases/{case.pk}/info/",
+            {"title": "  ", "summary": "新的摘要", "expected_version": case.version},
+        )
+        assert blank.status_code == 400 and "此项必填" in blank.content.decode()
+        too_long = client.post(
+            f"/cases/{case.pk}/info/",
+            {"title": "名" * 201, "summary": "", "expected_version": case.version},
+        )
+        assert too_long.status_code == 400 and "不能超过 200 个字" in too_long.content.decode()
+        stale = client.post(
+            f"/cases/{case.pk}/info/",
+            {"title": "旧页面", "summary": "", "expected_version": case.version - 1},
+            follow=True,
+        )
     assert "已被他人更新" in stale.content.decode()
     case.refresh_from_db()
     assert case.title != "旧页面" and case.summary != "新的摘要"
@@ -273,9 +285,10 @@ def test_case_name_and_summary_can_be_edited_with_bad_input_refused(kenv):
     owner = login(kenv["pm_user"])
     seen = owner.get(f"/cases/{case.pk}/")
     assert seen.status_code == 200 and 'data-testid="form-info"' not in seen.content.decode()
-    refused = owner.post(
-        f"/cases/{case.pk}/info/", {"title": "物业改的", "expected_version": case.version}
-    )
+    with assert_unchanged():
+        refused = owner.post(
+            f"/cases/{case.pk}/info/", {"title": "物业改的", "expected_version": case.version}
+        )
     assert refused.status_code == 403
     case.refresh_from_db()
     assert case.title == "某大厦<script>x</script>整治"
@@ -301,10 +314,12 @@ def test_withdraw_a_violation_on_the_case_page(kenv):
         (url, {"reason": "大连撤的", "expected_version": case.version}),
         (f"/cases/{case.pk}/info/", {"title": "大连改的", "expected_version": case.version}),
     ]:
-        assert elsewhere.post(path, data).status_code == 404
+        with assert_unchanged():
+            assert elsewhere.post(path, data).status_code == 404
     case.refresh_from_db()
     assert case.title != "大连改的" and not case.violations.filter(withdrawn_at__isnull=False)
-    empty = client.post(url, {"reason": "", "expected_version": case.version})
+    with assert_unchanged():
+        empty = client.post(url, {"reason": "", "expected_version": case.version})
     assert empty.status_code == 400 and "此项必填" in empty.content.decode()
     done = client.post(
         url, {"reason": "登记错了<b>x</b>", "expected_version": case.version}, follow=True

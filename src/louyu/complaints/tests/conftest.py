@@ -1,11 +1,7 @@
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from louyu.complaints import services
 from louyu.complaints.models import Category
-from louyu.complaints.services import Intake
+from louyu.complaints.tests.factories import ComplaintFactory
 from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
@@ -35,18 +31,11 @@ def cenv(db):
     }
 
     def file(**overrides):
-        data = {
-            "actor": env["bj"],
-            "channel": "phone",
-            "category": env["category"],
-            "description": "物业不让电信进场施工，只能用指定代理商的宽带。",
-            "complainant_name": "张三",
-            "complainant_phone": "13800138000",
-            "address": "北京市朝阳区建国路88号",
-            "received_at": timezone.now() - datetime.timedelta(hours=1),
-        }
-        data.update(overrides)
-        return services.complaint_create(actor=data.pop("actor"), intake=Intake(**data))
+        """A complaint filed by 北京's staff unless ``actor`` says otherwise, and its secret."""
+        overrides.setdefault("actor", env["bj"])
+        overrides.setdefault("category", env["category"])
+        complaint = ComplaintFactory(**overrides)
+        return complaint, complaint.secret
 
     env["file"] = file
     return env

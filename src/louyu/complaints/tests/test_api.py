@@ -15,6 +15,7 @@ from louyu.complaints import api as complaints_api
 from louyu.complaints import codes, services
 from louyu.complaints.models import Complaint, IdempotencyKey, Referral, Verification
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -99,15 +100,17 @@ def test_intake_by_building_code_or_id(cenv, by):
     ],
 )
 def test_bad_intake_is_400_with_field_errors(cenv, overrides, field):
-    response = client_for(cenv["bj"]).post(URL, payload(**overrides), format="json")
+    with assert_unchanged():
+        response = client_for(cenv["bj"]).post(URL, payload(**overrides), format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert not Complaint.objects.exists()
 
 
 def test_intake_needs_the_permission_and_a_login(cenv):
-    assert client_for(cenv["samr"]).post(URL, payload(), format="json").status_code == 403
-    assert client_for().post(URL, payload(), format="json").status_code == 401
+    with assert_unchanged():
+        assert client_for(cenv["samr"]).post(URL, payload(), format="json").status_code == 403
+        assert client_for().post(URL, payload(), format="json").status_code == 401
     assert not Complaint.objects.exists()
 
 
@@ -139,12 +142,13 @@ def test_a_replay_with_the_same_key_returns_the_first_complaint(cenv):
 def test_the_same_key_with_another_body_is_409(cenv):
     client = client_for(cenv["bj"])
     client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    response = client.post(
-        URL,
-        payload(description="另一件事情，完全不同的内容。"),
-        format="json",
-        HTTP_IDEMPOTENCY_KEY="k-1",
-    )
+    with assert_unchanged():
+        response = client.post(
+            URL,
+            payload(description="另一件事情，完全不同的内容。"),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
+        )
     assert response.status_code == 409
     assert "幂等键" in response.json()["detail"]
     assert Complaint.objects.count() == 1
@@ -242,7 +246,8 @@ def test_accept_sets_the_reply_deadline_and_bumps_the_version(cenv):
 
 def test_a_transition_not_allowed_from_the_state_is_409(cenv):
     complaint, _ = cenv["file"]()
-    response = transition(cenv["bj"], complaint, to="closed", satisfaction=5, resolved=True)
+    with assert_unchanged():
+        response = transition(cenv["bj"], complaint, to="closed", satisfaction=5, resolved=True)
     assert response.status_code == 409
     assert "不能转为" in response.json()["detail"]
 
@@ -250,7 +255,8 @@ def test_a_transition_not_allowed_from_the_state_is_409(cenv):
 def test_a_stale_version_is_409(cenv):
     complaint, _ = cenv["file"]()
     transition(cenv["bj"], complaint, to="accepted")
-    response = transition(cenv["bj"], complaint, to="handling", expected_version=1)
+    with assert_unchanged():
+        response = transition(cenv["bj"], complaint, to="handling", expected_version=1)
     assert response.status_code == 409
     complaint.refresh_from_db()
     assert complaint.state == "accepted"
@@ -258,7 +264,8 @@ def test_a_stale_version_is_409(cenv):
 
 def test_a_missing_required_detail_is_400_with_the_field(cenv):
     complaint, _ = cenv["file"]()
-    response = transition(cenv["bj"], complaint, to="rejected")
+    with assert_unchanged():
+        response = transition(cenv["bj"], complaint, to="rejected")
     assert response.status_code == 400
     assert "refusal_reason" in response.json()
     response = transition(cenv["bj"], complaint, to="rejected", refusal_reason="out_of_scope")
@@ -267,7 +274,8 @@ def test_a_missing_required_detail_is_400_with_the_field(cenv):
 
 def test_an_unknown_target_state_is_400(cenv):
     complaint, _ = cenv["file"]()
-    assert transition(cenv["bj"], complaint, to="teleported").status_code == 400
+    with assert_unchanged():
+        assert transition(cenv["bj"], complaint, to="teleported").status_code == 400
 
 
 def _to_handling(cenv):
@@ -295,17 +303,21 @@ def test_referral_and_verification(cenv):
     )
     assert response.status_code == 201, response.content
     assert Verification.objects.filter(complaint=complaint).count() == 1
-    bad = client.post(f"{URL}{complaint.pk}/verifications/", {"method": "telepathy"}, format="json")
-    assert bad.status_code == 400 and {"method", "performed_on", "findings"} <= set(bad.json())
-    unknown = client.post(f"{URL}{complaint.pk}/referrals/", {"to_organization": "nobody"})
+    with assert_unchanged():
+        bad = client.post(
+            f"{URL}{complaint.pk}/verifications/", {"method": "telepathy"}, format="json"
+        )
+        assert bad.status_code == 400 and {"method", "performed_on", "findings"} <= set(bad.json())
+        unknown = client.post(f"{URL}{complaint.pk}/referrals/", {"to_organization": "nobody"})
     assert unknown.status_code == 400 and "to_organization" in unknown.json()
 
 
 def test_referral_of_a_submitted_complaint_is_409(cenv):
     complaint, _ = cenv["file"]()
-    response = client_for(cenv["bj"]).post(
-        f"{URL}{complaint.pk}/referrals/", {"to_organization": "samr-110000"}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(cenv["bj"]).post(
+            f"{URL}{complaint.pk}/referrals/", {"to_organization": "samr-110000"}, format="json"
+        )
     assert response.status_code == 409
 
 
@@ -328,9 +340,10 @@ def test_referral_of_a_submitted_complaint_is_409(cenv):
 )
 def test_another_jurisdictions_complaint_is_404(cenv, method, suffix, data):
     complaint, _ = cenv["file"]()
-    response = getattr(client_for(cenv["dl"]), method)(
-        f"{URL}{complaint.pk}/{suffix}", data, format="json"
-    )
+    with assert_unchanged():
+        response = getattr(client_for(cenv["dl"]), method)(
+            f"{URL}{complaint.pk}/{suffix}", data, format="json"
+        )
     assert response.status_code == 404
     complaint.refresh_from_db()
     assert complaint.state == "submitted"
@@ -362,6 +375,9 @@ def test_a_referred_department_sees_only_that_complaint_and_cannot_accept_it(cen
     assert client.get(f"{URL}{other.pk}/").status_code == 404
     body = client.get(f"{URL}{referred.pk}/").json()
     assert body["allowed_transitions"] == []
-    response = transition(cenv["samr"], referred, to="replied", result="partly", reply_text="x" * 9)
-    assert response.status_code == 403
-    assert transition(cenv["samr"], other, to="accepted").status_code == 404
+    with assert_unchanged():
+        response = transition(
+            cenv["samr"], referred, to="replied", result="partly", reply_text="x" * 9
+        )
+        assert response.status_code == 403
+        assert transition(cenv["samr"], other, to="accepted").status_code == 404

@@ -13,6 +13,7 @@ from louyu.complaints import attachments, evidence, services
 from louyu.complaints.models import Attachment, PublicRating, Verification
 from louyu.core import uploads
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +88,12 @@ def test_evidence_image_and_pdf_are_stored_with_the_record(client, cenv, accepte
 
 def test_a_disguised_file_is_refused_and_nothing_is_written(client, cenv, accepted, media):
     client.force_login(cenv["bj"])
-    response = verify(
-        client,
-        accepted,
-        [upload("ok.pdf", PDF), upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200)],
-    )
+    with assert_unchanged():
+        response = verify(
+            client,
+            accepted,
+            [upload("ok.pdf", PDF), upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200)],
+        )
     assert response.status_code == 400
     assert "photo.jpg" in response.content.decode()
     assert not Verification.objects.exists() and not Attachment.objects.exists()
@@ -100,7 +102,8 @@ def test_a_disguised_file_is_refused_and_nothing_is_written(client, cenv, accept
 
 def test_six_files_are_refused(client, cenv, accepted, media):
     client.force_login(cenv["bj"])
-    response = verify(client, accepted, [upload(f"{i}.pdf", PDF) for i in range(6)])
+    with assert_unchanged():
+        response = verify(client, accepted, [upload(f"{i}.pdf", PDF) for i in range(6)])
     assert response.status_code == 400
     assert "最多上传 5 个" in response.content.decode()
     assert not Verification.objects.exists() and not Attachment.objects.exists()
@@ -110,7 +113,7 @@ def test_six_files_are_refused(client, cenv, accepted, media):
 def test_the_service_is_all_or_nothing(cenv, accepted, media):
     checked = uploads.check_uploads([upload("a.pdf", PDF)])
     closed, _ = cenv["file"](complainant_phone="13500135000")  # not yet accepted
-    with pytest.raises(services.InvalidTransition):
+    with assert_unchanged(), pytest.raises(services.InvalidTransition):
         evidence.verification_add_with_evidence(
             actor=cenv["bj"],
             complaint=closed,
@@ -119,7 +122,7 @@ def test_the_service_is_all_or_nothing(cenv, accepted, media):
             findings="电话核实。",
             files=checked,
         )
-    with pytest.raises(Exception, match="最多"):
+    with assert_unchanged(), pytest.raises(Exception, match="最多"):
         evidence.verification_add_with_evidence(
             actor=cenv["bj"],
             complaint=accepted,

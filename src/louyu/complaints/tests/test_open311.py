@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from louyu.buildings import services as building_services
 from louyu.complaints import services
 from louyu.complaints.models import Category, Complaint
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,8 @@ def test_post_a_request_in_xml_with_building_and_operator(cenv, token):
 
 @pytest.mark.parametrize("key", ["", "not-a-token"])
 def test_a_bad_api_key_is_403(cenv, key):
-    response = post_form(key)
+    with assert_unchanged():
+        response = post_form(key)
     assert response.status_code == 403
     assert response.json()[0]["code"] == 403
     assert not Complaint.objects.exists()
@@ -148,7 +150,8 @@ def test_a_bad_api_key_is_403(cenv, key):
 
 def test_a_key_without_the_intake_permission_is_403(cenv):
     key = Token.objects.create(user=cenv["samr"]).key
-    assert post_form(key).status_code == 403
+    with assert_unchanged():
+        assert post_form(key).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -162,7 +165,8 @@ def test_a_key_without_the_intake_permission_is_403(cenv):
     ],
 )
 def test_bad_requests_are_refused_in_the_spec_format(cenv, token, overrides, status, needle):
-    response = post_form(token, **overrides)
+    with assert_unchanged():
+        response = post_form(token, **overrides)
     assert response.status_code == status
     [error] = response.json()
     assert error["code"] == status and needle in error["description"]

@@ -12,6 +12,7 @@ from louyu.complaints import codes, services
 from louyu.complaints.models import Attachment, Complaint, PublicRating, StatusChange
 from louyu.complaints.public_forms import STARTED_SALT
 from louyu.complaints.workflow import State
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,8 @@ def test_failed_registration_leaves_no_file_in_storage(client, cenv, tmp_path, m
 
     monkeypatch.setattr(attachments, "attachments_save", save_then_fail)
     files = [SimpleUploadedFile("photo.jpg", jpeg_bytes(), content_type="image/jpeg")]
-    response = client.post(NEW, {**form_data(cenv), "attachments": files})
+    with assert_unchanged():
+        response = client.post(NEW, {**form_data(cenv), "attachments": files})
     assert response.status_code == 400
     assert written
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
@@ -128,7 +130,8 @@ def test_complaint_for_a_registered_building(client, cenv):
 )
 def test_disguised_files_are_refused_in_chinese(client, cenv, name, content):
     upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    response = client.post(NEW, {**form_data(cenv), "attachments": [upload]})
+    with assert_unchanged():
+        response = client.post(NEW, {**form_data(cenv), "attachments": [upload]})
     assert response.status_code == 400
     assert "不是图片" in response.content.decode()
     assert not Complaint.objects.exists()
@@ -137,7 +140,8 @@ def test_disguised_files_are_refused_in_chinese(client, cenv, name, content):
 def test_oversized_file_is_refused(client, cenv, settings):
     settings.LOUYU_ATTACHMENT_MAX_BYTES = 1000
     upload = SimpleUploadedFile("big.pdf", PDF + b"x" * 2000 + b"%%EOF")
-    response = client.post(NEW, {**form_data(cenv), "attachments": [upload]})
+    with assert_unchanged():
+        response = client.post(NEW, {**form_data(cenv), "attachments": [upload]})
     assert response.status_code == 400
     assert "超过" in response.content.decode()
     assert not Complaint.objects.exists()
@@ -145,28 +149,32 @@ def test_oversized_file_is_refused(client, cenv, settings):
 
 def test_six_files_are_refused(client, cenv):
     files = [SimpleUploadedFile(f"{i}.pdf", PDF) for i in range(6)]
-    response = client.post(NEW, {**form_data(cenv), "attachments": files})
+    with assert_unchanged():
+        response = client.post(NEW, {**form_data(cenv), "attachments": files})
     assert response.status_code == 400
     assert "最多上传 5 个附件" in response.content.decode()
     assert not Complaint.objects.exists()
 
 
 def test_honeypot_pretends_success_and_creates_nothing(client, cenv):
-    response = client.post(NEW, form_data(cenv, website="http://spam.example"))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, website="http://spam.example"))
     assert response.status_code == 200
     assert "已收到" in response.content.decode()
     assert not Complaint.objects.exists()
 
 
 def test_too_fast_submit_is_refused(client, cenv):
-    response = client.post(NEW, form_data(cenv, started=old_token(seconds_ago=0)))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, started=old_token(seconds_ago=0)))
     assert response.status_code == 400
     assert "提交过快" in response.content.decode()
     assert not Complaint.objects.exists()
 
 
 def test_forged_timestamp_is_refused(client, cenv):
-    response = client.post(NEW, form_data(cenv, started="1700000000"))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, started="1700000000"))
     assert response.status_code == 400
     assert not Complaint.objects.exists()
 
@@ -179,7 +187,8 @@ def test_rate_limit_per_ip(client, cenv, settings):
     for i in range(2):
         response = client.post(NEW, form_data(cenv, complainant_phone=f"1390000{i:04d}"))
         assert response.status_code == 200
-    response = client.post(NEW, form_data(cenv, complainant_phone="13900009999"))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, complainant_phone="13900009999"))
     assert response.status_code == 429
     assert Complaint.objects.count() == 2
 
@@ -190,9 +199,10 @@ def test_rate_limit_per_phone_across_addresses(client, cenv, settings):
         "complaint_phone": (1, 86400),
     }
     assert client.post(NEW, form_data(cenv)).status_code == 200
-    response = client.post(
-        NEW, form_data(cenv, complainant_phone="139-0000-1111"), REMOTE_ADDR="10.0.0.9"
-    )
+    with assert_unchanged():
+        response = client.post(
+            NEW, form_data(cenv, complainant_phone="139-0000-1111"), REMOTE_ADDR="10.0.0.9"
+        )
     assert response.status_code == 429
     assert Complaint.objects.count() == 1
 
@@ -200,7 +210,8 @@ def test_rate_limit_per_phone_across_addresses(client, cenv, settings):
 def test_missing_consent_is_refused(client, cenv):
     data = form_data(cenv)
     del data["consent"]
-    response = client.post(NEW, data)
+    with assert_unchanged():
+        response = client.post(NEW, data)
     assert response.status_code == 400
     assert "请勾选同意" in response.content.decode()
     assert not Complaint.objects.exists()
@@ -221,7 +232,8 @@ def test_missing_consent_is_refused(client, cenv):
     ],
 )
 def test_bad_input_is_a_form_error_never_a_500(client, cenv, overrides):
-    response = client.post(NEW, form_data(cenv, **overrides))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, **overrides))
     assert response.status_code == 400
     assert not Complaint.objects.exists()
 
@@ -231,7 +243,8 @@ def test_script_in_description_is_stored_as_text_and_escaped(client, cenv):
     client.post(NEW, form_data(cenv, description=evil))
     complaint = Complaint.objects.get()
     assert complaint.description == evil
-    response = client.post(NEW, form_data(cenv, description=evil, consent=""))
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, description=evil, consent=""))
     assert "<script>alert" not in response.content.decode()
     assert "&lt;script&gt;" in response.content.decode()
 
@@ -260,9 +273,10 @@ def test_tracking_with_the_right_codes_shows_public_steps_only(client, cenv):
 @pytest.mark.parametrize("secret", ["WRONG1", "", "x" * 30])
 def test_wrong_codes_give_the_same_not_found(client, cenv, secret):
     complaint, _ = cenv["file"]()
-    response = _track(client, complaint, secret)
-    assert "未找到该申诉" in response.content.decode()
-    response = client.post(TRACK, {"tracking_code": "TS000", "secret": "ABCDEF"})
+    with assert_unchanged():
+        response = _track(client, complaint, secret)
+        assert "未找到该申诉" in response.content.decode()
+        response = client.post(TRACK, {"tracking_code": "TS000", "secret": "ABCDEF"})
     assert "未找到该申诉" in response.content.decode()
 
 
@@ -280,7 +294,8 @@ def test_tracking_is_rate_limited_per_ip(client, cenv, settings):
     complaint, secret = cenv["file"]()
     for _i in range(3):
         _track(client, complaint, "WRONG1")
-    response = _track(client, complaint, secret)
+    with assert_unchanged():
+        response = _track(client, complaint, secret)
     assert response.status_code == 429
 
 
@@ -315,7 +330,8 @@ def test_rating_after_reply_is_recorded_once_without_a_transition(client, cenv):
     rate = reverse("public:track_rate", args=[complaint.public_id])
     changes = StatusChange.objects.count()
     assert client.post(rate, {"satisfaction": "4", "resolved": "yes"}).status_code == 302
-    assert client.post(rate, {"satisfaction": "1", "resolved": "no"}).status_code == 302
+    with assert_unchanged():  # rated once already: the second rating is refused
+        assert client.post(rate, {"satisfaction": "1", "resolved": "no"}).status_code == 302
     rating = PublicRating.objects.get()
     assert (rating.satisfaction, rating.resolved) == (4, True)
     complaint.refresh_from_db()
@@ -327,7 +343,8 @@ def test_rating_needs_the_codes(client, cenv):
     complaint, _ = cenv["file"]()
     _reply(cenv, complaint)
     rate = reverse("public:track_rate", args=[complaint.public_id])
-    assert client.post(rate, {"satisfaction": "5", "resolved": "yes"}).status_code == 404
+    with assert_unchanged():
+        assert client.post(rate, {"satisfaction": "5", "resolved": "yes"}).status_code == 404
     assert not PublicRating.objects.exists()
 
 
@@ -357,9 +374,10 @@ def test_building_search_is_rate_limited(client, settings, db):
 
 
 def test_an_expired_form_can_be_sent_again_after_the_error(client, cenv):
-    response = client.post(NEW, form_data(cenv, started="forged"))
-    assert response.status_code == 400
-    fresh = response.context["form"].data["started"]
-    assert fresh != "forged"
-    assert client.post(NEW, form_data(cenv, started=fresh)).status_code == 400  # too fast
+    with assert_unchanged():
+        response = client.post(NEW, form_data(cenv, started="forged"))
+        assert response.status_code == 400
+        fresh = response.context["form"].data["started"]
+        assert fresh != "forged"
+        assert client.post(NEW, form_data(cenv, started=fresh)).status_code == 400  # too fast
     assert Complaint.objects.count() == 0

@@ -8,6 +8,7 @@ from louyu.buildings import services as building_services
 from louyu.complaints import codes, services
 from louyu.complaints.models import Category, Complaint
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,10 @@ def test_queue_and_detail_are_scoped_to_the_jurisdiction(client, cenv):
     assert response.status_code == 200
     assert beijing.tracking_code not in response.content.decode()
     assert client.get(detail(beijing)).status_code == 404
-    assert client.post(reverse("complaints:reveal", args=[beijing.pk])).status_code == 404
-    response = post_action(client, beijing, "accepted")
-    assert response.status_code == 404
+    with assert_unchanged():
+        assert client.post(reverse("complaints:reveal", args=[beijing.pk])).status_code == 404
+        response = post_action(client, beijing, "accepted")
+        assert response.status_code == 404
     beijing.refresh_from_db()
     assert beijing.state == "submitted"
 
@@ -79,7 +81,8 @@ def test_a_joint_department_sees_only_what_was_referred_to_it(client, cenv):
     assert 'data-testid="read-only"' in content and 'data-testid="answer-form"' in content
     assert "张三" not in content
     # read-only: the transition endpoint refuses
-    assert post_action(client, referred, "replied", **REPLY).status_code == 403
+    with assert_unchanged():
+        assert post_action(client, referred, "replied", **REPLY).status_code == 403
 
 
 # --- Queue --------------------------------------------------------------------------------
@@ -173,16 +176,17 @@ def test_bulk_assign(client, cenv):
         b.pk,
     }
     # someone of another organisation, a complaint outside the scope, nothing chosen
-    response = client.post(url, {"complaints": [a.pk], "assignee": cenv["dl"].pk}, follow=True)
-    assert "只能分派给本机构的在岗人员。" in messages_of(response)
-    response = client.post(
-        url, {"complaints": [dalian.pk], "assignee": cenv["bj2"].pk}, follow=True
-    )
-    assert "所选申诉不存在或无权办理。" in messages_of(response)
-    dalian.refresh_from_db()
-    assert dalian.assignee is None
-    response = client.post(url, {"assignee": cenv["bj2"].pk}, follow=True)
-    assert "请勾选申诉。" in messages_of(response)
+    with assert_unchanged():
+        response = client.post(url, {"complaints": [a.pk], "assignee": cenv["dl"].pk}, follow=True)
+        assert "只能分派给本机构的在岗人员。" in messages_of(response)
+        response = client.post(
+            url, {"complaints": [dalian.pk], "assignee": cenv["bj2"].pk}, follow=True
+        )
+        assert "所选申诉不存在或无权办理。" in messages_of(response)
+        dalian.refresh_from_db()
+        assert dalian.assignee is None
+        response = client.post(url, {"assignee": cenv["bj2"].pk}, follow=True)
+        assert "请勾选申诉。" in messages_of(response)
     assert AuditEvent.objects.filter(action="complaint.assign").count() == 2
 
 
@@ -248,7 +252,8 @@ def test_reject_suspend_resume_reopen_and_merge(client, cenv):
 
     master, _ = cenv["file"](complainant_phone="13700137000")
     duplicate, _ = cenv["file"](complainant_phone="13600136000")
-    response = post_action(client, duplicate, "merged", master="TS000")
+    with assert_unchanged():
+        response = post_action(client, duplicate, "merged", master="TS000")
     assert response.status_code == 400
     assert "找不到该受理编号的申诉。" in response.content.decode()
     response = post_action(client, duplicate, "merged", master=master.tracking_code.lower())
@@ -268,7 +273,8 @@ def test_reject_suspend_resume_reopen_and_merge(client, cenv):
 def test_missing_or_wrong_details_are_form_errors(client, cenv, to, details, field, message):
     complaint, _ = cenv["file"]()
     client.force_login(cenv["bj"])
-    response = post_action(client, complaint, to, **details)
+    with assert_unchanged():
+        response = post_action(client, complaint, to, **details)
     assert response.status_code == 400
     form = next(a["form"] for a in response.context["actions"] if a["to"] == to)
     assert message in form.errors[field]
@@ -290,7 +296,8 @@ def test_missing_details_in_handling(client, cenv, to, details, field):
     services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
     services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="handling")
     client.force_login(cenv["bj"])
-    response = post_action(client, complaint, to, **details)
+    with assert_unchanged():
+        response = post_action(client, complaint, to, **details)
     assert response.status_code == 400
     form = next(a["form"] for a in response.context["actions"] if a["to"] == to)
     assert field in form.errors
@@ -301,7 +308,8 @@ def test_a_service_validation_error_becomes_a_form_error(client, cenv):
     services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
     services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="handling")
     client.force_login(cenv["bj"])
-    response = post_action(client, complaint, "replied", result="partly", reply_text="好")
+    with assert_unchanged():
+        response = post_action(client, complaint, "replied", result="partly", reply_text="好")
     assert response.status_code == 400
     form = next(a["form"] for a in response.context["actions"] if a["to"] == "replied")
     assert form.errors["reply_text"] == ["请填写答复内容。"]
@@ -310,16 +318,17 @@ def test_a_service_validation_error_becomes_a_form_error(client, cenv):
 def test_a_forged_transition_is_refused_with_a_message(client, cenv):
     complaint, _ = cenv["file"]()
     client.force_login(cenv["bj"])
-    response = client.post(
-        transition_url(complaint),
-        {"to": "closed", "expected_version": complaint.version, "satisfaction": "5"},
-        follow=True,
-    )
-    assert response.status_code == 200
-    assert "当前状态为“已提交”，不能转为“已办结”。" in messages_of(response)
-    response = client.post(
-        transition_url(complaint), {"to": "flying", "expected_version": "1"}, follow=True
-    )
+    with assert_unchanged():
+        response = client.post(
+            transition_url(complaint),
+            {"to": "closed", "expected_version": complaint.version, "satisfaction": "5"},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "当前状态为“已提交”，不能转为“已办结”。" in messages_of(response)
+        response = client.post(
+            transition_url(complaint), {"to": "flying", "expected_version": "1"}, follow=True
+        )
     assert "未知的操作。" in messages_of(response)
     complaint.refresh_from_db()
     assert complaint.state == "submitted"
@@ -330,11 +339,12 @@ def test_a_stale_page_is_refused_with_a_message(client, cenv):
     stale = complaint.version
     services.complaint_assign(actor=cenv["bj2"], complaints=[complaint], assignee=cenv["bj2"])
     client.force_login(cenv["bj"])
-    response = client.post(
-        transition_url(complaint), {"to": "accepted", "expected_version": stale}, follow=True
-    )
-    assert "该申诉已被他人更新，请刷新页面后再操作。" in messages_of(response)
-    response = client.post(transition_url(complaint), {"to": "accepted"}, follow=True)
+    with assert_unchanged():
+        response = client.post(
+            transition_url(complaint), {"to": "accepted", "expected_version": stale}, follow=True
+        )
+        assert "该申诉已被他人更新，请刷新页面后再操作。" in messages_of(response)
+        response = client.post(transition_url(complaint), {"to": "accepted"}, follow=True)
     assert "页面已过期，请刷新后再操作。" in messages_of(response)
     complaint.refresh_from_db()
     assert complaint.state == "submitted"
@@ -344,7 +354,8 @@ def test_users_who_only_view_cannot_act(client, cenv):
     complaint, _ = cenv["file"]()
     client.force_login(cenv["operator"])  # an operator branch, nothing referred
     assert client.get(detail(complaint)).status_code == 404
-    assert post_action(client, complaint, "accepted").status_code == 404
+    with assert_unchanged():
+        assert post_action(client, complaint, "accepted").status_code == 404
 
 
 # --- Personal data ------------------------------------------------------------------------
@@ -372,7 +383,8 @@ def test_the_ministry_sees_personal_data_masked_and_nothing_is_audited(client, c
     client.force_login(cenv["ministry"])
     content = client.get(detail(complaint)).content.decode()
     assert 'data-testid="reveal"' not in content
-    response = client.post(reverse("complaints:reveal", args=[complaint.pk]))
+    with assert_unchanged():
+        response = client.post(reverse("complaints:reveal", args=[complaint.pk]))
     content = response.content.decode()
     assert "张三" not in content and "张*" in content
     assert not AuditEvent.objects.filter(action="complaint.view_personal_data").exists()
@@ -400,7 +412,8 @@ def test_refer_answer_and_verify(client, cenv):
     assert str(cenv["samr_org"].pk) in choices
     assert all("大连" not in str(label) for label in choices.values())
     refer = reverse("complaints:refer", args=[complaint.pk])
-    response = client.post(refer, {"to_organization": "", "kind": "refer"})
+    with assert_unchanged():
+        response = client.post(refer, {"to_organization": "", "kind": "refer"})
     assert response.status_code == 400
     assert "to_organization" in response.context["refer_form"].errors
     response = client.post(
@@ -413,15 +426,16 @@ def test_refer_answer_and_verify(client, cenv):
 
     verify = reverse("complaints:verification_add", args=[complaint.pk])
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client.post(
-        verify, {"method": "on_site", "performed_on": tomorrow.isoformat(), "findings": "现场"}
-    )
-    assert response.status_code == 400
-    assert response.context["verify_form"].errors["performed_on"] == ["核查日期不能晚于今天。"]
-    response = client.post(
-        verify,
-        {"method": "bogus", "performed_on": "", "findings": ""},
-    )
+    with assert_unchanged():
+        response = client.post(
+            verify, {"method": "on_site", "performed_on": tomorrow.isoformat(), "findings": "现场"}
+        )
+        assert response.status_code == 400
+        assert response.context["verify_form"].errors["performed_on"] == ["核查日期不能晚于今天。"]
+        response = client.post(
+            verify,
+            {"method": "bogus", "performed_on": "", "findings": ""},
+        )
     assert set(response.context["verify_form"].errors) == {"method", "performed_on", "findings"}
     response = client.post(
         verify,
@@ -436,14 +450,17 @@ def test_refer_answer_and_verify(client, cenv):
     assert "电话核实物业确未放行" in response.content.decode()
 
     answer = reverse("complaints:referral_answer", args=[complaint.pk, referral.pk])
-    assert client.post(answer, {"answer": "已查"}).status_code == 403  # not the referred dept
+    with assert_unchanged():
+        assert client.post(answer, {"answer": "已查"}).status_code == 403  # not the referred dept
     client.force_login(cenv["samr"])
-    response = client.post(answer, {"answer": ""})
+    with assert_unchanged():
+        response = client.post(answer, {"answer": ""})
     assert response.status_code == 400
     response = client.post(answer, {"answer": "已立案调查收费问题"}, follow=True)
     assert "已提交办理意见。" in messages_of(response)
     assert 'data-testid="answer-form"' not in response.content.decode()
-    response = client.post(answer, {"answer": "再答一次"}, follow=True)
+    with assert_unchanged():
+        response = client.post(answer, {"answer": "再答一次"}, follow=True)
     assert "该转办已经答复。" in messages_of(response)
     client.force_login(cenv["bj"])
     assert "已立案调查收费问题" in client.get(detail(complaint)).content.decode()
@@ -453,11 +470,12 @@ def test_refer_is_refused_before_handling(client, cenv):
     complaint, _ = cenv["file"]()
     client.force_login(cenv["bj"])
     assert client.get(detail(complaint)).context["refer_form"] is None
-    response = client.post(
-        reverse("complaints:refer", args=[complaint.pk]),
-        {"to_organization": cenv["samr_org"].pk, "kind": "refer"},
-        follow=True,
-    )
+    with assert_unchanged():
+        response = client.post(
+            reverse("complaints:refer", args=[complaint.pk]),
+            {"to_organization": cenv["samr_org"].pk, "kind": "refer"},
+            follow=True,
+        )
     assert "只有核查或处理中的申诉可以转办。" in messages_of(response)
 
 
@@ -540,7 +558,8 @@ def test_intake_of_a_registered_building_by_code(client, cenv):
 )
 def test_bad_intake_is_shown_on_the_form(client, cenv, overrides, field, message):
     client.force_login(cenv["bj"])
-    response = client.post(reverse("complaints:intake"), _intake(**overrides))
+    with assert_unchanged():
+        response = client.post(reverse("complaints:intake"), _intake(**overrides))
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert not Complaint.objects.exists()
@@ -549,7 +568,8 @@ def test_bad_intake_is_shown_on_the_form(client, cenv, overrides, field, message
 def test_intake_needs_the_add_permission(client, cenv):
     client.force_login(cenv["samr"])
     assert client.get(reverse("complaints:intake")).status_code == 403
-    assert client.post(reverse("complaints:intake"), _intake()).status_code == 403
+    with assert_unchanged():
+        assert client.post(reverse("complaints:intake"), _intake()).status_code == 403
     assert not Complaint.objects.exists()
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from louyu.core.tests.unchanged import assert_unchanged
 from louyu.reporting.models import Bulletin, MonthlyReport
 from louyu.reporting.rollup import refresh
 from louyu.reporting.services import reports
@@ -119,9 +120,10 @@ def test_areas_and_objects_outside_the_scope_are_404(data, users):  # noqa: F811
     assert client.get("/api/v1/metrics/", {"city": "110000"}).status_code == 404
     other = MonthlyReport.objects.get(jurisdiction__code="110000", period=MARCH)
     assert client.get(f"/api/v1/reports/{other.pk}/").status_code == 404
-    response = client.post(
-        f"/api/v1/reports/{other.pk}/transition/", {"to": "submitted"}, format="json"
-    )
+    with assert_unchanged():
+        response = client.post(
+            f"/api/v1/reports/{other.pk}/transition/", {"to": "submitted"}, format="json"
+        )
     assert response.status_code == 404
     assert MonthlyReport.objects.get(pk=other.pk).state == "draft"
     codes = {r["jurisdiction"] for r in client.get("/api/v1/reports/").json()["results"]}
@@ -144,21 +146,24 @@ def test_a_report_through_the_api(data, users):  # noqa: F811
     report = MonthlyReport.objects.get(jurisdiction__code="110000", period=MARCH)
     client = api(users["bj"])
     url = f"/api/v1/reports/{report.pk}/"
-    assert (
-        client.patch(url, {"progress": "推进中", "expected_version": 99}, format="json").status_code
-        == 409
-    )
+    with assert_unchanged():
+        stale = client.patch(url, {"progress": "推进中", "expected_version": 99}, format="json")
+        assert stale.status_code == 409
     body = client.patch(
         url, {"progress": "推进中", "expected_version": report.version}, format="json"
     ).json()
     assert body["progress"] == "推进中"
     body = client.post(url + "transition/", {"to": "submitted"}, format="json").json()
     assert body["state"] == "submitted" and body["figures"]["complaints_received"]["value"] == 3.0
-    assert client.post(url + "transition/", {"to": "submitted"}, format="json").status_code == 409
-    assert client.patch(url, {"progress": "改"}, format="json").status_code == 409
     ministry = api(users["ministry"])
-    assert ministry.post(url + "transition/", {"to": "returned"}, format="json").status_code == 400
-    assert client.post(url + "transition/", {"to": "accepted"}, format="json").status_code == 403
+    with assert_unchanged():
+        again = client.post(url + "transition/", {"to": "submitted"}, format="json")
+        assert again.status_code == 409
+        assert client.patch(url, {"progress": "改"}, format="json").status_code == 409
+        no_reason = ministry.post(url + "transition/", {"to": "returned"}, format="json")
+        assert no_reason.status_code == 400
+        own = client.post(url + "transition/", {"to": "accepted"}, format="json")
+        assert own.status_code == 403
     body = ministry.post(url + "transition/", {"to": "accepted"}, format="json").json()
     assert body["state"] == "accepted"
     listed = ministry.get("/api/v1/reports/", {"period": "2026-03", "state": "accepted"}).json()
@@ -167,19 +172,21 @@ def test_a_report_through_the_api(data, users):  # noqa: F811
 
 def test_a_bulletin_through_the_api(data, users):  # noqa: F811
     ministry = api(users["ministry"])
-    assert (
-        ministry.post("/api/v1/bulletins/", {"period": "2026-13"}, format="json").status_code == 400
-    )
+    with assert_unchanged():
+        bad = ministry.post("/api/v1/bulletins/", {"period": "2026-13"}, format="json")
+        assert bad.status_code == 400
     created = ministry.post("/api/v1/bulletins/", {"period": "2026-03"}, format="json")
     assert created.status_code == 201
     pk = created.json()["id"]
     assert "210200" in created.json()["snapshot"]["missing"]
-    assert (
-        ministry.post("/api/v1/bulletins/", {"period": "2026-03"}, format="json").status_code == 409
-    )
+    with assert_unchanged():
+        twice = ministry.post("/api/v1/bulletins/", {"period": "2026-03"}, format="json")
+        assert twice.status_code == 409
     assert api(users["bj"]).get(f"/api/v1/bulletins/{pk}/").status_code == 404  # a draft
     url = f"/api/v1/bulletins/{pk}/"
-    assert ministry.post(url + "transition/", {"to": "reviewed"}, format="json").status_code == 400
+    with assert_unchanged():
+        unnumbered = ministry.post(url + "transition/", {"to": "reviewed"}, format="json")
+        assert unnumbered.status_code == 400
     ministry.patch(
         url, {"number": "工信厅通信函〔2026〕9号", "summary": "总体平稳。"}, format="json"
     )
@@ -187,10 +194,9 @@ def test_a_bulletin_through_the_api(data, users):  # noqa: F811
         ministry.post(url + "transition/", {"to": "reviewed"}, format="json").json()["state"]
         == "reviewed"
     )
-    assert (
-        api(users["bj"]).post(url + "transition/", {"to": "published"}, format="json").status_code
-        == 404
-    )
+    with assert_unchanged():
+        by_bj = api(users["bj"]).post(url + "transition/", {"to": "published"}, format="json")
+        assert by_bj.status_code == 404
     assert (
         ministry.post(url + "transition/", {"to": "published"}, format="json").json()["state"]
         == "published"

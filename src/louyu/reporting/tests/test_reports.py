@@ -12,6 +12,7 @@ from django.utils import timezone
 from louyu.core.calendar import SHANGHAI
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import WorkItem, WorkItemState
+from louyu.core.tests.unchanged import assert_unchanged
 from louyu.reporting import selectors
 from louyu.reporting.models import Bulletin, MonthlyReport, ReportStatusChange
 from louyu.reporting.rollup import refresh
@@ -54,14 +55,14 @@ def test_every_administration_gets_a_report_and_a_work_item_due_on_the_fifth_wor
 
 def test_a_month_not_yet_begun_has_no_report(history):
     future = (timezone.localdate().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
-    with pytest.raises(ValidationError):
+    with assert_unchanged(), pytest.raises(ValidationError):
         reports.reports_open(period=future)
     assert not MonthlyReport.objects.filter(period=future).exists()
 
 
 def test_submitting_freezes_the_figures_and_completes_the_work_item(opened, users):  # noqa: F811
     report = _report(opened)
-    with pytest.raises(ValidationError) as empty:
+    with assert_unchanged(), pytest.raises(ValidationError) as empty:
         reports.report_transition(actor=users["bj"], report=report, to="submitted")
     assert "progress" in empty.value.message_dict
     reports.report_update(actor=users["bj"], report=report, progress="推进楼宇清理整治。")
@@ -87,9 +88,9 @@ def test_a_submitted_report_cannot_be_edited_or_submitted_again(opened, users): 
     reports.report_update(actor=users["bj"], report=report, progress="进展")
     reports.report_transition(actor=users["bj"], report=report, to="submitted")
     before = (report.version, ReportStatusChange.objects.count())
-    with pytest.raises(InvalidTransition):
+    with assert_unchanged(), pytest.raises(InvalidTransition):
         reports.report_update(actor=users["bj"], report=report, progress="改")
-    with pytest.raises(InvalidTransition):
+    with assert_unchanged(), pytest.raises(InvalidTransition):
         reports.report_transition(actor=users["bj"], report=report, to="submitted")
     report.refresh_from_db()
     assert (report.version, ReportStatusChange.objects.count()) == before
@@ -102,7 +103,7 @@ def test_two_people_editing_one_draft(opened, users):  # noqa: F811
     reports.report_update(
         actor=users["bj"], report=report, expected_version=version, progress="甲的版本"
     )
-    with pytest.raises(ConcurrentEdit):
+    with assert_unchanged(), pytest.raises(ConcurrentEdit):
         reports.report_update(
             actor=users["bj"], report=_report(opened), expected_version=version, progress="乙"
         )
@@ -114,14 +115,14 @@ def test_only_the_own_administration_writes_and_only_the_ministry_reviews(
     users,  # noqa: F811
 ):
     report = _report(opened)
-    with pytest.raises(PermissionDenied):
+    with assert_unchanged(), pytest.raises(PermissionDenied):
         reports.report_update(actor=users["dl"], report=report, progress="越权")
-    with pytest.raises(Http404):
+    with assert_unchanged(), pytest.raises(Http404):
         selectors.report_get(user=users["dl"], pk=report.pk)
     assert selectors.report_list(user=users["operator"]).count() == 0
     reports.report_update(actor=users["bj"], report=report, progress="进展")
     reports.report_transition(actor=users["bj"], report=report, to="submitted")
-    with pytest.raises(PermissionDenied):
+    with assert_unchanged(), pytest.raises(PermissionDenied):
         reports.report_transition(actor=users["bj"], report=report, to="accepted")
     assert _report(opened).state == "submitted"
 
@@ -130,7 +131,7 @@ def test_returned_with_comments_then_resubmitted_and_accepted(opened, users):  #
     report = _report(opened)
     reports.report_update(actor=users["bj"], report=report, progress="进展")
     reports.report_transition(actor=users["bj"], report=report, to="submitted")
-    with pytest.raises(ValidationError):
+    with assert_unchanged(), pytest.raises(ValidationError):
         reports.report_transition(actor=users["ministry"], report=report, to="returned")
     reports.report_transition(
         actor=users["ministry"], report=report, to="returned", comment="请补充典型做法。"
@@ -171,7 +172,7 @@ def test_a_bulletin_uses_accepted_reports_and_says_which_are_missing(opened, use
     late = {row["code"]: row for row in bulletin.snapshot["late"]}
     # March's reports were due in April: 北京 submitted late, 大连 not at all.
     assert late["110000"]["submitted_at"] is not None and late["210200"]["submitted_at"] is None
-    with pytest.raises(Conflict):
+    with assert_unchanged(), pytest.raises(Conflict):
         bulletins.bulletin_create(actor=users["ministry"], period=MARCH)
     assert Bulletin.objects.count() == 1
 
@@ -180,14 +181,14 @@ def test_a_bulletin_is_reviewed_then_published_and_only_then_seen_by_administrat
     opened,
     users,  # noqa: F811
 ):
-    with pytest.raises(PermissionDenied):
+    with assert_unchanged(), pytest.raises(PermissionDenied):
         bulletins.bulletin_create(actor=users["bj"], period=MARCH)
     bulletin = bulletins.bulletin_create(actor=users["ministry"], period=MARCH)
     assert not selectors.bulletin_list(user=users["bj"]).filter(pk=bulletin.pk).exists()
-    with pytest.raises(ValidationError) as missing:
+    with assert_unchanged(), pytest.raises(ValidationError) as missing:
         bulletins.bulletin_transition(actor=users["ministry"], bulletin=bulletin, to="reviewed")
     assert set(missing.value.message_dict) == {"number", "summary"}
-    with pytest.raises(InvalidTransition):
+    with assert_unchanged(), pytest.raises(InvalidTransition):
         bulletins.bulletin_transition(actor=users["ministry"], bulletin=bulletin, to="published")
     bulletins.bulletin_update(
         actor=users["ministry"],
@@ -196,7 +197,7 @@ def test_a_bulletin_is_reviewed_then_published_and_only_then_seen_by_administrat
         summary="各地扎实推进商务楼宇宽带接入整治。",
     )
     bulletins.bulletin_transition(actor=users["ministry"], bulletin=bulletin, to="reviewed")
-    with pytest.raises(InvalidTransition):
+    with assert_unchanged(), pytest.raises(InvalidTransition):
         bulletins.bulletin_update(actor=users["ministry"], bulletin=bulletin, summary="改")
     bulletins.bulletin_transition(actor=users["ministry"], bulletin=bulletin, to="published")
     bulletin.refresh_from_db()
@@ -206,7 +207,7 @@ def test_a_bulletin_is_reviewed_then_published_and_only_then_seen_by_administrat
 
 
 def test_a_bulletin_for_the_running_month_is_refused(history, users):  # noqa: F811
-    with pytest.raises(ValidationError):
+    with assert_unchanged(), pytest.raises(ValidationError):
         bulletins.bulletin_create(actor=users["ministry"], period=timezone.localdate())
     assert not Bulletin.objects.exists()
 
@@ -242,7 +243,8 @@ def test_attachments_are_checked_scoped_and_closed_with_the_report(
     url = f"/reporting/reports/{report.pk}/files/"
     client.force_login(users["bj"])
     fake = SimpleUploadedFile("报告.pdf", b"not a pdf at all", content_type="application/pdf")
-    client.post(url, {"files": [fake]})
+    with assert_unchanged():
+        client.post(url, {"files": [fake]})
     assert not ReportFile.objects.exists()
     client.post(url, {"files": [SimpleUploadedFile("情况说明.pdf", PDF)]})
     stored = ReportFile.objects.get()
@@ -251,10 +253,11 @@ def test_attachments_are_checked_scoped_and_closed_with_the_report(
     assert client.get(download).status_code == 200
     client.force_login(users["dl"])
     assert client.get(download).status_code == 404
-    assert client.post(url, {"files": [SimpleUploadedFile("x.pdf", PDF)]}).status_code == 404
+    with assert_unchanged():
+        assert client.post(url, {"files": [SimpleUploadedFile("x.pdf", PDF)]}).status_code == 404
     reports.report_update(actor=users["bj"], report=report, progress="进展")
     reports.report_transition(actor=users["bj"], report=report, to="submitted")
-    with pytest.raises(InvalidTransition):
+    with assert_unchanged(), pytest.raises(InvalidTransition):
         reports.report_files_add(actor=users["bj"], report=report, files=[])
     assert ReportFile.objects.count() == 1
 

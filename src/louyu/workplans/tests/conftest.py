@@ -3,12 +3,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from louyu.buildings import services as building_services
+from louyu.buildings.tests.factories import BuildingFactory
 from louyu.core import roles
 from louyu.core.models import Jurisdiction, Organization, OrganizationType
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
 from louyu.workplans import services
 from louyu.workplans.models import MeasureKind
+from louyu.workplans.tests.factories import WorkPlanFactory
 
 BEIJING = "北京市朝阳区建国路{n}号"
 DALIAN = "辽宁省大连市中山区人民路{n}号"
@@ -78,24 +79,14 @@ def wp(db):
         commitment_kind=MeasureKind.objects.get(code="operator_commitment"),
         today=timezone.localdate(),
     )
-    env["building_bj"] = building_services.building_create(
-        actor=None, name="望京测试大厦", address=BEIJING.format(n=1)
-    )
-    env["building_bj2"] = building_services.building_create(
-        actor=None, name="国贸测试中心", address=BEIJING.format(n=2)
-    )
-    env["building_dl"] = building_services.building_create(
-        actor=None, name="星海测试广场", address=DALIAN.format(n=3)
-    )
+    env["building_bj"] = BuildingFactory(name="望京测试大厦", address=BEIJING.format(n=1))
+    env["building_bj2"] = BuildingFactory(name="国贸测试中心", address=BEIJING.format(n=2))
+    env["building_dl"] = BuildingFactory(name="星海测试广场", address=DALIAN.format(n=3))
 
     def plan(building=None, actor=None, **overrides):
-        data = {
-            "goal": "推动至少一家基础电信企业入驻",
-            "target_date": env.today + datetime.timedelta(days=90),
-        }
-        data.update(overrides)
-        return services.work_plan_create(
-            actor=actor or env.bj, building=building or env.building_bj, **data
+        overrides.setdefault("target_date", env.today + datetime.timedelta(days=90))
+        return WorkPlanFactory(
+            actor=actor or env.bj, building=building or env.building_bj, **overrides
         )
 
     def measure(plan, actor=None, **overrides):

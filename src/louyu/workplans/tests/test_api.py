@@ -6,6 +6,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from louyu.buildings import services as building_services
+from louyu.core.tests.unchanged import assert_unchanged
 from louyu.workplans.models import PlanProgress, WorkPlan
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,11 @@ def test_out_of_scope_plan_is_404(wp, who):
     wp.commitment(plan)
     client = client_for(wp[who])
     assert client.get(f"{PLANS}{plan.pk}/").status_code == 404
-    response = client.post(f"{PLANS}{plan.pk}/transition/", {"to": "closed"}, format="json")
-    assert response.status_code == 404
     measure = plan.measures.get()
-    assert client.post(f"{MEASURES}{measure.pk}/progress/", {"text": "x"}).status_code == 404
+    with assert_unchanged():
+        response = client.post(f"{PLANS}{plan.pk}/transition/", {"to": "closed"}, format="json")
+        assert response.status_code == 404
+        assert client.post(f"{MEASURES}{measure.pk}/progress/", {"text": "x"}).status_code == 404
 
 
 def test_create(wp):
@@ -60,17 +62,18 @@ def test_create(wp):
     assert response.status_code == 201, response.json()
     plan_id = response.json()["id"]
     assert response.json()["allowed_transitions"] == ["closed"]
-    again = client.post(PLANS, body, format="json")
-    assert again.status_code == 409 and again.json()["plan"] == plan_id
     foreign = {**body, "building": wp.building_dl.code}
-    response = client.post(PLANS, foreign, format="json")
-    assert response.status_code == 400 and "building" in response.json()
-    response = client.post(PLANS, {**body, "building": "999999"}, format="json")
-    assert response.status_code == 400
     past = {**body, "building": wp.building_bj2.code, "target_date": "2020-01-01"}
-    response = client.post(PLANS, past, format="json")
-    assert response.status_code == 400 and "target_date" in response.json()
-    assert client_for(wp.telecom_bj).post(PLANS, body, format="json").status_code == 403
+    with assert_unchanged():
+        again = client.post(PLANS, body, format="json")
+        assert again.status_code == 409 and again.json()["plan"] == plan_id
+        response = client.post(PLANS, foreign, format="json")
+        assert response.status_code == 400 and "building" in response.json()
+        response = client.post(PLANS, {**body, "building": "999999"}, format="json")
+        assert response.status_code == 400
+        response = client.post(PLANS, past, format="json")
+        assert response.status_code == 400 and "target_date" in response.json()
+        assert client_for(wp.telecom_bj).post(PLANS, body, format="json").status_code == 403
     assert WorkPlan.objects.count() == 1
 
 
@@ -78,18 +81,20 @@ def test_transition_codes(wp):
     plan = wp.plan()
     client = client_for(wp.bj)
     url = f"{PLANS}{plan.pk}/transition/"
-    response = client.post(url, {"to": "closed"}, format="json")
-    assert response.status_code == 400 and "outcome" in response.json()
-    response = client.post(url, {"to": "closed", "outcome": "achieved"}, format="json")
-    assert response.status_code == 400 and "outcome" in response.json()
-    response = client.post(url, {"to": "active", "reason": "x y"}, format="json")
-    assert response.status_code == 409
     stale = {"to": "closed", "outcome": "abandoned", "reason": "拒绝", "expected_version": 9}
-    assert client.post(url, stale, format="json").status_code == 409
+    with assert_unchanged():
+        response = client.post(url, {"to": "closed"}, format="json")
+        assert response.status_code == 400 and "outcome" in response.json()
+        response = client.post(url, {"to": "closed", "outcome": "achieved"}, format="json")
+        assert response.status_code == 400 and "outcome" in response.json()
+        response = client.post(url, {"to": "active", "reason": "x y"}, format="json")
+        assert response.status_code == 409
+        assert client.post(url, stale, format="json").status_code == 409
     wp.commitment(plan)
-    response = client_for(wp.telecom_bj).post(
-        url, {"to": "closed", "outcome": "abandoned", "reason": "运营商"}, format="json"
-    )
+    with assert_unchanged():
+        response = client_for(wp.telecom_bj).post(
+            url, {"to": "closed", "outcome": "abandoned", "reason": "运营商"}, format="json"
+        )
     assert response.status_code == 403
     building_services.presence_set(
         actor=None, building=wp.building_bj, operator=wp.telecom, status="serving", source="manual"
@@ -121,16 +126,16 @@ def test_measures_and_progress(wp):
     assert response.status_code == 201, response.json()
     measure_id = response.json()["id"]
     assert response.json()["operator"] == "op-telecom"
-    bad = admin.post(f"{PLANS}{plan.pk}/measures/", {**body, "kind": "nope"}, format="json")
-    assert bad.status_code == 400 and "kind" in bad.json()
-    bad = admin.post(f"{PLANS}{plan.pk}/measures/", {**body, "owner": "ca-210200"}, format="json")
-    assert bad.status_code == 400 and "owner" in bad.json()
-    assert (
-        client_for(wp.telecom_bj)
-        .post(f"{PLANS}{plan.pk}/measures/", body, format="json")
-        .status_code
-        == 403
-    )
+    with assert_unchanged():
+        bad = admin.post(f"{PLANS}{plan.pk}/measures/", {**body, "kind": "nope"}, format="json")
+        assert bad.status_code == 400 and "kind" in bad.json()
+        foreign_owner = {**body, "owner": "ca-210200"}
+        bad = admin.post(f"{PLANS}{plan.pk}/measures/", foreign_owner, format="json")
+        assert bad.status_code == 400 and "owner" in bad.json()
+        operator_adds = client_for(wp.telecom_bj).post(
+            f"{PLANS}{plan.pk}/measures/", body, format="json"
+        )
+        assert operator_adds.status_code == 403
     # The owner operator reports progress with an evidence file (multipart).
     buffer = io.BytesIO()
     Image.new("RGB", (5, 5), "green").save(buffer, "JPEG")
@@ -146,26 +151,30 @@ def test_measures_and_progress(wp):
     assert response.json()["has_evidence"] is True
     assert operator.get(f"{PLANS}{plan.pk}/").json()["measures"][0]["status"] == "in_progress"
     # Administration edits; a stale version is a conflict.
-    response = admin.patch(
-        f"{MEASURES}{measure_id}/",
-        {"title": "电信承诺年底前入驻", "expected_version": 1},
-        format="json",
-    )
+    with assert_unchanged():
+        response = admin.patch(
+            f"{MEASURES}{measure_id}/",
+            {"title": "电信承诺年底前入驻", "expected_version": 1},
+            format="json",
+        )
     assert response.status_code == 409
     response = admin.patch(
         f"{MEASURES}{measure_id}/", {"title": "电信承诺年底前入驻"}, format="json"
     )
     assert response.status_code == 200 and response.json()["title"] == "电信承诺年底前入驻"
-    assert (
-        operator.patch(f"{MEASURES}{measure_id}/", {"title": "x"}, format="json").status_code == 403
-    )
+    with assert_unchanged():
+        operator_edits = operator.patch(f"{MEASURES}{measure_id}/", {"title": "x"}, format="json")
+        assert operator_edits.status_code == 403
     # Progress on a closed plan.
     admin.post(
         f"{PLANS}{plan.pk}/transition/",
         {"to": "closed", "outcome": "abandoned", "reason": "业主拒绝"},
         format="json",
     )
-    response = operator.post(f"{MEASURES}{measure_id}/progress/", {"text": "关闭后"}, format="json")
+    with assert_unchanged():
+        response = operator.post(
+            f"{MEASURES}{measure_id}/progress/", {"text": "关闭后"}, format="json"
+        )
     assert response.status_code == 409
     assert PlanProgress.objects.filter(measure_id=measure_id).count() == 2  # report + cancel
 

@@ -8,6 +8,7 @@ from PIL import Image
 
 from louyu.buildings import services as building_services
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 from louyu.workplans.models import PlanProgress, WorkPlan
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,8 @@ def test_create_from_the_list(client, wp):
 def test_create_refuses_past_dates_served_and_foreign_buildings(client, wp):
     _login(client, wp.bj)
     url = reverse("workplans:create", args=[wp.building_bj.pk])
-    response = client.post(url, {"goal": "目标", "target_date": "2020-01-01"})
+    with assert_unchanged():
+        response = client.post(url, {"goal": "目标", "target_date": "2020-01-01"})
     assert response.status_code == 200 and "目标日期不能早于今天" in response.content.decode()
     assert not WorkPlan.objects.exists()
     foreign = reverse("workplans:create", args=[wp.building_dl.pk])
@@ -129,13 +131,14 @@ def test_operator_reports_progress_with_evidence_on_its_measure(client, wp):
     download = client.get(reverse("workplans:evidence", args=[record.pk]))
     assert download.status_code == 200
     # Not the owner of the other measure: it is not even there.
-    response = client.post(reverse("workplans:progress_add", args=[theirs.pk]), {"text": "越权"})
-    assert response.status_code == 404
-    # A forged measure id, and another operator's view of the evidence.
-    assert (
-        client.post(reverse("workplans:progress_add", args=[999999]), {"text": "x"}).status_code
-        == 404
-    )
+    with assert_unchanged():
+        response = client.post(
+            reverse("workplans:progress_add", args=[theirs.pk]), {"text": "越权"}
+        )
+        assert response.status_code == 404
+        # A forged measure id, and another operator's view of the evidence.
+        forged = client.post(reverse("workplans:progress_add", args=[999999]), {"text": "x"})
+        assert forged.status_code == 404
     client.force_login(wp.mobile_bj)
     assert client.get(reverse("workplans:evidence", args=[record.pk])).status_code == 404
 
@@ -144,9 +147,12 @@ def test_fake_evidence_is_refused(client, wp):
     measure = wp.commitment(wp.plan())
     fake = io.BytesIO(b"MZ not an image")
     fake.name = "photo.jpg"
-    response = _login(client, wp.telecom_bj).post(
-        reverse("workplans:progress_add", args=[measure.pk]), {"text": "附件", "evidence": fake}
-    )
+    _login(client, wp.telecom_bj)
+    with assert_unchanged():
+        response = client.post(
+            reverse("workplans:progress_add", args=[measure.pk]),
+            {"text": "附件", "evidence": fake},
+        )
     assert response.status_code == 400
     assert "不是图片" in response.content.decode()
     assert not PlanProgress.objects.exists()
@@ -156,15 +162,16 @@ def test_close_form_and_stale_version(client, wp):
     plan = wp.plan()
     url = reverse("workplans:transition", args=[plan.pk])
     _login(client, wp.bj)
-    response = client.post(
-        url, {"to": "closed", "outcome": "achieved", "expected_version": plan.version}
-    )
-    assert response.status_code == 400
-    assert "仍没有基础电信企业提供服务" in response.content.decode()
-    response = client.post(
-        url, {"to": "closed", "outcome": "abandoned", "reason": "x", "expected_version": 99}
-    )
-    assert response.status_code == 302
+    with assert_unchanged():
+        response = client.post(
+            url, {"to": "closed", "outcome": "achieved", "expected_version": plan.version}
+        )
+        assert response.status_code == 400
+        assert "仍没有基础电信企业提供服务" in response.content.decode()
+        response = client.post(
+            url, {"to": "closed", "outcome": "abandoned", "reason": "x", "expected_version": 99}
+        )
+        assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.state == "active"
     response = client.post(
@@ -179,9 +186,9 @@ def test_close_form_and_stale_version(client, wp):
     plan.refresh_from_db()
     assert plan.state == "closed"
     client.force_login(wp.telecom_bj)
-    assert (
-        client.post(url, {"to": "active", "reason": "x", "expected_version": 1}).status_code == 404
-    )
+    with assert_unchanged():
+        response = client.post(url, {"to": "active", "reason": "x", "expected_version": 1})
+        assert response.status_code == 404
 
 
 def test_measure_add_and_edit_pages(client, wp):
@@ -201,10 +208,11 @@ def test_measure_add_and_edit_pages(client, wp):
     assert response.status_code == 302
     measure = plan.measures.get()
     assert measure.operator == wp.telecom
-    response = client.post(
-        reverse("workplans:measure_add", args=[plan.pk]),
-        {"kind": wp.talk.pk, "title": "约谈", "owner": wp.ca_bj.pk, "due_date": "2020-01-01"},
-    )
+    with assert_unchanged():
+        response = client.post(
+            reverse("workplans:measure_add", args=[plan.pk]),
+            {"kind": wp.talk.pk, "title": "约谈", "owner": wp.ca_bj.pk, "due_date": "2020-01-01"},
+        )
     assert response.status_code == 400 and "完成时限不能早于今天" in response.content.decode()
     edit = reverse("workplans:measure_edit", args=[measure.pk])
     assert client.get(edit).status_code == 200
