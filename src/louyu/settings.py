@@ -215,6 +215,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "louyu.core.rest.errors.exception_handler",
+    # Per client address, counted in the cache (louyu.core.rest.throttling, docs/adr/0012).
+    "DEFAULT_THROTTLE_CLASSES": ["louyu.core.rest.throttling.AnonAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("LOUYU_API_ANON_RATE", default="60/min"),
+        "token_failure": env.str("LOUYU_API_TOKEN_FAILURE_RATE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Louyu API",
@@ -318,4 +324,5 @@ LOUYU_PUBLIC_RATE_LIMITS = {
     "complaint_phone": (env.int("LOUYU_PUBLIC_COMPLAINTS_PER_PHONE_DAY", default=3), 86400),
     "track_ip": (env.int("LOUYU_PUBLIC_TRACK_PER_IP_HOUR", default=20), 3600),
     "building_search_ip": (env.int("LOUYU_PUBLIC_SEARCH_PER_IP_MINUTE", default=60), 60),
+    "open311_ip": (env.int("LOUYU_OPEN311_PER_IP_MINUTE", default=60), 60),
 }
