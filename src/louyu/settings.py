@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "louyu.core.rest.schema.add_throttled_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "BuildingImportStatusEnum": "louyu.buildings.models.ImportStatus",
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
