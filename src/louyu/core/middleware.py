@@ -22,8 +22,20 @@ def client_ip(request) -> str | None:
         hops = [h.strip() for h in forwarded.split(",")]
         if len(hops) >= trusted and forwarded.strip():
             candidate = hops[-trusted]
+    return _address(candidate)
+
+
+def _address(value: str | None) -> str | None:
+    """The IP address in ``value``, also when a proxy wrote it with a port
+    (``203.0.113.7:4711``, ``[2001:db8::1]:443``); None if there is none."""
+    if not value:
+        return None
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 
