@@ -28,7 +28,9 @@ def _reference_data_for_transactional_tests(request):
 @pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """The legal calendar, the region index and permission sets are cached per process; a
-    test's rolled-back rows must not leak into the next test."""
+    test's rolled-back rows must not leak into the next test, nor its rate-limit counts."""
+    from django.core.cache import cache
+
     from louyu.core.authz import clear_permission_cache
     from louyu.core.calendar import clear_calendar_cache
     from louyu.core.regions import clear_region_cache
@@ -36,6 +38,7 @@ def _fresh_reference_caches():
     clear_calendar_cache()
     clear_region_cache()
     clear_permission_cache()
+    cache.clear()  # rate-limit counters and used form tokens
     yield
     clear_calendar_cache()
     clear_region_cache()

@@ -4,6 +4,7 @@ With nothing set, Louyu runs in development mode on a SQLite file under ``var/``
 database task backend, console e-mail and local file storage.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "louyu.web",
     "louyu.api",
     "louyu.demo",
+    # After louyu.core, whose audited axes_reset* commands replace axes' own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "louyu.core.middleware.RequestContextMiddleware",
+    # Last: turns a refused login into the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "louyu.urls"
@@ -119,8 +124,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
-# ModelBackend with permission sets cached per process; see louyu.core.authz and ADR 0006.
-AUTHENTICATION_BACKENDS = ["louyu.core.authz.CachedPermissionBackend"]
+# Axes first (refuses a locked-out username and address before the password is checked),
+# then ModelBackend with permission sets cached per process (louyu.core.authz, ADR 0006).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "louyu.core.authz.CachedPermissionBackend",
+]
 LOUYU_PERMISSION_CACHE_SECONDS = env.float("LOUYU_PERMISSION_CACHE_SECONDS", default=60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -128,6 +137,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes, docs/adr/0012): after LOUYU_LOGIN_FAILURE_LIMIT failed logins
+# for one username from one client address, that pair is refused for
+# LOUYU_LOGIN_LOCKOUT_MINUTES counted from the last counted failure. Attempts are rows in the
+# database (shared by every process); lockouts and unlocks are audited (louyu.core.lockout).
+AXES_FAILURE_LIMIT = env.int("LOUYU_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOUYU_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "louyu.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "louyu.web.views.auth.login_locked_out"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # louyu.core.admin registers an audited one
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -194,10 +216,17 @@ if TASK_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
+# The cache holds the rate-limit counters and used public-form tokens, so several web
+# processes must share it: Redis at LOUYU_CACHE_URL, or at LOUYU_REDIS_URL when
+# LOUYU_REDIS_CACHE is true (the default with the rq task backend, which has Redis anyway);
+# otherwise per-process memory, which `check --deploy` warns about (louyu.core.checks).
+CACHE_URL = env.str("LOUYU_CACHE_URL", default="")
+if not CACHE_URL and env.bool("LOUYU_REDIS_CACHE", default=TASK_BACKEND == "rq"):
+    CACHE_URL = REDIS_URL
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if env.bool("LOUYU_REDIS_CACHE", default=False)
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
@@ -215,6 +244,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "louyu.core.rest.errors.exception_handler",
+    # Per client address, counted in the cache (louyu.core.rest.throttling, docs/adr/0012).
+    "DEFAULT_THROTTLE_CLASSES": ["louyu.core.rest.throttling.AnonAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("LOUYU_API_ANON_RATE", default="60/min"),
+        "token_failure": env.str("LOUYU_API_TOKEN_FAILURE_RATE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Louyu API",
@@ -222,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "louyu.core.rest.schema.add_throttled_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "BuildingImportStatusEnum": "louyu.buildings.models.ImportStatus",
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
@@ -318,4 +357,5 @@ LOUYU_PUBLIC_RATE_LIMITS = {
     "complaint_phone": (env.int("LOUYU_PUBLIC_COMPLAINTS_PER_PHONE_DAY", default=3), 86400),
     "track_ip": (env.int("LOUYU_PUBLIC_TRACK_PER_IP_HOUR", default=20), 3600),
     "building_search_ip": (env.int("LOUYU_PUBLIC_SEARCH_PER_IP_MINUTE", default=60), 60),
+    "open311_ip": (env.int("LOUYU_OPEN311_PER_IP_MINUTE", default=60), 60),
 }

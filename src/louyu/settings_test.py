@@ -12,3 +12,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOUYU_SMS_BACKEND = "louyu.core.sms.LocmemSmsBackend"
 # A queue of its own, so tests never feed a running development worker.
 RQ_QUEUES = {**RQ_QUEUES, "louyu-test": {"URL": REDIS_URL}}  # noqa: F405
+# Rate-limit counters and used form tokens in this process only; conftest clears the cache
+# before every test, so no test inherits another's counts.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

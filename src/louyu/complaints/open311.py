@@ -8,16 +8,20 @@
   fields (tracking code, category, state, description, address of the building, dates,
   handling agency). Never the complainant's name, phone, company or address.
 - Errors use the spec's format (``[{"code": 400, "description": "…"}]`` or
-  ``<errors><error>…``) with the HTTP status 400, 403 or 404.
+  ``<errors><error>…``) with the HTTP status 400, 403 or 404, and 429 with
+  ``Retry-After`` past the per-address limit (``LOUYU_PUBLIC_RATE_LIMITS["open311_ip"]``)
+  or after too many wrong ``api_key`` values (the API's ``token_failure`` rate).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +36,10 @@ from louyu.complaints import services
 from louyu.complaints.models import Category, Channel, Complaint
 from louyu.complaints.services import Intake
 from louyu.complaints.workflow import FINAL_STATES
+from louyu.core import ratelimit
+from louyu.core.middleware import client_ip
 from louyu.core.rest.authentication import token_with_user
+from louyu.core.rest.throttling import rate
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+08:00"
@@ -100,6 +107,25 @@ def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:
     return render(fmt, "errors", [{"code": status, "description": description}], status=status)
+
+
+def too_many(fmt: str, wait: int) -> HttpResponse:
+    response = error(fmt, 429, f"请求过于频繁，请 {wait} 秒后再试。")
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def throttled(view):
+    """Count the request against the per-address limit; 429 past it."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
+        limit = settings.LOUYU_PUBLIC_RATE_LIMITS["open311_ip"]
+        if wait := ratelimit.hit("open311_ip", client_ip(request) or "unknown", limit):
+            return too_many(fmt, wait)
+        return view(request, *args, fmt=fmt, **kwargs)
+
+    return wrapper
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
@@ -179,6 +205,7 @@ def _date_param(request: HttpRequest, name: str) -> datetime.datetime | None:
 
 
 @require_GET
+@throttled
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt}))
     base = base.rsplit("/", 1)[0] + "/"
@@ -203,11 +230,13 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@throttled
 def services_view(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, "services", [_service(c) for c in service_list()])
 
 
 @require_GET
+@throttled
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     category = service_list().filter(code=code).first()
     if category is None:
@@ -249,6 +278,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@throttled
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
@@ -281,6 +311,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@throttled
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     complaint = public_requests().filter(tracking_code=request_id).first()
     if complaint is None:
@@ -308,8 +339,12 @@ def _complainant_name(first: str, last: str) -> str:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
+    address = client_ip(request) or "unknown"
+    if wait := ratelimit.blocked("token_failure", address, rate("token_failure")):
+        return too_many(fmt, wait)
     user = _token_user((data.get("api_key") or "").strip())
     if user is None:
+        ratelimit.hit("token_failure", address, rate("token_failure"))
         return error(fmt, 403, "api_key 无效，或该密钥的用户无登记申诉权限。")
     category = service_list().filter(code=(data.get("service_code") or "").strip()).first()
     if category is None:

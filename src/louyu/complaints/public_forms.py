@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from louyu.buildings import selectors as building_selectors
@@ -18,9 +21,16 @@ STARTED_SALT = "louyu.public.complaint-form"
 STARTED_MAX_AGE = 24 * 3600
 
 
+USED_KEY = "louyu:public-form-used:"
+
+
 def started_token() -> str:
-    """A signed timestamp put into the form when it is shown."""
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+    """A signed timestamp (and a nonce, so no two are alike) put into the form when it is
+    shown. It is good for one complaint: ``PublicComplaintForm.claim_started``."""
+    return signing.dumps([time.time(), secrets.token_urlsafe(9)], salt=STARTED_SALT)
+
+
+USED_MESSAGE = _("该表单已经提交过，不能重复提交。如需再次申诉，请刷新页面后重新填写。")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -107,17 +117,30 @@ class PublicComplaintForm(forms.Form):
         return bool((self.data.get("website") or "").strip())
 
     def clean_started(self) -> float:
+        token = self.cleaned_data["started"]
         try:
-            started = float(
-                signing.loads(
-                    self.cleaned_data["started"], salt=STARTED_SALT, max_age=STARTED_MAX_AGE
-                )
-            )
-        except (signing.BadSignature, TypeError, ValueError) as exc:
+            value = signing.loads(token, salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+            started = float(value[0] if isinstance(value, list) else value)
+        except (signing.BadSignature, TypeError, ValueError, IndexError) as exc:
             raise forms.ValidationError(_("表单已过期，请刷新页面后重新填写。")) from exc
         if time.time() - started < settings.LOUYU_PUBLIC_FORM_MIN_SECONDS:
             raise forms.ValidationError(_("提交过快，请核对填写内容后再提交。"))
+        if cache.get(self._used_key(token)) is not None:
+            raise forms.ValidationError(USED_MESSAGE)
         return started
+
+    @staticmethod
+    def _used_key(token: str) -> str:
+        return USED_KEY + hashlib.sha256(token.encode()).hexdigest()
+
+    def claim_started(self) -> bool:
+        """Mark this form's timing token used (in the shared cache, until it would expire
+        anyway); False if another submission claimed it first, so one form shown files at
+        most one complaint."""
+        claimed = cache.add(self._used_key(self.data["started"]), 1, timeout=STARTED_MAX_AGE)
+        if not claimed:
+            self.add_error(None, USED_MESSAGE)
+        return claimed
 
     def clean_building(self) -> Building | None:
         pk = self.cleaned_data.get("building")

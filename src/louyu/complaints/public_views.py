@@ -8,7 +8,6 @@ import datetime
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -31,7 +30,7 @@ from louyu.complaints.public_forms import (
 )
 from louyu.complaints.services import Intake
 from louyu.complaints.workflow import State
-from louyu.core import uploads
+from louyu.core import ratelimit, uploads
 from louyu.core.middleware import client_ip
 
 SESSION_KEY = "public_tracked"
@@ -64,17 +63,21 @@ STEP_TEXT = {
 }
 
 
-def _rate_limited(name: str, ident: str) -> bool:
-    """Count one request for ``ident`` under the limit ``name``; True when over the limit."""
-    limit, window = settings.LOUYU_PUBLIC_RATE_LIMITS[name]
-    key = f"louyu:rl:{name}:{ident}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+def _rate_limited(name: str, ident: str) -> int | None:
+    """Count one request for ``ident`` under the limit ``name``: None within the limit,
+    else the seconds to wait (``Retry-After``)."""
+    return ratelimit.hit(name, ident, settings.LOUYU_PUBLIC_RATE_LIMITS[name])
+
+
+def _retry_after(response, seconds: int):
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _fresh_started(form) -> None:
+    """A fresh timing token in a form shown again (the one sent is expired, forged or used)."""
+    form.data = form.data.copy()
+    form.data["started"] = started_token()
 
 
 def _ip(request) -> str:
@@ -89,8 +92,11 @@ def _phone_key(phone: str) -> str:
 def building_search(request):
     """Active buildings whose name or address contains ``q``: at most 10 of
     ``{id, name, address}`` (public registry data, nothing else)."""
-    if _rate_limited("building_search_ip", _ip(request)):
-        return JsonResponse({"results": [], "error": _("查询过于频繁，请稍后再试。")}, status=429)
+    if wait := _rate_limited("building_search_ip", _ip(request)):
+        return _retry_after(
+            JsonResponse({"results": [], "error": _("查询过于频繁，请稍后再试。")}, status=429),
+            wait,
+        )
     q = (request.GET.get("q") or "").strip()[:100]
     if len(q) < 2:
         return JsonResponse({"results": []})
@@ -111,20 +117,23 @@ def complaint_new(request):
     form = PublicComplaintForm(request.POST, request.FILES)
     if form.is_honeypot():
         return render(request, "complaints/public/accepted.html")
-    if not form.is_valid():
-        # A fresh timestamp, so an expired or forged one does not block the next attempt.
-        form.data = form.data.copy()
-        form.data["started"] = started_token()
+    if not form.is_valid() or not form.claim_started():
+        _fresh_started(form)
         return render(
             request, "complaints/public/complaint_form.html", _form_context(form), status=400
         )
     data = form.cleaned_data
-    if _rate_limited("complaint_ip", _ip(request)) or _rate_limited(
+    wait = _rate_limited("complaint_ip", _ip(request)) or _rate_limited(
         "complaint_phone", _phone_key(data["complainant_phone"])
-    ):
+    )
+    if wait:
         form.add_error(None, _("提交过于频繁，请稍后再试，或拨打 12300 电信用户申诉受理中心电话。"))
-        return render(
-            request, "complaints/public/complaint_form.html", _form_context(form), status=429
+        _fresh_started(form)
+        return _retry_after(
+            render(
+                request, "complaints/public/complaint_form.html", _form_context(form), status=429
+            ),
+            wait,
         )
     building = data.get("building")
     try:
@@ -151,6 +160,7 @@ def complaint_new(request):
                 target = "address"
             for message in messages:
                 form.add_error(target, message)
+        _fresh_started(form)
         return render(
             request, "complaints/public/complaint_form.html", _form_context(form), status=400
         )
@@ -191,8 +201,9 @@ def track(request):
     form = TrackForm(request.POST or None)
     error = ""
     status = 200
+    wait = None
     if request.method == "POST":
-        if _rate_limited("track_ip", _ip(request)):
+        if wait := _rate_limited("track_ip", _ip(request)):
             error, status = _("查询过于频繁，请一小时后再试。"), 429
         elif form.is_valid():
             complaint = Complaint.objects.filter(
@@ -206,9 +217,10 @@ def track(request):
             error, status = _("未找到该申诉，请核对受理编号和查询码。"), 404
         else:
             error, status = _("未找到该申诉，请核对受理编号和查询码。"), 400
-    return render(
+    response = render(
         request, "complaints/public/track.html", {"form": form, "error": error}, status=status
     )
+    return _retry_after(response, wait) if wait else response
 
 
 def _last_day(due_at):

@@ -1,8 +1,11 @@
-from django.contrib import admin
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from louyu.core.audit import audit_record
+from louyu.core.lockout import login_unlock
 from louyu.core.models import (
     AuditEvent,
     CalendarDay,
@@ -148,3 +151,29 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(AccessAttempt)
+class LoginLockoutAdmin(AccessAttemptAdmin):
+    """Axes' list of counted login failures (AXES_ENABLE_ADMIN is off so that this one is
+    registered instead): unlocking, by the action or by deleting, goes through
+    ``login_unlock`` and is audited."""
+
+    actions = ["unlock"]
+
+    @admin.action(description=_("解除所选登录锁定"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = login_unlock(actor=request.user, attempts=queryset, via="admin")
+        self.message_user(
+            request,
+            _("已解除 %(count)d 个用户名与地址的登录锁定。") % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def delete_model(self, request, obj):
+        login_unlock(
+            actor=request.user, attempts=AccessAttempt.objects.filter(pk=obj.pk), via="admin"
+        )
+
+    def delete_queryset(self, request, queryset):
+        login_unlock(actor=request.user, attempts=queryset, via="admin")

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据与审计")
 
     def ready(self) -> None:
-        from louyu.core import bulk, roles, signals  # noqa: F401  (connects the receivers)
+        from louyu.core import bulk, checks, lockout, roles, signals  # noqa: F401  (receivers)
 
         post_migrate.connect(roles.sync_roles_after_migrate)
         bulk.widen_psycopg_query_cache()

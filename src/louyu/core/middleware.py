@@ -7,16 +7,35 @@ from louyu.core import context
 
 
 def client_ip(request) -> str | None:
-    """The client address: REMOTE_ADDR, or the first X-Forwarded-For hop when the deployment
-    says it runs behind a trusted proxy (LOUYU_TRUSTED_PROXY_COUNT > 0)."""
+    """The client address, or None when it is not a valid IP address.
+
+    Without trusted proxies (``LOUYU_TRUSTED_PROXY_COUNT`` = 0) it is ``REMOTE_ADDR``. With
+    N trusted proxies it is the address the outermost trusted proxy appended to
+    ``X-Forwarded-For``: the Nth entry counted from the right. Entries left of it were
+    written by the client and can be anything, so they are never read. A header with fewer
+    than N entries did not pass through all the proxies: ``REMOTE_ADDR`` is used.
+    Axes (``AXES_CLIENT_IP_CALLABLE``), the rate limits and the audit trail all use this."""
     candidate = request.META.get("REMOTE_ADDR")
-    if getattr(settings, "LOUYU_TRUSTED_PROXY_COUNT", 0):
+    trusted = getattr(settings, "LOUYU_TRUSTED_PROXY_COUNT", 0)
+    if trusted > 0:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            candidate = hops[0]
+        hops = [h.strip() for h in forwarded.split(",")]
+        if len(hops) >= trusted and forwarded.strip():
+            candidate = hops[-trusted]
+    return _address(candidate)
+
+
+def _address(value: str | None) -> str | None:
+    """The IP address in ``value``, also when a proxy wrote it with a port
+    (``203.0.113.7:4711``, ``[2001:db8::1]:443``); None if there is none."""
+    if not value:
+        return None
+    if value.startswith("["):
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 

@@ -270,3 +270,29 @@ def test_the_georeport_client_reads_the_endpoint(cenv, live_server, token):
         row = found[0] if isinstance(found, list) else found  # xmltodict: one → a dict
         assert row["service_request_id"] == code
         assert client.get_service_request(code)["service_request_id"] == code
+
+
+def test_open311_is_rate_limited_per_address(settings):
+    settings.LOUYU_PUBLIC_RATE_LIMITS = {**settings.LOUYU_PUBLIC_RATE_LIMITS, "open311_ip": (3, 60)}
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    statuses = [client.get(f"{BASE}/services.json").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get(f"{BASE}/discovery.xml")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert "请求过于频繁" in refused.content.decode()
+    assert Client(REMOTE_ADDR="198.51.100.9").get(f"{BASE}/services.json").status_code == 200
+
+
+def test_wrong_api_keys_are_throttled(cenv, token, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "token_failure": "3/min"},
+    }
+    client = Client(REMOTE_ADDR="203.0.113.7")
+
+    def post(key):
+        return client.post(f"{BASE}/requests.json", {"api_key": key, "service_code": "x"})
+
+    assert [post("nope").status_code for _ in range(3)] == [403] * 3
+    assert post(token).status_code == 429

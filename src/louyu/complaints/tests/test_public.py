@@ -190,7 +190,30 @@ def test_rate_limit_per_ip(client, cenv, settings):
     with assert_unchanged():
         response = client.post(NEW, form_data(cenv, complainant_phone="13900009999"))
     assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
     assert Complaint.objects.count() == 2
+
+
+def test_a_form_files_one_complaint_only(client, cenv):
+    """The timing token is single-use: replaying one form (as a bot does to skip waiting)
+    is refused, with a fresh token in the form shown again."""
+    data = form_data(cenv)
+    assert client.post(NEW, data).status_code == 200
+    again = client.post(NEW, {**data, "complainant_phone": "13900002222"})
+    assert again.status_code == 400
+    assert "该表单已经提交过" in again.content.decode()
+    assert Complaint.objects.count() == 1
+    assert again.context["form"].data["started"] != data["started"]
+
+
+def test_the_token_shown_with_a_form_is_unique(client, cenv):
+    import re
+
+    tokens = {
+        re.search(r'name="started" value="([^"]+)"', client.get(NEW).content.decode()).group(1)
+        for _ in range(3)
+    }
+    assert len(tokens) == 3
 
 
 def test_rate_limit_per_phone_across_addresses(client, cenv, settings):

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from louyu.core.authz import VERSION_PK, remember_version
 from louyu.core.models import AuthorizationVersion
+from louyu.core.rest.throttling import TokenFailureThrottle
 
 
 class _TokenQuery:
@@ -84,12 +85,22 @@ def token_with_user(key: str) -> Token | None:
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication with the one-query lookup; its messages are DRF's own
-    (and DRF's translations), under a name makemessages does not extract."""
+    (and DRF's translations), under a name makemessages does not extract. Failures are
+    counted per client address: past ``token_failure``'s rate the address gets 429 for
+    every token, right or wrong, until the window ends (``TokenFailureThrottle``)."""
+
+    def authenticate(self, request):
+        self._request = request
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
+        request = self._request
+        TokenFailureThrottle.check(request)
         token = token_with_user(key)
         if token is None:
+            TokenFailureThrottle.record_failure(request)
             raise exceptions.AuthenticationFailed(drf_message("Invalid token."))
         if not token.user.is_active:
+            TokenFailureThrottle.record_failure(request)
             raise exceptions.AuthenticationFailed(drf_message("User inactive or deleted."))
         return (token.user, token)

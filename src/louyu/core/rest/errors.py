@@ -6,7 +6,10 @@ once for every endpoint, and 404 (never 403) for objects outside scope.
 - Django's ``ValidationError`` → 400 with the field errors (``{"field": ["..."]}``) or
   ``{"detail": ["..."]}``;
 - Django's ``PermissionDenied`` → 403 with its message (or a general one);
-- ``Http404`` → 404."""
+- ``Http404`` → 404;
+- ``Throttled`` → 429 ``{"detail": "请求过于频繁…"}`` with ``Retry-After``."""
+
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +22,7 @@ from louyu.core.errors import Conflict as DomainConflict
 
 FORBIDDEN_MESSAGE = "没有权限执行此操作。"
 NOT_FOUND_MESSAGE = "未找到该对象，或不在您的管辖范围内。"
+THROTTLED_MESSAGE = "请求过于频繁，请 {seconds} 秒后再试。"
 
 
 class Conflict(exceptions.APIException):
@@ -36,6 +40,13 @@ def exception_handler(exc, context):
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or FORBIDDEN_MESSAGE)
+    if isinstance(exc, exceptions.Throttled):
+        seconds = max(1, math.ceil(exc.wait or 1))
+        return Response(
+            {"detail": THROTTLED_MESSAGE.format(seconds=seconds)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(seconds)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     return drf_exception_handler(exc, context)

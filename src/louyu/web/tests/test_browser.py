@@ -90,3 +90,27 @@ def test_mobile_navigation_opens_the_menu(live_server, chromium_browser, browser
         expect(page.get_by_test_id("calendar-heading")).to_be_visible()
     finally:
         context.close()
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_an_explanation(
+    live_server, browser_page, settings
+):
+    from playwright.sync_api import expect
+
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="locked-clerk", roles=[roles.ADMINISTRATION_STAFF])
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(2):
+        page.get_by_label("用户名").fill("locked-clerk")
+        page.get_by_label("密码").fill("wrong-password")
+        page.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("login-error")).to_be_visible()
+    page.get_by_label("用户名").fill("locked-clerk")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-locked")).to_contain_text("登录失败次数过多")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-locked")).to_contain_text("15 分钟")
+    expect(page.get_by_label("用户名")).to_have_value("locked-clerk")
