@@ -137,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login lockout (django-axes, docs/adr/0012): after LOUYU_LOGIN_FAILURE_LIMIT failed logins
+# Login lockout (django-axes, docs/adr/0014): after LOUYU_LOGIN_FAILURE_LIMIT failed logins
 # for one username from one client address, that pair is refused for
 # LOUYU_LOGIN_LOCKOUT_MINUTES counted from the last counted failure. Attempts are rows in the
 # database (shared by every process); lockouts and unlocks are audited (louyu.core.lockout).
@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "louyu.core.rest.errors.exception_handler",
-    # Per client address, counted in the cache (louyu.core.rest.throttling, docs/adr/0012).
+    # Per client address, counted in the cache (louyu.core.rest.throttling, docs/adr/0014).
     "DEFAULT_THROTTLE_CLASSES": ["louyu.core.rest.throttling.AnonAddressThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("LOUYU_API_ANON_RATE", default="60/min"),

@@ -1,4 +1,4 @@
-"""Login lockouts (django-axes, docs/adr/0012): every lockout and every unlock is an audit
+"""Login lockouts (django-axes, docs/adr/0014): every lockout and every unlock is an audit
 event. Axes counts failed logins per username and client address (``AccessAttempt`` rows);
 at ``AXES_FAILURE_LIMIT`` it refuses that pair for ``AXES_COOLOFF_TIME``. Unlocking is
 ``login_unlock``: the admin's action and the ``axes_reset*`` commands go through it."""

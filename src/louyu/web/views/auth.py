@@ -1,4 +1,4 @@
-"""The login page's lockout answer (``AXES_LOCKOUT_CALLABLE``, docs/adr/0012)."""
+"""The login page's lockout answer (``AXES_LOCKOUT_CALLABLE``, docs/adr/0014)."""
 
 from __future__ import annotations
 
