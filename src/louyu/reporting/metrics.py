@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from louyu.cases.workflow import ActionKind
 
@@ -116,7 +117,8 @@ BUILDINGS, CASES, COMPLAINTS = Group.BUILDINGS, Group.CASES, Group.COMPLAINTS
 METRICS: tuple[Metric, ...] = (
     Metric(
         "buildings_registered",
-        _("登记楼宇"),
+        # In context: elsewhere the same words are the button "register a building".
+        pgettext_lazy("metric", "登记楼宇"),
         BUILDINGS,
         Kind.LEVEL,
         _("栋"),

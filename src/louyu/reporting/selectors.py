@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from louyu.core.models import Jurisdiction, Region, RegionLevel, User
 from louyu.core.scope import scope_for
@@ -51,7 +52,7 @@ class Where:
             return self.city.name
         if self.jurisdiction is not None:
             return self.jurisdiction.name
-        return "全国"
+        return _("全国")
 
 
 def resolve_area(*, user: User, jurisdiction: str = "", city: str = "") -> Where:

@@ -4,11 +4,13 @@ opening a list of exactly that many rows, and bad input answered without an erro
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from louyu.buildings.models import Building
 from louyu.core import roles
-from louyu.core.models import Organization
+from louyu.core.models import Jurisdiction, Organization, Region
 from louyu.core.tests.factories import UserFactory
 from louyu.reporting.rollup import refresh
 from louyu.reporting.tests.conftest import SERVING
@@ -152,3 +154,30 @@ def test_an_unknown_metric_or_part_is_not_found(client, users, data):
     url = reverse("reporting:metric_list", args=["buildings_registered"])
     assert client.get(url, {"part": "denominator"}).status_code == 404
     assert client.get(url, {"part": "bogus"}).status_code == 404
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def test_the_dashboard_in_english_has_no_chinese_but_names(client, users, data):
+    """With English chosen, every word of the page is English; only names stay Chinese:
+    jurisdictions, cities, organisations, buildings, the brand's mark and Chinese in the
+    language switcher."""
+    client.force_login(users["ministry"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(URL).content.decode()
+    content = re.sub(r'<script id="chart-data".*?</script>', "", content, flags=re.S)
+    content = re.sub(r'<button[^>]*lang="zh-hans".*?</button>', "", content, flags=re.S)
+    content = re.sub(r'<span class="ly-brand-mark"[^>]*>.*?</span>', "", content)
+    names = {
+        *Jurisdiction.objects.values_list("name", flat=True),
+        *Jurisdiction.objects.values_list("short_name", flat=True),
+        *Region.objects.values_list("name", flat=True),
+        *Organization.objects.values_list("name", flat=True),
+        *Building.objects.values_list("name", flat=True),
+    }
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        content = content.replace(name, "")
+    leftovers = [line.strip() for line in content.splitlines() if CJK.search(line)]
+    assert "Progress statistics" in content and "National" in content
+    assert leftovers == []

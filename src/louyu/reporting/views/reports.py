@@ -212,5 +212,5 @@ def report_transition(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": ReportState(to).label})
+        messages.success(request, _("状态已改为“%(state)s”。") % {"state": ReportState(to).label})
     return redirect("reporting:report", pk=report.pk)
