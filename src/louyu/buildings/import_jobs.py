@@ -13,7 +13,6 @@ import hashlib
 import logging
 import traceback
 from collections.abc import Callable
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +35,7 @@ from louyu.core.errors import Conflict
 from louyu.core.models import User
 from louyu.core.scope import ScopeKind, scope_for
 from louyu.core.services import notify
+from louyu.core.uploads import original_name, storage_name
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +118,6 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def _safe_filename(name: str) -> str:
-    base = PurePath(str(name or "").replace("\\", "/")).name.strip()
-    return (base or "import")[:200]
-
-
 def _expire_stale_jobs() -> None:
     now = timezone.now()
     BuildingImport.objects.filter(
@@ -183,7 +178,7 @@ def building_import_create(
             )
         if size == 0:
             raise ValidationError({"file": "文件为空。"})
-        filename = _safe_filename(upload.name)
+        filename = original_name(str(upload.name or "import"))
         sha256 = _sha256(upload)
     organization = getattr(actor, "organization", None)
     scope = scope_for(actor) if actor is not None else None
@@ -211,7 +206,7 @@ def building_import_create(
             job.file.name = from_job.file.name
             job.headers = from_job.headers
         else:
-            job.file.save(filename, upload, save=False)
+            job.file.save(storage_name(filename), upload, save=False)
         try:
             with transaction.atomic():
                 job.save()
@@ -366,8 +361,7 @@ def building_import_run(*, import_id: int) -> str:
     if result.rejected:
         try:
             content = rejected_rows_xlsx(result, table.headers)
-            stem = PurePath(job.original_filename).stem[:100] or "import"
-            job.rejected_file.save(f"{stem}-rejected.xlsx", ContentFile(content), save=False)
+            job.rejected_file.save(storage_name(".xlsx"), ContentFile(content), save=False)
             fields["rejected_file"] = job.rejected_file
         except Exception as exc:  # the import itself stands; only the list is missing
             _log_failure(job, exc)

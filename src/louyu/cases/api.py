@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from louyu.buildings.selectors import building_list
@@ -30,6 +30,7 @@ from louyu.complaints.selectors import complaint_list
 from louyu.core import uploads
 from louyu.core.models import Organization
 from louyu.core.rest.pagination import CappedPagination
+from louyu.core.rest.parsers import JSONParser
 
 CONFLICT = OpenApiResponse(description=_("当前状态不允许此操作，或已被他人更新"))
 BAD_REQUEST = OpenApiResponse(description=_("字段错误"))

@@ -2,6 +2,9 @@ import ipaddress
 import uuid
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from louyu.core import context
 
@@ -77,3 +80,47 @@ class DefaultChineseLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MACHINE_PREFIXES = ("/api/", "/open311/")
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL character in the path, a query parameter or a form field is refused with a 400
+    before any view runs: PostgreSQL cannot store or compare text holding one, so a view
+    that passed it to a query would fail with a 500. JSON bodies are checked by the
+    serializers' fields (DRF refuses NUL in strings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            message = _("请求中含有不可见的空字符（NUL），无法处理，请删除后重试。")
+            if request.path.startswith(MACHINE_PREFIXES):
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "400.html", {"reason": message}, status=400)
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    if request.META.get("QUERY_STRING") and _any_nul(request.GET):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    return (
+        request.method == "POST"
+        and content_type.startswith(FORM_TYPES)
+        and (_any_nul(request.POST) or any("\x00" in (f.name or "") for f in _files(request)))
+    )
+
+
+def _any_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+def _files(request):
+    for key in request.FILES:
+        yield from request.FILES.getlist(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 import warnings
 from dataclasses import dataclass
 
@@ -43,6 +44,29 @@ def max_bytes() -> int:
 
 def max_files() -> int:
     return int(getattr(settings, "LOUYU_ATTACHMENT_MAX_FILES", 5))
+
+
+def storage_name(name: str) -> str:
+    """The name a file is stored under: random, with the original's extension when it is
+    short and plain (``.xlsx``, ``.pdf``). The original name, which may be long, Chinese or
+    hostile (a Chinese name of 90 characters is 270 bytes, beyond a file system's 255),
+    is kept apart in the model's own field and never reaches the file system."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    ext = base.rsplit(".", 1)[1].lower() if "." in base else ""
+    suffix = f".{ext}" if ext.isascii() and ext.isalnum() and len(ext) <= 8 else ""
+    return f"{uuid.uuid4().hex}{suffix}"
+
+
+def original_name(name: str, limit: int = 200) -> str:
+    """The original name as shown to people: its last path part, cut to ``limit``
+    characters with its extension kept."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "file"
+    if len(base) <= limit:
+        return base
+    stem, dot, ext = base.rpartition(".")
+    if dot and 0 < len(ext) <= 8:
+        return f"{stem[: limit - len(ext) - 1]}.{ext}"
+    return base[:limit]
 
 
 def _clean_name(name: str, ext: str) -> str:

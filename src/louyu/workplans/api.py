@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from louyu.buildings import selectors as building_selectors
 from louyu.core.rest.pagination import CappedPagination
+from louyu.core.rest.parsers import JSONParser
 from louyu.core.uploads import check_upload
 from louyu.workplans import selectors, services
 from louyu.workplans import serializers as s

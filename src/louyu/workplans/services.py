@@ -23,6 +23,7 @@ from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import ScopeKind, check_organization_reference, scope_for
 from louyu.core.services import work_item_create, work_items_close_for
+from louyu.core.uploads import storage_name
 from louyu.workplans.models import (
     MeasureKind,
     PlanMeasure,
@@ -525,7 +526,7 @@ def progress_report(
         reported_by_organization_id=getattr(actor, "organization_id", None),
     )
     if evidence is not None:
-        progress.evidence.save(evidence.name, ContentFile(evidence.data), save=False)
+        progress.evidence.save(storage_name(evidence.name), ContentFile(evidence.data), save=False)
         progress.evidence_name = evidence.name[:200]
         progress.evidence_content_type = evidence.content_type[:100]
     try:

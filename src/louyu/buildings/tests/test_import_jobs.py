@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import logging
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -648,3 +649,18 @@ def test_cli_bad_input(env, tmp_path):
         with pytest.raises(CommandError, match="JSON"):
             call_command("import_buildings", str(good), "--mapping", "{oops")
     assert not Building.objects.exists()
+
+
+def test_a_long_chinese_file_name_is_kept_but_not_stored_as_the_file_name(env, run_tasks):
+    # 96 Chinese characters are 288 bytes: more than a file system takes for one name.
+    name = "北京市朝阳区商务楼宇宽带接入专项整治楼宇台账" * 4 + "第一批汇总表" * 2 + ".xlsx"
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS + BAD_ROWS), name=name)
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.original_filename == name
+    for stored in (job.file.name, job.rejected_file.name):
+        assert len(stored.rsplit("/", 1)[-1].encode()) < 64
+        assert stored.endswith(".xlsx")
+    response = api(env["bj"]).get(reverse("building-import-rejected", args=[job.public_id]))
+    assert response.status_code == 200
+    assert "-rejected.xlsx" in response["Content-Disposition"]
+    assert quote("第一批汇总表") in response["Content-Disposition"]

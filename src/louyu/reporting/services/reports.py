@@ -26,7 +26,7 @@ from louyu.core.services import (
     work_item_create,
     work_items_close_for,
 )
-from louyu.core.uploads import CheckedFile
+from louyu.core.uploads import CheckedFile, storage_name
 from louyu.reporting import figures
 from louyu.reporting.models import (
     MonthlyReport,
@@ -298,7 +298,7 @@ def report_files_add(
                 sha256=checked.sha256,
                 uploaded_by=actor,
             )
-            stored.file.save(checked.name, ContentFile(checked.data), save=False)
+            stored.file.save(storage_name(checked.name), ContentFile(checked.data), save=False)
             saved.append(stored)
             stored.save()
     except BaseException:
