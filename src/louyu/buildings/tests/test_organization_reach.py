@@ -11,10 +11,11 @@ from louyu.buildings.import_engine.run import run_import
 from louyu.buildings.models import Building
 from louyu.buildings.tests.import_engine_data import table_of
 from louyu.core import roles
-from louyu.core.models import AuditEvent, Jurisdiction, Organization, OrganizationType
+from louyu.core.models import Jurisdiction, Organization, OrganizationType
 from louyu.core.reference import load_reference_organizations
 from louyu.core.scope import OUT_OF_REACH_MESSAGE
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -54,26 +55,18 @@ def env(db):
     }
 
 
-def snapshot() -> tuple:
-    return (
-        list(Building.objects.order_by("pk").values_list("pk", "property_company", "access_agent")),
-        AuditEvent.objects.count(),
-    )
-
-
 @pytest.mark.parametrize("field", FIELDS)
 def test_the_service_refuses_another_jurisdictions_company(env, field):
-    before = snapshot()
-    with pytest.raises(ValidationError) as refused:
-        services.building_update(
-            actor=env["admin"], building=env["building"], **{field: env["other"][field]}
-        )
-    assert refused.value.message_dict == {field: [OUT_OF_REACH_MESSAGE]}
-    with pytest.raises(ValidationError):
-        services.building_create(
-            actor=env["admin"], name="新楼", address=BJ_ADDRESS, **{field: env["other"][field]}
-        )
-    assert snapshot() == before
+    with assert_unchanged():
+        with pytest.raises(ValidationError) as refused:
+            services.building_update(
+                actor=env["admin"], building=env["building"], **{field: env["other"][field]}
+            )
+        assert refused.value.message_dict == {field: [OUT_OF_REACH_MESSAGE]}
+        with pytest.raises(ValidationError):
+            services.building_create(
+                actor=env["admin"], name="新楼", address=BJ_ADDRESS, **{field: env["other"][field]}
+            )
     updated = services.building_update(
         actor=env["admin"], building=env["building"], **{field: env["own"][field]}
     )
@@ -84,21 +77,20 @@ def test_the_service_refuses_another_jurisdictions_company(env, field):
 def test_the_api_refuses_another_jurisdictions_company(env, field):
     client = APIClient()
     client.force_authenticate(env["admin"])
-    before = snapshot()
-    patched = client.patch(
-        f"/api/v1/buildings/{env['building'].pk}/",
-        {field: env["other"][field].code},
-        format="json",
-    )
-    assert patched.status_code == 400, patched.content
-    assert patched.json()[field] == [OUT_OF_REACH_MESSAGE]
-    created = client.post(
-        "/api/v1/buildings/",
-        {"name": "新楼", "address": BJ_ADDRESS, field: env["other"][field].code},
-        format="json",
-    )
-    assert created.status_code == 400, created.content
-    assert snapshot() == before
+    with assert_unchanged():
+        patched = client.patch(
+            f"/api/v1/buildings/{env['building'].pk}/",
+            {field: env["other"][field].code},
+            format="json",
+        )
+        assert patched.status_code == 400, patched.content
+        assert patched.json()[field] == [OUT_OF_REACH_MESSAGE]
+        created = client.post(
+            "/api/v1/buildings/",
+            {"name": "新楼", "address": BJ_ADDRESS, field: env["other"][field].code},
+            format="json",
+        )
+        assert created.status_code == 400, created.content
 
 
 @pytest.mark.parametrize("field", FIELDS)

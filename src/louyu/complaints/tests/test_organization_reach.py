@@ -8,9 +8,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from louyu.complaints import services
-from louyu.complaints.models import Referral, StatusChange
-from louyu.core.models import AuditEvent, Organization, WorkItem
+from louyu.core.models import Organization
 from louyu.core.scope import OUT_OF_REACH_MESSAGE
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -23,53 +23,41 @@ def handling(cenv):
     return complaint
 
 
-def snapshot() -> tuple:
-    return (
-        Referral.objects.count(),
-        StatusChange.objects.count(),
-        WorkItem.objects.count(),
-        AuditEvent.objects.count(),
-    )
-
-
 def test_the_service_refuses_another_jurisdictions_department(cenv, handling):
-    before = snapshot()
-    with pytest.raises(ValidationError) as refused:
-        services.complaint_refer(
-            actor=cenv["bj"],
-            complaint=handling,
-            to_organization=Organization.objects.get(code="samr-210200"),
-            kind="refer",
-        )
-    assert refused.value.message_dict == {"to_organization": [OUT_OF_REACH_MESSAGE]}
-    assert snapshot() == before
+    with assert_unchanged():
+        with pytest.raises(ValidationError) as refused:
+            services.complaint_refer(
+                actor=cenv["bj"],
+                complaint=handling,
+                to_organization=Organization.objects.get(code="samr-210200"),
+                kind="refer",
+            )
+        assert refused.value.message_dict == {"to_organization": [OUT_OF_REACH_MESSAGE]}
 
 
 def test_the_api_refuses_another_jurisdictions_department(cenv, handling):
     client = APIClient()
     client.force_authenticate(cenv["bj"])
-    before = snapshot()
-    response = client.post(
-        f"/api/v1/complaints/{handling.pk}/referrals/",
-        {"to_organization": "samr-210200", "kind": "refer"},
-        format="json",
-    )
-    assert response.status_code == 400, response.content
-    assert response.json()["to_organization"] == [OUT_OF_REACH_MESSAGE]
-    assert snapshot() == before
+    with assert_unchanged():
+        response = client.post(
+            f"/api/v1/complaints/{handling.pk}/referrals/",
+            {"to_organization": "samr-210200", "kind": "refer"},
+            format="json",
+        )
+        assert response.status_code == 400, response.content
+        assert response.json()["to_organization"] == [OUT_OF_REACH_MESSAGE]
 
 
 def test_the_web_form_refuses_another_jurisdictions_department(cenv, handling):
     client = Client()
     client.force_login(cenv["bj"])
-    before = snapshot()
-    response = client.post(
-        f"/complaints/{handling.pk}/refer/",
-        {
-            "to_organization": Organization.objects.get(code="samr-210200").pk,
-            "kind": "refer",
-            "expected_version": handling.version,
-        },
-    )
-    assert response.status_code == 400
-    assert snapshot() == before
+    with assert_unchanged():
+        response = client.post(
+            f"/complaints/{handling.pk}/refer/",
+            {
+                "to_organization": Organization.objects.get(code="samr-210200").pk,
+                "kind": "refer",
+                "expected_version": handling.version,
+            },
+        )
+        assert response.status_code == 400

@@ -10,11 +10,11 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from louyu.buildings import services as building_services
-from louyu.core.models import AuditEvent, Jurisdiction, OrganizationType, WorkItem
+from louyu.core.models import Jurisdiction, OrganizationType
 from louyu.core.scope import OUT_OF_REACH_MESSAGE
 from louyu.core.tests.factories import OrganizationFactory
+from louyu.core.tests.unchanged import assert_unchanged
 from louyu.workplans import services
-from louyu.workplans.models import PlanMeasure, WorkPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,6 @@ def pm_dalian(wp):
         name="大连华贸物业管理有限公司",
         type=OrganizationType.PROPERTY_COMPANY,
         jurisdiction=Jurisdiction.objects.get(code="210200"),
-    )
-
-
-def snapshot(plan: WorkPlan) -> tuple:
-    return (
-        WorkPlan.objects.get(pk=plan.pk).version,
-        list(PlanMeasure.objects.order_by("pk").values_list("pk", "owner_id", "version")),
-        WorkItem.objects.count(),
-        AuditEvent.objects.count(),
     )
 
 
@@ -50,14 +41,13 @@ def _body(wp, owner) -> dict:
 def test_the_service_refuses_an_owner_of_another_jurisdiction(wp, pm_dalian):
     plan = wp.plan()
     measure = wp.measure(plan)
-    before = snapshot(plan)
-    with pytest.raises(ValidationError) as refused:
-        services.measure_add(actor=wp.bj, plan=plan, **_body(wp, pm_dalian))
-    assert refused.value.message_dict == {"owner": [OUT_OF_REACH_MESSAGE]}
-    with pytest.raises(ValidationError) as refused:
-        services.measure_update(actor=wp.bj, measure=measure, owner=pm_dalian)
-    assert refused.value.message_dict == {"owner": [OUT_OF_REACH_MESSAGE]}
-    assert snapshot(plan) == before
+    with assert_unchanged():
+        with pytest.raises(ValidationError) as refused:
+            services.measure_add(actor=wp.bj, plan=plan, **_body(wp, pm_dalian))
+        assert refused.value.message_dict == {"owner": [OUT_OF_REACH_MESSAGE]}
+        with pytest.raises(ValidationError) as refused:
+            services.measure_update(actor=wp.bj, measure=measure, owner=pm_dalian)
+        assert refused.value.message_dict == {"owner": [OUT_OF_REACH_MESSAGE]}
     # an operator's headquarters (no jurisdiction) stays allowed; the ministry names any
     assert services.measure_add(actor=wp.bj, plan=plan, **_body(wp, wp.telecom)).owner == wp.telecom
     named = services.measure_add(actor=wp.ministry, plan=plan, **_body(wp, pm_dalian))
@@ -78,27 +68,26 @@ def test_the_api_refuses_an_owner_of_another_jurisdiction(wp, pm_dalian):
     )
     plan = wp.plan()
     measure = wp.measure(plan)
-    before = snapshot(plan)
-    client = APIClient()
-    client.force_authenticate(wp.bj)
-    added = client.post(
-        f"/api/v1/work-plans/{plan.pk}/measures/",
-        {
-            "kind": "talk_property",
-            "title": "约谈物业公司",
-            "owner": pm_dalian.code,
-            "due_date": (wp.today + datetime.timedelta(days=10)).isoformat(),
-        },
-        format="json",
-    )
-    assert added.status_code == 400, added.content
-    assert "owner" in added.json()
-    changed = client.patch(
-        f"/api/v1/work-plan-measures/{measure.pk}/", {"owner": pm_dalian.code}, format="json"
-    )
-    assert changed.status_code == 400, changed.content
-    assert "owner" in changed.json()
-    assert snapshot(plan) == before
+    with assert_unchanged():
+        client = APIClient()
+        client.force_authenticate(wp.bj)
+        added = client.post(
+            f"/api/v1/work-plans/{plan.pk}/measures/",
+            {
+                "kind": "talk_property",
+                "title": "约谈物业公司",
+                "owner": pm_dalian.code,
+                "due_date": (wp.today + datetime.timedelta(days=10)).isoformat(),
+            },
+            format="json",
+        )
+        assert added.status_code == 400, added.content
+        assert "owner" in added.json()
+        changed = client.patch(
+            f"/api/v1/work-plan-measures/{measure.pk}/", {"owner": pm_dalian.code}, format="json"
+        )
+        assert changed.status_code == 400, changed.content
+        assert "owner" in changed.json()
 
 
 def test_the_web_form_neither_offers_nor_takes_an_owner_of_another_jurisdiction(wp, pm_dalian):
@@ -110,15 +99,14 @@ def test_the_web_form_neither_offers_nor_takes_an_owner_of_another_jurisdiction(
     client.force_login(wp.bj)
     offered = client.get(f"/work-plans/{plan.pk}/").context["measure_form"].fields["owner"]
     assert wp.samr_org in offered.queryset and pm_dalian not in offered.queryset
-    before = snapshot(plan)
-    response = client.post(
-        f"/work-plans/{plan.pk}/measures/",
-        {
-            "kind": wp.talk.pk,
-            "title": "约谈物业公司",
-            "owner": pm_dalian.pk,
-            "due_date": (wp.today + datetime.timedelta(days=10)).isoformat(),
-        },
-    )
-    assert response.status_code == 400
-    assert snapshot(plan) == before
+    with assert_unchanged():
+        response = client.post(
+            f"/work-plans/{plan.pk}/measures/",
+            {
+                "kind": wp.talk.pk,
+                "title": "约谈物业公司",
+                "owner": pm_dalian.pk,
+                "due_date": (wp.today + datetime.timedelta(days=10)).isoformat(),
+            },
+        )
+        assert response.status_code == 400
