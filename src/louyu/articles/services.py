@@ -1,6 +1,7 @@
 """Writes of reference articles: the import of article files (web page, API and
-``louyu import-articles``). Each file is imported in its own transaction with its audit
-event: a refused file changes nothing, and the other files of the same import go on."""
+``louyu import-articles``). Each file is read, parsed and checked on its own: a refused file
+changes nothing, and the other files of the same import go on. The files that pass are
+written by ``store.store_articles`` with their tags and audit events, never half."""
 
 from __future__ import annotations
 
@@ -9,31 +10,16 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from louyu.articles.models import Article
 from louyu.articles.parsing import SHANGHAI, ParsedArticle, parse_article
 from louyu.articles.recognition import Gazetteer
-from louyu.core.audit import audit_record, model_changes
+from louyu.articles.store import Prepared, Stored, article_keys, store_articles
 from louyu.core.uploads import original_name
 
 IMPORT_PERMISSION = "articles.add_article"
-STORED_FIELDS = (
-    "title",
-    "original_title",
-    "source_name",
-    "source_url",
-    "author",
-    "published_at",
-    "published_on",
-    "categories",
-    "header_image",
-    "image_urls",
-    "body_html",
-    "body_text",
-)
+# Files written per transaction by a many-file import (docs/performance.md).
+STORE_BATCH = 50
 
 
 class Outcome(StrEnum):
@@ -108,94 +94,74 @@ def _values(parsed: ParsedArticle) -> dict:
     }
 
 
-def _existing(values: dict) -> Article | None:
-    """The stored article this one is: same source address, or same title and date."""
-    same = Q(title=values["title"], published_on=values["published_on"])
-    if values["source_url"]:
-        same |= Q(source_url=values["source_url"])
-    return Article.objects.select_for_update().filter(same).order_by("pk").first()
+def _prepare(*, filename: str, data: bytes, gazetteer: Gazetteer) -> Prepared:
+    parsed = parse_article(data, filename=filename)
+    mentions = gazetteer.mentions(f"{parsed.title}\n{parsed.body_text}")
+    return Prepared(filename=filename, values=_values(parsed), mentions=mentions)
+
+
+def _result(stored: Stored, filename: str) -> FileResult:
+    outcome = Outcome.CREATED if stored.created else Outcome.UPDATED
+    return FileResult(filename=filename, outcome=outcome, article=stored.article)
 
 
 def article_import(
     *, actor, filename: str, data: bytes, gazetteer: Gazetteer | None = None
 ) -> FileResult:
     """Import one article file: create the article, or update the one with the same source
-    address or the same title and date. Parsing happens before the transaction; the row,
-    its tags and the audit event are written together. Raises ValidationError (in Chinese)
+    address or the same title and date. The file is read before the transaction; the row,
+    its tags and its audit event are written together. Raises ValidationError (in Chinese)
     for a file that cannot be taken, and PermissionDenied for a user who may not import."""
     _check_importer(actor)
     name = original_name(filename)
-    parsed = parse_article(data, filename=name)
-    values = _values(parsed)
-    mentions = (gazetteer or Gazetteer()).mentions(f"{parsed.title}\n{parsed.body_text}")
-    with transaction.atomic():
-        article = _existing(values)
-        if article is None:
-            article = Article.objects.create(
-                **values, original_filename=name, imported_by=_user(actor)
-            )
-            outcome, changes = Outcome.CREATED, {}
-        else:
-            before = {f: getattr(article, f) for f in STORED_FIELDS}
-            for key, value in values.items():
-                setattr(article, key, value)
-            article.original_filename = name
-            article.imported_by = _user(actor)
-            article.updated_at = timezone.now()
-            article.save()
-            outcome, changes = Outcome.UPDATED, _changes(before, values)
-        article.jurisdictions.set(sorted(mentions.jurisdiction_ids))
-        article.organizations.set(sorted(mentions.organization_ids))
-        audit_record(
-            actor=actor,
-            action=f"article.{'import' if outcome == Outcome.CREATED else 'reimport'}",
-            obj=article,
-            changes={"file": name, **changes} if changes else {"file": name},
-        )
-    return FileResult(filename=name, outcome=outcome, article=article)
+    item = _prepare(filename=name, data=data, gazetteer=gazetteer or Gazetteer())
+    [stored] = store_articles(actor=actor, items=[item])
+    return _result(stored, name)
 
 
-def _changes(before: dict, after: dict) -> dict:
-    """The changed fields for the audit trail; a changed body is recorded as such, not in
-    full."""
-    body = ("body_html", "body_text")
-    changes = model_changes(
-        {k: v for k, v in before.items() if k not in body},
-        {k: v for k, v in after.items() if k not in body},
-    )
-    if before["body_html"] != after["body_html"]:
-        changes["body"] = ["…", "…"]
-    return changes
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
-
-
-def article_import_files(*, actor, uploads) -> list[FileResult]:
-    """Import several files, each on its own (atomic per file): one result per file, in
-    order. Refuses the whole request (ValidationError) when it has no file or too many, and
-    PermissionDenied for a user who may not import."""
+def article_import_files(*, actor, uploads, limit_files: bool = True) -> list[FileResult]:
+    """Import several files, one result per file, in order: created, updated, or refused
+    with the reason. A refused file writes nothing and does not stop the others; the files
+    that pass are written in batches of STORE_BATCH files per transaction, no file ever
+    half-written. Refuses the whole request (ValidationError) when it has no file or, with
+    ``limit_files`` (web and API; the command has no limit), more than
+    LOUYU_ARTICLE_MAX_FILES; raises PermissionDenied for a user who may not import."""
     _check_importer(actor)
     uploads = [u for u in uploads or [] if u]
+    limit = max_article_files() if limit_files else None
     if not uploads:
         raise ValidationError({"files": "请选择要导入的文章文件。"})
-    if len(uploads) > max_article_files():
+    if limit is not None and len(uploads) > limit:
         raise ValidationError(
-            {"files": f"一次最多导入 {max_article_files()} 个文件，您选择了 {len(uploads)} 个。"}
+            {"files": f"一次最多导入 {limit} 个文件，您选择了 {len(uploads)} 个。"}
         )
     gazetteer = Gazetteer()
-    results = []
-    for upload in uploads:
+    results: list[FileResult | None] = [None] * len(uploads)
+    batch: list[tuple[int, Prepared]] = []
+    keys: set[tuple] = set()
+
+    def flush() -> None:
+        stored = store_articles(actor=actor, items=[item for _i, item in batch])
+        for (index, item), one in zip(batch, stored, strict=True):
+            results[index] = _result(one, item.filename)
+        batch.clear()
+        keys.clear()
+
+    for index, upload in enumerate(uploads):
         name = original_name(str(getattr(upload, "name", "") or "file"))
         try:
-            data = read_article_upload(upload)
-            results.append(
-                article_import(actor=actor, filename=name, data=data, gazetteer=gazetteer)
-            )
+            item = _prepare(filename=name, data=read_article_upload(upload), gazetteer=gazetteer)
         except ValidationError as exc:
-            results.append(FileResult(filename=name, outcome=Outcome.REFUSED, reason=_text(exc)))
-    return results
+            results[index] = FileResult(filename=name, outcome=Outcome.REFUSED, reason=_text(exc))
+            continue
+        item_keys = article_keys(item.values)
+        if keys & item_keys or len(batch) >= STORE_BATCH:
+            flush()  # the same article twice: the second file updates what the first wrote
+        batch.append((index, item))
+        keys.update(item_keys)
+    if batch:
+        flush()
+    return [r for r in results if r is not None]
 
 
 def _text(exc: ValidationError) -> str:

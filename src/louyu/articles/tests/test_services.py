@@ -114,3 +114,32 @@ def test_no_files_or_too_many_are_refused(art):
 def test_readers_may_not_import(art, who):
     with assert_unchanged(), pytest.raises(PermissionDenied):
         _import(art[who], ("good.md", samples.front_matter("好文章")))
+
+
+def test_the_same_article_twice_in_one_import_is_created_then_updated(art):
+    results = _import(
+        art.ministry,
+        ("news.html", samples.NEWS_PAGE),
+        ("copy.html", samples.NEWS_PAGE.replace("进场费", "入场费")),
+    )
+    assert [r.outcome for r in results] == ["created", "updated"]
+    assert results[0].article.pk == results[1].article.pk
+    article = Article.objects.get()
+    assert "入场费" in article.body_text and article.original_filename == "copy.html"
+    assert article.jurisdictions.count() == 4
+
+
+def test_batches_and_two_files_that_are_one_stored_article(art, monkeypatch):
+    monkeypatch.setattr(services, "STORE_BATCH", 2)
+    _import(art.ministry, ("x.md", samples.front_matter("旧文", source_url="https://a.cn/1")))
+    results = _import(
+        art.ministry,
+        # Both are the stored article: one by its address, the other by title and date.
+        ("by-url.md", samples.front_matter("改名", source_url="https://a.cn/1")),
+        ("by-title.md", samples.front_matter("旧文", body="北京市通信管理局。")),
+        *[(f"{i}.md", samples.front_matter(f"新文{i}")) for i in range(3)],
+    )
+    assert [r.outcome for r in results] == ["updated", "updated", *["created"] * 3]
+    assert Article.objects.count() == 4
+    stored = Article.objects.get(source_url="https://a.cn/1")
+    assert [j.code for j in stored.jurisdictions.all()] == ["110000"]

@@ -4,15 +4,36 @@ and exits with status 1 when any file was refused."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from louyu.articles import services
-from louyu.articles.recognition import Gazetteer
 from louyu.core.models import User
+
+
+@dataclass(frozen=True)
+class PathUpload:
+    """A file named on the command line, read only when its turn comes."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def size(self) -> int | None:
+        return self.path.stat().st_size if self.path.is_file() else None
+
+    def read(self, limit: int = -1) -> bytes:
+        if not self.path.is_file():
+            raise ValidationError("文件不存在。")
+        with self.path.open("rb") as handle:
+            return handle.read(limit)
+
 
 LABELS = {
     services.Outcome.CREATED: "新增",
@@ -33,10 +54,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, user, **options):
         actor = self._actor(user)
-        gazetteer = Gazetteer()
+        results = services.article_import_files(
+            actor=actor, uploads=[PathUpload(Path(name)) for name in files], limit_files=False
+        )
         refused = 0
-        for name in files:
-            result = self._one(actor, Path(name), gazetteer)
+        for name, result in zip(files, results, strict=True):
             label = LABELS[result.outcome]
             detail = result.article.title if result.article else result.reason
             line = f"{label}\t{name}\t{detail}"
@@ -48,20 +70,6 @@ class Command(BaseCommand):
         self.stdout.write(f"共 {len(files)} 个文件，未导入 {refused} 个。")
         if refused:
             raise SystemExit(1)
-
-    def _one(self, actor, path: Path, gazetteer: Gazetteer) -> services.FileResult:
-        try:
-            if not path.is_file():
-                raise ValidationError("文件不存在。")
-            with path.open("rb") as handle:
-                data = services.read_article_upload(File(handle, name=path.name))
-            return services.article_import(
-                actor=actor, filename=path.name, data=data, gazetteer=gazetteer
-            )
-        except ValidationError as exc:
-            return services.FileResult(
-                filename=path.name, outcome=services.Outcome.REFUSED, reason="；".join(exc.messages)
-            )
 
     def _actor(self, username: str | None) -> User | None:
         if not username:
