@@ -6,7 +6,7 @@ name (``大连``); the longest name wins at each position, so ``大连市通信�
 辽宁. An organisation is named by its full name or a short name of three or more
 characters, and it names its jurisdiction too. An enumeration of areas before an
 organisation suffix (``北京市、天津市、河北省通信管理局``) names each area's organisation of
-that suffix.
+that suffix. A short name that starts a street name (``广州市北京路``) names nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from louyu.core.models import Jurisdiction, Organization
 
 SEPARATORS = "、，,和及与"
 SHORT_NAME_MIN = 3
+ROAD_CHARS = "路街巷道弄"
 
 
 @dataclass
@@ -64,13 +65,23 @@ class Gazetteer:
     def mentions(self, text: str) -> Mentions:
         found = Mentions()
         for match in self._names.finditer(text):
-            self._add(found, match.group(0))
+            if not self._is_road(match.group(0), text, match.end()):
+                self._add(found, match.group(0))
         for match in self._lists.finditer(text):
             suffix = match.group(2)
             for area in self._area.findall(match.group(1)):
                 self._add(found, area)
                 self._add(found, f"{self.full_areas[area]}{suffix}")
         return found
+
+    def _is_road(self, name: str, text: str, end: int) -> bool:
+        """``北京路``, ``大连街``: a short area name that starts a street name."""
+        return (
+            name in self.areas
+            and self.full_areas[name] != name
+            and end < len(text)
+            and text[end] in ROAD_CHARS
+        )
 
     def _add(self, found: Mentions, name: str) -> None:
         if name in self.organizations:

@@ -46,6 +46,13 @@ def max_article_files() -> int:
     return int(getattr(settings, "LOUYU_ARTICLE_MAX_FILES", 100))
 
 
+def size_text(size: int) -> str:
+    """A size limit as people read it: 5 MB, 512 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
 def can_import(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(IMPORT_PERMISSION))
 
@@ -61,8 +68,7 @@ def read_article_upload(upload) -> bytes:
     refused unread when it is larger than LOUYU_ARTICLE_MAX_BYTES."""
     limit = max_article_bytes()
     too_big = ValidationError(
-        f"文件超过 {limit // (1024 * 1024)} MB，不像一篇文章；请只导入文章正文所在的网页或 "
-        "Markdown 文件。"
+        f"文件超过 {size_text(limit)}，不像一篇文章；请只导入文章正文所在的网页或 Markdown 文件。"
     )
     size = getattr(upload, "size", None)
     if size is not None and size > limit:

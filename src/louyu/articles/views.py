@@ -100,7 +100,7 @@ def article_import(request):
             "results": results,
             "rows": rows,
             "max_files": services.max_article_files(),
-            "max_mb": services.max_article_bytes() // (1024 * 1024),
+            "max_size": services.size_text(services.max_article_bytes()),
         },
         status=400 if form.errors else 200,
     )

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from louyu.articles import services
+from louyu.articles.tests import samples
 from louyu.core import roles
 from louyu.core.models import Jurisdiction, OrganizationType
 from louyu.core.tests.factories import OrganizationFactory, UserFactory
@@ -48,3 +50,12 @@ def art(db):
         operator=UserFactory(username="op", organization=branch, roles=[roles.OPERATOR_STAFF]),
         samr=UserFactory(username="samr", organization=samr, roles=[roles.JOINT_DEPARTMENT_STAFF]),
     )
+
+
+@pytest.fixture
+def article(art):
+    """The sample news page, imported by the ministry."""
+    [result] = services.article_import_files(
+        actor=art.ministry, uploads=[upload("news.html", samples.NEWS_PAGE)]
+    )
+    return result.article

@@ -1,7 +1,7 @@
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
-from louyu.articles import services
 from louyu.articles.models import Article
 from louyu.articles.tests import samples
 from louyu.articles.tests.conftest import upload
@@ -15,14 +15,6 @@ IMPORT = "/api/v1/articles/import/"
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def article(art):
-    [result] = services.article_import_files(
-        actor=art.ministry, uploads=[upload("news.html", samples.NEWS_PAGE)]
-    )
-    return result.article
 
 
 def test_anonymous_gets_nothing(api, article):
@@ -109,3 +101,13 @@ def test_readers_may_not_import(api, art, who):
             IMPORT, {"files": [upload("a.md", samples.front_matter("x"))]}, format="multipart"
         )
     assert response.status_code == 403
+
+
+@override_settings(LOUYU_ARTICLE_MAX_BYTES=1024)
+def test_a_file_over_the_size_limit_is_refused(api, art):
+    api.force_authenticate(art.dalian)
+    big = samples.front_matter("大文件", body="字" * 2000)
+    with assert_unchanged():
+        response = api.post(IMPORT, {"files": [upload("big.md", big)]}, format="multipart")
+    assert response.status_code == 400
+    assert "文件超过 1 KB" in response.json()["results"][0]["reason"]

@@ -36,3 +36,8 @@ def test_organisation_by_full_and_short_name(art):
 def test_text_naming_nothing(art):
     found = Gazetteer().mentions("商务楼宇宽带接入。")
     assert not found.jurisdiction_ids and not found.organization_ids
+
+
+def test_a_street_named_after_an_area_is_not_the_area(art):
+    found = Gazetteer().mentions("广东省广州市越秀区北京路商圈的楼宇，大连街也有。")
+    assert "110000" not in _codes(found) and "210200" not in _codes(found)

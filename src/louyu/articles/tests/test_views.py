@@ -9,14 +9,6 @@ from louyu.core.tests.factories import UserFactory
 from louyu.core.tests.unchanged import assert_unchanged
 
 
-@pytest.fixture
-def article(art):
-    [result] = services.article_import_files(
-        actor=art.ministry, uploads=[upload("news.html", samples.NEWS_PAGE)]
-    )
-    return result.article
-
-
 def test_anonymous_gets_nothing(client, article):
     for url in (
         reverse("articles:list"),
