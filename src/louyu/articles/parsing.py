@@ -70,9 +70,8 @@ CN_DATE = re.compile(
     r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
-HTML_START = re.compile(
-    r"^\s*(<!--.*?-->\s*)*<(!doctype|html|head|body|article|div|p)\b", re.I | re.S
-)
+# A bare HTML page starts with a tag (after blank lines and comments).
+HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<[a-z!]", re.I | re.S)
 
 FRONT_MATTER_TITLE = ("title",)
 FRONT_MATTER_SOURCE_URL = ("source_url", "url", "link", "original_url", "canonical_url")
@@ -220,7 +219,8 @@ def _strip(root, images: list[str]) -> None:
     """Remove comments, dropped tags, promotion blocks and images (keeping the addresses of
     the images that are not inside a removed block)."""
     for comment in root.xpath("//comment()"):
-        comment.drop_tree()
+        if comment.getparent() is not None:  # a comment before <html> is not in the page
+            comment.drop_tree()
     doomed = []
     pending = [root]
     while pending:

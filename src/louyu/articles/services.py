@@ -5,6 +5,7 @@ written by ``store.store_articles`` with their tags and audit events, never half
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,7 +18,10 @@ from louyu.articles.recognition import Gazetteer
 from louyu.articles.store import Prepared, Stored, article_keys, store_articles
 from louyu.core.uploads import original_name
 
+logger = logging.getLogger(__name__)
+
 IMPORT_PERMISSION = "articles.add_article"
+UNREADABLE = "文件内容无法解析（格式异常），未导入。请确认它是完整的 Markdown 或 HTML 文件。"
 # Files written per transaction by a many-file import (docs/performance.md).
 STORE_BATCH = 50
 
@@ -101,7 +105,13 @@ def _values(parsed: ParsedArticle) -> dict:
 
 
 def _prepare(*, filename: str, data: bytes, gazetteer: Gazetteer) -> Prepared:
-    parsed = parse_article(data, filename=filename)
+    try:
+        parsed = parse_article(data, filename=filename)
+    except ValidationError:
+        raise
+    except Exception:  # a parser's failure on a hostile file refuses that file only
+        logger.exception("article file %r could not be parsed", filename)
+        raise ValidationError(UNREADABLE) from None
     mentions = gazetteer.mentions(f"{parsed.title}\n{parsed.body_text}")
     return Prepared(filename=filename, values=_values(parsed), mentions=mentions)
 

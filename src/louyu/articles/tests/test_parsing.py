@@ -88,6 +88,9 @@ def test_dates_that_do_not_parse_are_refused(text):
         ("a.md", "---\n- 列表\n---\n正文\n", "头信息"),
         ("a.html", "<html><body><h1>标题</h1><p>没有日期的网页</p></body></html>", "发布日期"),
         ("a.md", "", "空"),
+        ("a.md", "---\ntitle: 坏日期\ndate: 2024-02-30\n---\n正文\n", "头信息"),
+        ("a.html", "<html><body><script>x()</script><style>p{}</style></body></html>", "标题"),
+        ("a.md", "<p>没有头信息的 Markdown</p>", "缺少 YAML 头信息"),
         ("a.bin", b"\x00\x01\xff\xfe" * 10, "不是文本文件"),
         ("a.md", samples.front_matter("长" * 301), "标题超过 300 字"),
     ],
@@ -133,3 +136,9 @@ def test_any_date_text_parses_or_is_refused(text):
     except ValidationError:
         return
     assert moment.tzinfo is not None
+
+
+def test_a_bare_page_starting_with_any_tag_is_read():
+    page = "\n<!-- 导出 -->\n<section><h1>片段网页</h1><time datetime='2024-06-01'></time>"
+    article = parse_article((page + "<p>正文。</p></section>").encode(), filename="x.htm")
+    assert article.title == "片段网页" and article.body_text == "正文。"

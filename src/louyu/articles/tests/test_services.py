@@ -143,3 +143,21 @@ def test_batches_and_two_files_that_are_one_stored_article(art, monkeypatch):
     assert Article.objects.count() == 4
     stored = Article.objects.get(source_url="https://a.cn/1")
     assert [j.code for j in stored.jurisdictions.all()] == ["110000"]
+
+
+def test_a_parser_crash_refuses_only_that_file(art, monkeypatch):
+    real = services.parse_article
+
+    def flaky(data, *, filename):
+        if filename == "crash.md":
+            raise RecursionError("too deep")
+        return real(data, filename=filename)
+
+    monkeypatch.setattr(services, "parse_article", flaky)
+    results = _import(
+        art.ministry,
+        ("crash.md", samples.front_matter("崩溃")),
+        ("good.md", samples.front_matter("好文章")),
+    )
+    assert [r.outcome for r in results] == ["refused", "created"]
+    assert results[0].reason == services.UNREADABLE
