@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "louyu.cases",
     "louyu.workplans",
     "louyu.reporting",
+    "louyu.articles",
     "louyu.web",
     "louyu.api",
     "louyu.demo",
@@ -341,6 +342,9 @@ LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", defau
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
 # The largest building import file accepted (bytes); larger uploads are refused unread.
 LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
+# Reference articles: the largest article file (bytes) and the most files in one import.
+LOUYU_ARTICLE_MAX_BYTES = env.int("LOUYU_ARTICLE_MAX_BYTES", default=5 * 1024 * 1024)
+LOUYU_ARTICLE_MAX_FILES = env.int("LOUYU_ARTICLE_MAX_FILES", default=100)
 SPECTACULAR_SETTINGS.update(
     {
         "SWAGGER_UI_DIST": "SIDECAR",

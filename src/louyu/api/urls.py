@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from louyu.articles import api as articles_api
 from louyu.buildings import api as buildings_api
 from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
@@ -35,6 +36,7 @@ router.register(
 )
 router.register("reports", reporting_api.ReportViewSet, basename="report")
 router.register("bulletins", reporting_api.BulletinViewSet, basename="bulletin")
+router.register("articles", articles_api.ArticleViewSet, basename="article")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -16,6 +16,7 @@ from louyu.buildings import selectors as building_selectors
 from louyu.buildings.models import Building
 from louyu.complaints import selectors
 from louyu.core import uploads
+from louyu.core.forms import MultipleFileField, MultipleFileInput
 
 STARTED_SALT = "louyu.public.complaint-form"
 STARTED_MAX_AGE = 24 * 3600
@@ -31,19 +32,6 @@ def started_token() -> str:
 
 
 USED_MESSAGE = _("该表单已经提交过，不能重复提交。如需再次申诉，请刷新页面后重新填写。")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class PublicComplaintForm(forms.Form):

@@ -72,6 +72,10 @@ _BULLETINS_EDIT = [
     "reporting.change_bulletin",
     "reporting.publish_bulletin",
 ]
+# Reference articles are public reference material for every role; the ministry, the
+# institute and the administrations import them.
+_ARTICLES_VIEW = ["articles.view_article"]
+_ARTICLES_IMPORT = [*_ARTICLES_VIEW, "articles.add_article", "articles.change_article"]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
     "buildings.add_building",
@@ -83,6 +87,7 @@ _BUILDINGS_EDIT = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     MINISTRY_ADMIN: [
         *_WORK,
+        *_ARTICLES_IMPORT,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_CALENDAR_EDIT,
@@ -107,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
+        *_ARTICLES_IMPORT,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_AUDIT,
@@ -121,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
+        *_ARTICLES_IMPORT,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         "core.add_workitem",
@@ -133,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     JOINT_DEPARTMENT_STAFF: [
         *_WORK,
+        *_ARTICLES_VIEW,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_COMPLAINTS_VIEW,
@@ -141,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     INSTITUTE_ANALYST: [
         *_WORK,
+        *_ARTICLES_IMPORT,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_BUILDINGS_VIEW,
@@ -155,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     OPERATOR_STAFF: [
         *_WORK,
+        *_ARTICLES_VIEW,
         *_REFERENCE_VIEW,
         *_CALENDAR_VIEW,
         *_BUILDINGS_VIEW,
@@ -164,7 +174,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.report_refused_entry",
         *_PLANS_PROGRESS,
     ],
-    PROPERTY_STAFF: [*_WORK, *_CALENDAR_VIEW, *_BUILDINGS_VIEW, *_CASES_VIEW, *_PLANS_PROGRESS],
+    PROPERTY_STAFF: [
+        *_WORK,
+        *_ARTICLES_VIEW,
+        *_CALENDAR_VIEW,
+        *_BUILDINGS_VIEW,
+        *_CASES_VIEW,
+        *_PLANS_PROGRESS,
+    ],
 }
 
 

@@ -23,6 +23,7 @@ RANKS = {
     "inspections": 3,
     "reporting": 4,
     "library": 4,
+    "articles": 4,
     "api": 5,
     "web": 5,
     "demo": 5,

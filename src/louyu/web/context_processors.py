@@ -68,6 +68,15 @@ def navigation(request):
                 "icon": "bar-chart-line",
             }
         )
+    if user.has_perm("articles.view_article"):
+        items.append(
+            {
+                "url": reverse("articles:list"),
+                "label": _("参考文章"),
+                "key": "articles",
+                "icon": "newspaper",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.by_jurisdiction:
         items.append(
             {

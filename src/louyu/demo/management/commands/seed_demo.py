@@ -3,6 +3,7 @@ idempotent."""
 
 from django.core.management.base import BaseCommand
 
+from louyu.articles.demo import create_demo_articles
 from louyu.buildings.demo import generate_buildings
 from louyu.buildings.models import Building
 from louyu.cases.demo import create_demo_cases
@@ -35,6 +36,7 @@ class Command(BaseCommand):
 
         plans = create_demo_work_plans()
         self.stdout.write(f"new demo work plans: {plans}")
+        self.stdout.write(f"new demo articles: {create_demo_articles()}")
         if create_demo_history():
             self.stdout.write("demo history: twelve months, monthly reports and a bulletin")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
