@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "louyu.cases",
     "louyu.workplans",
     "louyu.reporting",
+    "louyu.library",
     "louyu.web",
     "louyu.api",
     "louyu.demo",
@@ -286,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
         "BulletinStateEnum": "louyu.reporting.workflow.BulletinState",
         "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",
+        "PracticeStateEnum": "louyu.library.workflow.PracticeState",
+        "ActionItemStateEnum": "louyu.library.workflow.ActionState",
     },
 }
 

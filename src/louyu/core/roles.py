@@ -72,6 +72,18 @@ _BULLETINS_EDIT = [
     "reporting.change_bulletin",
     "reporting.publish_bulletin",
 ]
+_LIBRARY_READ = [
+    "library.view_practice",
+    "library.add_practicecomment",
+    "library.view_meeting",
+    "library.respond_actionitem",
+]
+_LIBRARY_WRITE = [
+    *_LIBRARY_READ,
+    "library.add_practice",
+    "library.change_practice",
+    "library.adopt_practice",
+]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
     "buildings.add_building",
@@ -104,6 +116,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BULLETINS_EDIT,
         "reporting.view_reportpolicy",
         "reporting.change_reportpolicy",
+        *_LIBRARY_WRITE,
+        "library.review_practice",
+        "library.publish_practice",
+        "library.add_meeting",
+        "library.change_meeting",
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -118,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_FIGURES,
         *_REPORTS_WRITE,
+        *_LIBRARY_WRITE,
+        "library.review_practice",
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -130,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_FIGURES,
         *_REPORTS_WRITE,
+        *_LIBRARY_WRITE,
     ],
     JOINT_DEPARTMENT_STAFF: [
         *_WORK,
@@ -138,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_VIEW,
         *_CASES_VIEW,
         *_PLANS_PROGRESS,
+        *_LIBRARY_READ,
     ],
     INSTITUTE_ANALYST: [
         *_WORK,
@@ -152,6 +173,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workplans.export_workplan",
         *_FIGURES,
         *_REPORTS_VIEW,
+        *_LIBRARY_READ,
     ],
     OPERATOR_STAFF: [
         *_WORK,

@@ -22,10 +22,10 @@ RANKS = {
     "workplans": 3,
     "inspections": 3,
     "reporting": 4,
-    "library": 4,
-    "api": 5,
-    "web": 5,
-    "demo": 5,
+    "library": 5,
+    "api": 6,
+    "web": 6,
+    "demo": 6,
 }
 # The shared presentation every app's pages build on: web's templates and template tags.
 SHARED_PRESENTATION = "web"
