@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",
         "PracticeStateEnum": "louyu.library.workflow.PracticeState",
         "ActionItemStateEnum": "louyu.library.workflow.ActionState",
+        "MeetingKindEnum": "louyu.library.workflow.MeetingKind",
+        "AgendaKindEnum": "louyu.library.workflow.AgendaKind",
     },
 }
 
