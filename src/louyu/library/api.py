@@ -106,6 +106,26 @@ class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._render(practice, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary=_("修改经验做法草稿"),
+        request=s.PracticeUpdateSerializer,
+        responses={
+            200: s.PracticeDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def partial_update(self, request, pk=None):
+        practice = self.get_object()
+        data = s.PracticeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        practice = practice_services.practice_update(
+            actor=request.user, practice=practice, **data.validated_data
+        )
+        return self._render(practice)
+
+    @extend_schema(
         summary=_("审核、发布、退回或撤回经验做法"),
         description=_(
             "draft → reviewed → published；退回（reviewed → draft）"
@@ -178,21 +198,99 @@ class PracticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     ),
 )
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Meetings the caller's organisation organised or attended (all for national users)."""
+    """Meetings the caller's organisation organised or attended (all for national users);
+    the organiser (the ministry) records them, their agenda and their action items."""
 
     pagination_class = CappedPagination
     filter_backends = []
 
     def get_serializer_class(self):
-        return s.MeetingDetailSerializer if self.action == "retrieve" else s.MeetingSerializer
+        return s.MeetingSerializer if self.action == "list" else s.MeetingDetailSerializer
 
     def get_queryset(self):
         qs = selectors.meeting_list(user=self.request.user)
-        if self.action == "retrieve":
-            return qs.prefetch_related(
-                "participants", "agenda__presenter", "action_items__assignee"
-            )
-        return qs.order_by("-date", "-id")
+        if self.action == "list":
+            return qs.order_by("-date", "-id")
+        return qs.prefetch_related("participants", "agenda__presenter", "action_items__assignee")
+
+    def _render(self, meeting, *, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=meeting.pk)
+        data = s.MeetingDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    @staticmethod
+    def _organization(code, field: str):
+        if not code:
+            return None
+        found = selectors.presenter_choices().filter(code=code).first()
+        if found is None:
+            raise ValidationError({field: f"机构代码“{str(code)[:64]}”不存在。"})
+        return found
+
+    @extend_schema(
+        summary=_("记录经验交流会"),
+        request=s.MeetingCreateSerializer,
+        responses={201: s.MeetingDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN},
+    )
+    def create(self, request):
+        if not meeting_services.can_manage_meeting(request.user):
+            raise PermissionDenied("您无权记录会议。")
+        data = s.MeetingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["participants"] = [
+            self._organization(code, "participants") for code in values["participants"]
+        ]
+        meeting = meeting_services.meeting_create(
+            actor=request.user, organizer=request.user.organization, **values
+        )
+        return self._render(meeting, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("添加会议议程"),
+        request=s.AgendaItemCreateSerializer,
+        responses={
+            201: s.MeetingDetailSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def agenda(self, request, pk=None):
+        meeting = self.get_object()
+        data = s.AgendaItemCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["presenter"] = self._organization(values.get("presenter"), "presenter")
+        for field, visible in (
+            ("practice", selectors.practice_list(user=request.user)),
+            ("bulletin", selectors.bulletin_choices(user=request.user)),
+        ):
+            ref = values.get(field)
+            values[field] = visible.filter(pk=ref).first() if ref else None
+            if ref and values[field] is None:
+                raise ValidationError({field: "不存在或不在您的查看范围内。"})
+        meeting_services.agenda_item_add(actor=request.user, meeting=meeting, **values)
+        return self._render(meeting, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("交办会议要求落实事项"),
+        request=s.ActionItemCreateSerializer,
+        responses={201: s.ActionItemSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="action-items")
+    def action_items(self, request, pk=None):
+        meeting = self.get_object()
+        data = s.ActionItemCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["assignee"] = self._organization(values["assignee"], "assignee")
+        item = meeting_services.action_item_add(actor=request.user, meeting=meeting, **values)
+        context = self.get_serializer_context()
+        return Response(
+            s.ActionItemSerializer(item, context=context).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema_view(

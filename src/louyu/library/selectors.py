@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from louyu.core.models import Jurisdiction, Organization, User
+from louyu.core.models import (
+    JOINT_DEPARTMENT_TYPES,
+    Jurisdiction,
+    Organization,
+    OrganizationType,
+    User,
+)
 from louyu.core.scope import scope_for
 from louyu.library.models import (
     ActionItem,
@@ -234,8 +240,22 @@ def acted_overview(meeting: Meeting) -> list[ActedRow]:
     return [ActedRow(**row) for row in rows.values()]
 
 
+MEETING_ORGANIZATION_TYPES = (
+    OrganizationType.MINISTRY,
+    OrganizationType.COMM_ADMIN,
+    OrganizationType.RESEARCH_INSTITUTE,
+    *JOINT_DEPARTMENT_TYPES,
+    OrganizationType.OPERATOR,
+    OrganizationType.OPERATOR_BRANCH,
+)
+
+
 def presenter_choices() -> QuerySet[Organization]:
-    return Organization.objects.filter(is_active=True).order_by("type", "code")
+    """Organisations that take part in exchange meetings: government bodies, the research
+    institute and operators (not property companies or access agents)."""
+    return Organization.objects.filter(
+        is_active=True, type__in=MEETING_ORGANIZATION_TYPES
+    ).order_by("type", "code")
 
 
 def bulletin_choices(*, user: User) -> QuerySet[Bulletin]:

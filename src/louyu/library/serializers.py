@@ -18,7 +18,14 @@ from louyu.library.models import (
 )
 from louyu.library.services import meetings as meeting_services
 from louyu.library.services import practices as practice_services
-from louyu.library.workflow import ActionState, PracticeState, action_targets, practice_targets
+from louyu.library.workflow import (
+    ActionState,
+    AgendaKind,
+    MeetingKind,
+    PracticeState,
+    action_targets,
+    practice_targets,
+)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -211,6 +218,44 @@ class MeetingDetailSerializer(MeetingSerializer):
             "action_items",
         ]
         read_only_fields = fields
+
+
+class PracticeUpdateSerializer(serializers.Serializer):
+    expected_version = serializers.IntegerField(required=False, min_value=1)
+    title = serializers.CharField(required=False, max_length=200)
+    summary = serializers.CharField(required=False, max_length=5000)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=20
+    )
+    metrics = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=20
+    )
+    started_on = serializers.DateField(required=False, allow_null=True)
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    participants = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=200, help_text=_("参会单位机构代码")
+    )
+    minutes = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+
+
+class AgendaItemCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AgendaKind.choices)
+    title = serializers.CharField(max_length=200)
+    presenter = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    practice = serializers.IntegerField(required=False, allow_null=True)
+    bulletin = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ActionItemCreateSerializer(serializers.Serializer):
+    requirement = serializers.CharField(max_length=5000)
+    assignee = serializers.CharField(max_length=64, help_text=_("落实单位机构代码（须为参会单位）"))
+    due_date = serializers.DateField()
 
 
 class ActionItemTransitionSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -155,3 +157,79 @@ def test_action_item_transition(lib):
     assert response.json()["has_evidence"] is True
     again = client_for(lib.dl).post(url, {"to": "done", "response": "再次"}, format="json")
     assert again.status_code == 409
+
+
+def test_patch_a_draft(lib):
+    practice = lib.practice()
+    url = f"{PRACTICES}{practice.pk}/"
+    response = client_for(lib.bj).patch(url, {"title": "新标题", "tags": ["新"]}, format="json")
+    assert response.status_code == 200 and response.json()["tags"] == ["新"]
+    with assert_unchanged():
+        assert client_for(lib.dl).patch(url, {"title": "越权"}, format="json").status_code == 404
+        assert client_for().patch(url, {"title": "匿名"}, format="json").status_code == 401
+        bad = client_for(lib.bj).patch(url, {"metrics": ["nope"]}, format="json")
+        assert bad.status_code == 400 and "metrics" in bad.json()
+    published = lib.practice(state="published")
+    with assert_unchanged():
+        response = client_for(lib.bj).patch(
+            f"{PRACTICES}{published.pk}/", {"title": "已发布"}, format="json"
+        )
+    assert response.status_code == 409
+
+
+def test_record_a_meeting_agenda_and_action_items(lib):
+    ministry = client_for(lib.ministry)
+    body = {
+        "title": "经验交流会",
+        "date": str(lib.today),
+        "kind": "on_site",
+        "participants": ["ca-110000", "ca-210200", "caict"],
+    }
+    with assert_unchanged():
+        assert client_for(lib.bj).post(MEETINGS, body, format="json").status_code == 403
+        assert client_for().post(MEETINGS, body, format="json").status_code == 401
+        bad = ministry.post(MEETINGS, {**body, "participants": ["nobody"]}, format="json")
+        assert bad.status_code == 400 and "participants" in bad.json()
+    response = ministry.post(MEETINGS, body, format="json")
+    assert response.status_code == 201
+    pk = response.json()["id"]
+    practice = lib.practice(state="published")
+    agenda = ministry.post(
+        f"{MEETINGS}{pk}/agenda/",
+        {
+            "kind": "practice",
+            "title": "北京经验",
+            "presenter": "ca-110000",
+            "practice": practice.pk,
+        },
+        format="json",
+    )
+    assert agenda.status_code == 201 and agenda.json()["agenda"][0]["practice"] == practice.pk
+    plan = ministry.post(
+        f"{MEETINGS}{pk}/agenda/",
+        {"kind": "plan", "title": "下一阶段联合检查工作方案", "presenter": "caict"},
+        format="json",
+    )
+    assert plan.status_code == 201
+    due = str(lib.today + datetime.timedelta(days=9))
+    with assert_unchanged():
+        response = ministry.post(
+            f"{MEETINGS}{pk}/action-items/",
+            {"requirement": "落实", "assignee": "ca-110000", "due_date": "2020-01-01"},
+            format="json",
+        )
+        assert response.status_code == 400 and "due_date" in response.json()
+        response = client_for(lib.bj).post(
+            f"{MEETINGS}{pk}/action-items/",
+            {"requirement": "落实", "assignee": "ca-110000", "due_date": due},
+            format="json",
+        )
+        assert response.status_code == 403
+    response = ministry.post(
+        f"{MEETINGS}{pk}/action-items/",
+        {"requirement": "报送整改措施", "assignee": "ca-210200", "due_date": due},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["allowed_transitions"] == []
+    mine = client_for(lib.dl).get(ACTIONS).json()
+    assert mine["count"] == 1 and mine["results"][0]["allowed_transitions"] == ["done"]
