@@ -10,20 +10,20 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from louyu.core import calendar
 from louyu.core.audit import audit_record
+from louyu.core.clean import FieldErrors, actor_or_none, clean_date, clean_text
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.models import Organization, User, WorkItemState
 from louyu.core.scope import scope_for
 from louyu.core.services import work_item_create, work_items_close_for
 from louyu.core.uploads import CheckedFile, storage_name
 from louyu.library.models import ActionItem, AgendaItem, Meeting, Practice
-from louyu.library.services.common import actor_or_none, clean_date, clean_text
 from louyu.library.workflow import (
     ACTION_REQUIRED,
     ActionState,
@@ -56,28 +56,25 @@ def _require_manager(actor, meeting=None) -> None:
 
 
 def _clean_meeting(data: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
-    for field, check in (
-        ("title", lambda v: clean_text(v, "title", "请填写会议名称（至少 2 个字）。", limit=200)),
-        ("date", lambda v: clean_date(v, "date", label="会议日期")),
-        ("minutes", lambda v: clean_text(v, "minutes", "", minimum=0, limit=50000)),
-    ):
-        try:
-            cleaned[field] = check(data.get(field))
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if data.get("kind") not in MeetingKind.values:
-        errors["kind"] = "请选择会议形式（视频会议或现场会议）。"
-    cleaned["kind"] = data.get("kind")
-    participants = list(data.get("participants") or [])
-    if not participants:
-        errors["participants"] = "请选择参会单位。"
-    elif any(not isinstance(o, Organization) or not o.is_active for o in participants):
-        errors["participants"] = "参会单位无效。"
-    cleaned["participants"] = participants
-    if errors:
-        raise ValidationError(errors)
+    errors = FieldErrors()
+    cleaned: dict[str, Any] = {
+        "title": errors.check(
+            clean_text, data.get("title"), "title", "请填写会议名称（至少 2 个字）。", limit=200
+        ),
+        "date": errors.check(clean_date, data.get("date"), "date", label="会议日期"),
+        "minutes": errors.check(
+            clean_text, data.get("minutes"), "minutes", "", minimum=0, limit=50000
+        ),
+        "kind": data.get("kind"),
+        "participants": list(data.get("participants") or []),
+    }
+    if cleaned["kind"] not in MeetingKind.values:
+        errors.add("kind", "请选择会议形式（视频会议或现场会议）。")
+    if not cleaned["participants"]:
+        errors.add("participants", "请选择参会单位。")
+    elif any(not isinstance(o, Organization) or not o.is_active for o in cleaned["participants"]):
+        errors.add("participants", "参会单位无效。")
+    errors.raise_any()
     return cleaned
 
 
@@ -161,21 +158,17 @@ def agenda_item_add(
     presented by the research institute (its title as text), or anything else."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_manager(actor, locked)
-    errors = {}
+    errors = FieldErrors()
     if kind not in AgendaKind.values:
-        errors["kind"] = "请选择议程类型。"
-    try:
-        text = clean_text(title, "title", "请填写议题（至少 2 个字）。", limit=200)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        errors.add("kind", "请选择议程类型。")
+    text = errors.check(clean_text, title, "title", "请填写议题（至少 2 个字）。", limit=200)
     if practice is not None and (kind != AgendaKind.PRACTICE or practice.state != "published"):
-        errors["practice"] = "只有“典型经验交流”议程可以关联已发布的经验做法。"
+        errors.add("practice", "只有“典型经验交流”议程可以关联已发布的经验做法。")
     if bulletin is not None and kind != AgendaKind.BULLETIN:
-        errors["bulletin"] = "只有“通报工作进展”议程可以关联进展通报。"
+        errors.add("bulletin", "只有“通报工作进展”议程可以关联进展通报。")
     if kind in (AgendaKind.PRACTICE, AgendaKind.PLAN) and presenter is None:
-        errors["presenter"] = "请选择发言单位。"
-    if errors:
-        raise ValidationError(errors)
+        errors.add("presenter", "请选择发言单位。")
+    errors.raise_any()
     item = AgendaItem.objects.create(
         meeting=locked,
         position=locked.agenda.count() + 1,
@@ -220,21 +213,14 @@ def action_item_add(
     the end of ``due_date``; it becomes a work item in that organisation's inbox."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_manager(actor, locked)
-    errors = {}
-    try:
-        text = clean_text(requirement, "requirement", "请填写工作要求（至少 2 个字）。")
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    errors = FieldErrors()
+    text = errors.check(clean_text, requirement, "requirement", "请填写工作要求（至少 2 个字）。")
     if not isinstance(assignee, Organization):
-        errors["assignee"] = "请选择落实单位。"
+        errors.add("assignee", "请选择落实单位。")
     elif not locked.participants.filter(pk=assignee.pk).exists():
-        errors["assignee"] = "落实单位须为本次会议的参会单位。"
-    try:
-        due = clean_date(due_date, "due_date", label="完成时限", future=True)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+        errors.add("assignee", "落实单位须为本次会议的参会单位。")
+    due = errors.check(clean_date, due_date, "due_date", label="完成时限", future=True)
+    errors.raise_any()
     item = ActionItem.objects.create(
         meeting=locked, requirement=text, assignee=assignee, due_date=due
     )

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from louyu.core.audit import audit_record
+from louyu.core.clean import FieldErrors, actor_or_none, clean_date, clean_text
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Jurisdiction, OrganizationType, User
 from louyu.core.scope import scope_for
@@ -30,7 +31,6 @@ from louyu.library.models import (
     PracticeStatusChange,
     Tag,
 )
-from louyu.library.services.common import actor_or_none, clean_date, clean_text
 from louyu.library.workflow import (
     PRACTICE_PERMISSION,
     PRACTICE_REQUIRED,
@@ -111,8 +111,7 @@ def _clean_metrics(metrics) -> list[str]:
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
+    errors = FieldErrors()
     checks = (
         ("title", lambda v: clean_text(v, "title", "请填写标题（至少 2 个字）。", limit=200)),
         ("summary", lambda v: clean_text(v, "summary", "请填写摘要（至少 2 个字）。")),
@@ -126,15 +125,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             ),
         ),
     )
-    for field, check in checks:
-        if field not in data:
-            continue
-        try:
-            cleaned[field] = check(data[field])
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    cleaned = {field: errors.check(check, data[field]) for field, check in checks if field in data}
+    errors.raise_any()
     return cleaned
 
 
