@@ -217,3 +217,22 @@ def test_meeting_scope_and_agenda(lib):
         )
     assert set(exc.value.message_dict) == {"title", "practice", "presenter"}
     assert [a.title for a in meeting.agenda.all()] == ["北京经验", "下一阶段联合检查工作方案"]
+
+
+def test_action_items_are_reminded_before_and_after_their_due_date(lib):
+    from louyu.core.models import Notification
+    from louyu.core.services import send_due_reminders
+
+    item = lib.action(lib.meeting(), due_date=lib.today + datetime.timedelta(days=2))
+    work = WorkItem.objects.get(object_id=str(item.pk), kind="meeting_action")
+    sent = send_due_reminders(
+        now=work.due_at - datetime.timedelta(days=1), lead=datetime.timedelta(days=3)
+    )
+    assert sent["due_soon"] == 1
+    sent = send_due_reminders(
+        now=work.due_at + datetime.timedelta(hours=1), lead=datetime.timedelta(days=3)
+    )
+    assert sent["overdue"] == 1
+    titles = list(Notification.objects.filter(recipient=lib.dl).values_list("title", flat=True))
+    assert any(t.startswith("即将到期：会议要求落实") for t in titles)
+    assert any(t.startswith("已超期：会议要求落实") for t in titles)

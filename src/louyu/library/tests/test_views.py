@@ -180,3 +180,38 @@ def test_meeting_of_others_is_404(lib):
     assert client.get(f"/library/actions/{item.pk}/").status_code == 404
     assert client.post(f"/library/actions/{item.pk}/transition/", {}).status_code == 404
     assert client.post(f"/library/meetings/{meeting.pk}/actions/", {}).status_code == 404
+
+
+def test_edit_a_draft_and_a_meeting(lib):
+    practice = lib.practice()
+    client = client_for(lib.bj)
+    url = f"/library/practices/{practice.pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"title": "修改后的标题", "summary": "新摘要", "tags": "甲, 乙", "body": "正文"}
+    )
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.title == "修改后的标题" and practice.version == 2
+    with assert_unchanged():
+        response = client.post(url, {"title": "", "summary": "新摘要"})
+    assert response.status_code == 200 and "error-title" in response.content.decode()
+    assert client_for(lib.caict).get(url).status_code == 403  # sees it, may not edit
+    meeting = lib.meeting()
+    ministry = client_for(lib.ministry)
+    edit = f"/library/meetings/{meeting.pk}/edit/"
+    assert ministry.get(edit).status_code == 200
+    response = ministry.post(
+        edit,
+        {
+            "title": "改名的交流会",
+            "date": str(lib.today),
+            "kind": "video",
+            "minutes": "纪要",
+            "participants": [str(lib.ca_bj.pk)],
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "改名的交流会" and list(meeting.participants.all()) == [lib.ca_bj]
+    assert client_for(lib.bj).get(edit).status_code == 403
