@@ -215,3 +215,18 @@ def test_edit_a_draft_and_a_meeting(lib):
     meeting.refresh_from_db()
     assert meeting.title == "改名的交流会" and list(meeting.participants.all()) == [lib.ca_bj]
     assert client_for(lib.bj).get(edit).status_code == 403
+
+
+def test_an_invalid_transition_is_a_message_and_changes_nothing(lib):
+    practice = lib.practice()
+    ministry = client_for(lib.ministry)
+    with assert_unchanged():
+        response = ministry.post(
+            f"/library/practices/{practice.pk}/transition/", {"to": "published"}, follow=True
+        )
+    assert "当前状态为“草稿”，不能转为“已发布”" in response.content.decode()
+    with assert_unchanged():
+        response = ministry.post(
+            f"/library/practices/{practice.pk}/transition/", {"to": "nonsense"}, follow=True
+        )
+    assert "无效的操作" in response.content.decode()

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 
+from louyu.core.errors import Conflict
 from louyu.core.forms import add_service_errors
 
 
@@ -21,16 +22,17 @@ def get_or_404(select: Callable, *, user, pk):
 
 
 def call_service(request, form, call: Callable, **renames: str):
-    """Run ``call``; on bad input put its errors on ``form`` (or as a message) and return
-    None, so the page is shown again with nothing changed."""
+    """Run ``call``; on bad input put its field errors on ``form`` (a refusal or a state
+    conflict becomes a message) and return None, so the page is shown again with nothing
+    changed."""
     try:
         return call()
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "您无权进行此操作。")
     except ValidationError as exc:
-        if form is not None:
+        if form is not None and hasattr(exc, "error_dict") and not isinstance(exc, Conflict):
             add_service_errors(form, exc, **renames)
-        else:
+        else:  # a state conflict is about the page, not a field: say it at the top
             messages.error(request, " ".join(exc.messages))
     return None
 
