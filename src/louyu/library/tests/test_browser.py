@@ -127,5 +127,11 @@ def test_respond_to_an_action_item_from_the_inbox(live_server, browser_page, tmp
     expect(page.get_by_test_id("evidence-link")).to_have_text("措施.pdf")
     _shot(page, "action-answered")
 
+    # The meeting's overview shows which administrations have acted.
+    page.get_by_role("link", name="经验交流会").first.click()
+    expect(page.get_by_test_id("overview-row")).to_contain_text("大连市通信管理局")
+    expect(page.get_by_test_id("overview-row")).to_contain_text("已落实")
+    _shot(page, "meeting-overview")
+
     page.goto(f"{live_server.url}/inbox/")
     expect(page.get_by_test_id("inbox-empty")).to_be_visible()
