@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "louyu.workplans",
     "louyu.reporting",
     "louyu.articles",
+    "louyu.library",
     "louyu.web",
     "louyu.api",
     "louyu.demo",
@@ -287,6 +288,10 @@ SPECTACULAR_SETTINGS = {
         "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
         "BulletinStateEnum": "louyu.reporting.workflow.BulletinState",
         "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",
+        "PracticeStateEnum": "louyu.library.workflow.PracticeState",
+        "ActionItemStateEnum": "louyu.library.workflow.ActionState",
+        "MeetingKindEnum": "louyu.library.workflow.MeetingKind",
+        "AgendaKindEnum": "louyu.library.workflow.AgendaKind",
     },
 }
 

@@ -8,6 +8,7 @@ from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
 from louyu.core import api as core_api
+from louyu.library import api as library_api
 from louyu.reporting import api as reporting_api
 from louyu.workplans import api as workplans_api
 
@@ -37,6 +38,9 @@ router.register(
 router.register("reports", reporting_api.ReportViewSet, basename="report")
 router.register("bulletins", reporting_api.BulletinViewSet, basename="bulletin")
 router.register("articles", articles_api.ArticleViewSet, basename="article")
+router.register("practices", library_api.PracticeViewSet, basename="practice")
+router.register("meetings", library_api.MeetingViewSet, basename="meeting")
+router.register("action-items", library_api.ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -76,6 +76,18 @@ _BULLETINS_EDIT = [
 # institute and the administrations import them.
 _ARTICLES_VIEW = ["articles.view_article"]
 _ARTICLES_IMPORT = [*_ARTICLES_VIEW, "articles.add_article", "articles.change_article"]
+_LIBRARY_READ = [
+    "library.view_practice",
+    "library.add_practicecomment",
+    "library.view_meeting",
+    "library.respond_actionitem",
+]
+_LIBRARY_WRITE = [
+    *_LIBRARY_READ,
+    "library.add_practice",
+    "library.change_practice",
+    "library.adopt_practice",
+]
 _BUILDINGS_EDIT = [
     *_BUILDINGS_VIEW,
     "buildings.add_building",
@@ -109,6 +121,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BULLETINS_EDIT,
         "reporting.view_reportpolicy",
         "reporting.change_reportpolicy",
+        *_LIBRARY_WRITE,
+        "library.review_practice",
+        "library.publish_practice",
+        "library.add_meeting",
+        "library.change_meeting",
     ],
     ADMINISTRATION_ADMIN: [
         *_WORK,
@@ -124,6 +141,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_FIGURES,
         *_REPORTS_WRITE,
+        *_LIBRARY_WRITE,
+        "library.review_practice",
     ],
     ADMINISTRATION_STAFF: [
         *_WORK,
@@ -137,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_FIGURES,
         *_REPORTS_WRITE,
+        *_LIBRARY_WRITE,
     ],
     JOINT_DEPARTMENT_STAFF: [
         *_WORK,
@@ -146,6 +166,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_VIEW,
         *_CASES_VIEW,
         *_PLANS_PROGRESS,
+        *_LIBRARY_READ,
     ],
     INSTITUTE_ANALYST: [
         *_WORK,
@@ -161,6 +182,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workplans.export_workplan",
         *_FIGURES,
         *_REPORTS_VIEW,
+        *_LIBRARY_READ,
     ],
     OPERATOR_STAFF: [
         *_WORK,

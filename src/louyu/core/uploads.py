@@ -1,7 +1,9 @@
 """Uploaded files, judged by their content, never by their name or the type the browser
 claims: images must decode with Pillow and are re-encoded (which drops EXIF and other
 metadata, GPS position included); PDFs must start with ``%PDF-`` and end with ``%%EOF``;
-everything else is refused. Size and count are limited by settings
+where a caller accepts documents (``documents=True``), a DOCX must be a ZIP package
+declaring a Word main document that is present, and without macros; everything else is
+refused. Size and count are limited by settings
 (LOUYU_ATTACHMENT_MAX_BYTES, LOUYU_ATTACHMENT_MAX_FILES, LOUYU_ATTACHMENT_MAX_PIXELS).
 Every app that takes files (complaints, cases, work plans...) checks them here."""
 
@@ -11,6 +13,7 @@ import hashlib
 import io
 import uuid
 import warnings
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,9 +120,32 @@ def _is_pdf(data: bytes) -> bool:
     return data.startswith(b"%PDF-") and b"%%EOF" in data[-PDF_TAIL_BYTES:]
 
 
-def check_upload(upload) -> CheckedFile:
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _is_docx(data: bytes) -> bool:
+    """A Word document package: a ZIP whose ``[Content_Types].xml`` declares the main
+    document, which is present, and no macro project (a .docm renamed is refused)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return False
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return False
+            types = package.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError):
+        return False
+    return DOCX_MAIN.encode() in types
+
+
+def check_upload(upload, *, documents: bool = False) -> CheckedFile:
     """Check one uploaded file (a Django UploadedFile or anything with ``name``, ``size`` and
-    ``read``); raises ValidationError with a message in Chinese naming the file."""
+    ``read``); raises ValidationError with a message in Chinese naming the file. With
+    ``documents`` a Word document (DOCX) is accepted too."""
     name = str(getattr(upload, "name", "") or "file")[:200]
     limit = max_bytes()
     size = getattr(upload, "size", None)
@@ -134,16 +160,23 @@ def check_upload(upload) -> CheckedFile:
         raise ValidationError(f"文件“{name}”是空文件。")
     if _is_pdf(data):
         return CheckedFile(_clean_name(name, ".pdf"), "application/pdf", data)
+    if documents and _is_docx(data):
+        return CheckedFile(_clean_name(name, ".docx"), DOCX_TYPE, data)
     image = _reencode_image(data, name)
     if image is not None:
         return image
+    if documents:
+        raise ValidationError(
+            f"文件“{name}”的内容不是图片、PDF 或 Word（DOCX）文档，无法接收。"
+            "请确认文件未损坏、不是改了扩展名的其他文件。"
+        )
     raise ValidationError(
         f"文件“{name}”的内容不是图片（JPEG、PNG 等）或 PDF 文档，无法接收。"
         "请确认文件未损坏、不是改了扩展名的其他文件。"
     )
 
 
-def check_uploads(uploads) -> list[CheckedFile]:
+def check_uploads(uploads, *, documents: bool = False) -> list[CheckedFile]:
     """Check every file; all errors are reported together."""
     uploads = [u for u in uploads or [] if u]
     if len(uploads) > max_files():
@@ -151,7 +184,7 @@ def check_uploads(uploads) -> list[CheckedFile]:
     checked, errors = [], []
     for upload in uploads:
         try:
-            checked.append(check_upload(upload))
+            checked.append(check_upload(upload, documents=documents))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:

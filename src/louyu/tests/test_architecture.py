@@ -22,11 +22,11 @@ RANKS = {
     "workplans": 3,
     "inspections": 3,
     "reporting": 4,
-    "library": 4,
+    "library": 5,
     "articles": 4,
-    "api": 5,
-    "web": 5,
-    "demo": 5,
+    "api": 6,
+    "web": 6,
+    "demo": 6,
 }
 # The shared presentation every app's pages build on: web's templates and template tags.
 SHARED_PRESENTATION = "web"

@@ -77,6 +77,15 @@ def navigation(request):
                 "icon": "newspaper",
             }
         )
+    if user.has_perm("library.view_practice"):
+        items.append(
+            {
+                "url": reverse("library:practice_list"),
+                "label": _("经验交流"),
+                "key": "library",
+                "icon": "lightbulb",
+            }
+        )
     if user.has_perm("core.view_auditevent") and scope.by_jurisdiction:
         items.append(
             {

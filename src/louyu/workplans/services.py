@@ -19,6 +19,8 @@ from django.utils import timezone
 from louyu.buildings.models import Building
 from louyu.core import calendar
 from louyu.core.audit import audit_record
+from louyu.core.clean import actor_or_none as _actor_or_none
+from louyu.core.clean import clean_date
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import ScopeKind, check_organization_reference, scope_for
@@ -104,20 +106,7 @@ def _clean_text(value, field: str, message: str, *, minimum: int = 2, limit: int
 
 
 def _clean_future_date(value, field: str, *, label: str) -> datetime.date:
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError({field: f"{label}格式应为 YYYY-MM-DD。"}) from None
-    if not isinstance(value, datetime.date):
-        raise ValidationError({field: f"请填写{label}。"})
-    if value < timezone.localdate():
-        raise ValidationError({field: f"{label}不能早于今天。"})
-    return value
-
-
-def _actor_or_none(actor):
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+    return clean_date(value, field, label=label, future=True)
 
 
 # --- Plans --------------------------------------------------------------------------------

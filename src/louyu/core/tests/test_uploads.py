@@ -71,3 +71,37 @@ def test_at_most_five_files_and_all_errors_together():
     with pytest.raises(ValidationError) as exc:
         uploads.check_uploads([upload("a.pdf", b"x"), upload("b.jpg", b"y")])
     assert len(exc.value.messages) == 2
+
+
+def _docx(*parts: tuple[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in parts:
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def test_docx_only_where_documents_are_accepted():
+    types = (
+        b'<Types><Override PartName="/word/document.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    good = _docx(("[Content_Types].xml", types), ("word/document.xml", b"<w:document/>"))
+    checked = uploads.check_upload(upload("说明.docx", good), documents=True)
+    assert checked.content_type == uploads.DOCX_TYPE and checked.name == "说明.docx"
+    with pytest.raises(ValidationError):
+        uploads.check_upload(upload("说明.docx", good))
+    for bad in (
+        _docx(
+            ("[Content_Types].xml", types),
+            ("word/document.xml", b"x"),
+            ("word/vbaProject.bin", b""),
+        ),
+        _docx(("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"x")),
+        _docx(("[Content_Types].xml", types)),
+        b"PK\x03\x04not a zip",
+    ):
+        with pytest.raises(ValidationError, match="Word"):
+            uploads.check_upload(upload("坏.docx", bad), documents=True)

@@ -14,7 +14,16 @@ from django.apps import apps
 from django.db import models
 
 # The apps whose tables a refusal must leave alone (everything Louyu owns that holds data).
-LOUYU_APPS = ("core", "buildings", "complaints", "cases", "workplans", "reporting", "articles")
+LOUYU_APPS = (
+    "core",
+    "buildings",
+    "complaints",
+    "cases",
+    "workplans",
+    "reporting",
+    "articles",
+    "library",
+)
 
 # Rows that legitimately change on any request, refused or not. Sessions and tokens belong
 # to Django and DRF, not to these apps, so they are not snapshotted at all. Refusals are not

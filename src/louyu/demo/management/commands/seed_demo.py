@@ -9,6 +9,7 @@ from louyu.buildings.models import Building
 from louyu.cases.demo import create_demo_cases
 from louyu.complaints.demo import create_demo_complaints
 from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_items, demo_logins
+from louyu.library.demo import create_demo_library
 from louyu.reporting.demo import create_demo_history
 from louyu.workplans.demo import create_demo_work_plans
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(f"new demo articles: {create_demo_articles()}")
         if create_demo_history():
             self.stdout.write("demo history: twelve months, monthly reports and a bulletin")
+        self.stdout.write(f"new demo practices: {create_demo_library()}")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():

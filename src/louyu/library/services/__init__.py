@@ -1,0 +1,2 @@
+"""Writes of the library: practices (``practices``) and exchange meetings with their
+action items (``meetings``)."""
