@@ -60,7 +60,7 @@ def check_audit_table_owner(app_configs, **kwargs) -> list[checks.CheckMessage]:
             "superuser): it can alter the table and disable the triggers that keep the audit "
             "trail append-only.",
             hint="Run migrations as an owner role and the application as a runtime role with "
-            "the privileges of docs/runtime-role.sql (README, \"Production\").",
+            'the privileges of docs/runtime-role.sql (README, "Production").',
             id="louyu.W002",
         )
     ]
