@@ -2,19 +2,16 @@
 brings back every complaint, case, attachment, file and audit event, on SQLite and
 PostgreSQL alike."""
 
-import os
 import sqlite3
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
-import louyu
 from louyu.buildings.tests.factories import BuildingFactory
 from louyu.cases.models import Case
 from louyu.cases.tests.factories import CaseFactory
@@ -24,26 +21,9 @@ from louyu.core import roles
 from louyu.core.models import AuditEvent, Organization
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
+from louyu.tests.processes import louyu_process_env, postgres_url
 
-SRC = Path(louyu.__file__).resolve().parents[1]
 COUNTED = [Complaint, Case, Attachment, AuditEvent]
-
-
-def louyu_process_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a ``louyu`` child process running this checkout's code."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
-    env.update(
-        PYTHONPATH=str(SRC),
-        DJANGO_SETTINGS_MODULE="louyu.settings",
-        LOUYU_VAR_DIR=str(tmp_path / "var"),
-        LOUYU_STATIC_ROOT=str(tmp_path / "static"),
-        **extra,
-    )
-    return env
 
 
 def _data(settings, tmp_path):
@@ -82,18 +62,17 @@ def _empty_database(tmp_path):
     name = f"{params['NAME']}_restore_{uuid.uuid4().hex[:6]}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
-    user, host, port = params["USER"], params["HOST"], params["PORT"] or 5432
-    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    url = postgres_url(params, name)
 
     def count(table):
-        with psycopg.connect(dbname=name, user=user, host=host, port=port) as db:
+        with psycopg.connect(url) as db:
             return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def drop():
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return f"postgres://{user}{password}@{host}:{port}/{name}", count, drop
+    return url, count, drop
 
 
 @pytest.mark.django_db(transaction=True)
