@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_prometheus",
     "louyu.core",
     "louyu.buildings",
     "louyu.complaints",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "louyu.core.middleware.RequestContextMiddleware",
     # Last: turns a refused login into the lockout page (AXES_LOCKOUT_CALLABLE).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "louyu.urls"
@@ -345,6 +348,9 @@ LOUYU_PERIODIC_TASKS = {
 # Complainants' personal data is erased this many days after a complaint ended.
 LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
+# Client networks (after LOUYU_TRUSTED_PROXY_COUNT) that may read /healthz details and /metrics
+# without logging in: monitoring on the host or the private network.
+LOUYU_INTERNAL_NETWORKS = env.list("LOUYU_INTERNAL_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # The largest building import file accepted (bytes); larger uploads are refused unread.
 LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
 # Reference articles: the largest article file (bytes) and the most files in one import.

@@ -15,7 +15,9 @@ class PresenceInline(admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(ReadOnlyAdmin):
+    """Edits go through the web pages and API (scope, audit, derivations)."""
+
     list_display = ["code", "name", "region", "jurisdiction", "building_type", "operator_count"]
     list_filter = ["jurisdiction", "building_type", "operator_count"]
     search_fields = ["code", "name", "address"]
@@ -29,12 +31,6 @@ class BuildingAdmin(admin.ModelAdmin):
         "fibre_rule_applies",
     ]
     inlines = [PresenceInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # edits go through the web pages and API (scope, audit, derivations)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(PresenceEvent)

@@ -9,7 +9,7 @@ from louyu.cases.models import (
     RectificationPolicy,
     Violation,
 )
-from louyu.core.admin import AuditedAdmin
+from louyu.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(RectificationPolicy)
@@ -23,65 +23,37 @@ class RectificationPolicyAdmin(AuditedAdmin):
         return False
 
 
-class ViolationInline(admin.TabularInline):
+class ViolationInline(ReadOnlyInline):
     model = Violation
-    extra = 0
-    raw_id_fields = ["responsible_organization", "created_by"]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ReadOnlyInline):
     model = Measure
-    extra = 0
-    raw_id_fields = ["owner", "answered_by", "created_by"]
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ReadOnlyInline):
     model = EnforcementAction
-    extra = 0
-    raw_id_fields = ["issuing_organization", "target_organization", "created_by"]
 
 
-class AcceptanceInline(admin.TabularInline):
+class AcceptanceInline(ReadOnlyInline):
     model = AcceptanceCheck
-    extra = 0
-    raw_id_fields = ["checked_by"]
 
 
-class StatusInline(admin.TabularInline):
+class StatusInline(ReadOnlyInline):
     model = CaseStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_state", "to_state", "actor", "created_at", "note", "details"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["from_state", "to_state", "actor", "created_at", "note", "details"]
+    readonly_fields = fields
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Read mostly: state, deadlines and supervision change through the case pages (the
-    services audit them); the admin is for looking up and correcting texts."""
+class CaseAdmin(ReadOnlyAdmin):
+    """Read only: every change of a case (its texts included) goes through the case pages
+    and API, whose services lock the row, bump its version and audit the change; an admin
+    edit did neither."""
 
     list_display = ["code", "title", "jurisdiction", "state", "severity", "key_case"]
     list_filter = ["state", "severity", "key_case", "jurisdiction"]
     search_fields = ["code", "title", "building__name", "building__code"]
     raw_id_fields = ["building", "opened_by", "supervisor"]
-    readonly_fields = [
-        "code",
-        "building",
-        "jurisdiction",
-        "state",
-        "source",
-        "key_case",
-        "supervision_level",
-        "supervisor",
-        "rectify_due_at",
-        "deadline_provisional",
-        "closed_at",
-        "opened_by",
-        "created_at",
-        "version",
-    ]
     exclude = ["complaints", "warned_at", "overdue_notified_at"]
     inlines = [ViolationInline, MeasureInline, ActionInline, AcceptanceInline, StatusInline]

@@ -37,6 +37,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent in a read-only admin: they change through services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Admin edits of reference data and rules are audited like any other write; the admin
     already runs each save in a transaction."""
@@ -65,7 +81,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent", "jurisdiction"]
     list_filter = ["level", "jurisdiction"]
     search_fields = ["code", "name", "full_name"]
@@ -139,7 +155,9 @@ class CalendarYearAdmin(AuditedAdmin):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(admin.ModelAdmin):
+class WorkItemAdmin(ReadOnlyAdmin):
+    """A work item is completed by doing its step (DESIGN.md), never edited here."""
+
     list_display = ["title", "assignee_organization", "assignee_user", "due_at", "state"]
     list_filter = ["state", "kind"]
     search_fields = ["title"]
@@ -147,7 +165,7 @@ class WorkItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]

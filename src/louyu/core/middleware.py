@@ -28,6 +28,16 @@ def client_ip(request) -> str | None:
     return _address(candidate)
 
 
+def internal_request(request) -> bool:
+    """Whether the client address (``client_ip``) is in ``LOUYU_INTERNAL_NETWORKS``: monitoring
+    on the host or the private network, which may read health details and metrics."""
+    address = client_ip(request)
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net) for net in settings.LOUYU_INTERNAL_NETWORKS)
+
+
 def _address(value: str | None) -> str | None:
     """The IP address in ``value``, also when a proxy wrote it with a port
     (``203.0.113.7:4711``, ``[2001:db8::1]:443``); None if there is none."""

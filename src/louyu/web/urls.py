@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("calendar/", calendar.calendar_view, name="calendar"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", health.metrics, name="metrics"),
 ]
 
 auth_urlpatterns = [

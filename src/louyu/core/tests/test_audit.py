@@ -67,3 +67,20 @@ def test_postgres_trigger_refuses_updates_even_through_querysets(two_jurisdictio
 
 def test_model_changes_lists_only_differences():
     assert model_changes({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": [2, 3]}
+
+
+def test_postgres_refuses_truncating_the_audit_trail(two_jurisdictions):
+    """Without the owner's deliberate session setting (used by the test suite's flush),
+    TRUNCATE of the audit table fails and the events stay."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the database trigger exists on PostgreSQL only")
+    from django.db import DatabaseError
+
+    with transaction.atomic():
+        event = audit_record(actor=two_jurisdictions["user_a"], action="x.truncate")
+    with pytest.raises(DatabaseError, match="cannot be truncated"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
+            cursor.execute("SET LOCAL louyu.allow_audit_truncate = off")
+            cursor.execute("TRUNCATE core_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

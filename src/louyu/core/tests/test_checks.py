@@ -1,6 +1,15 @@
-"""``check --deploy`` warns when rate limits would be counted per process."""
+"""``check --deploy`` warns when rate limits would be counted per process, and when the
+application's database role owns the audit table."""
 
-from louyu.core.checks import check_shared_cache
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from louyu.core.audit import audit_record
+from louyu.core.checks import check_audit_table_owner, check_shared_cache
+from louyu.core.models import AuditEvent
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {
@@ -30,3 +39,35 @@ def test_the_check_runs_with_deploy():
     from django.core import checks
 
     assert check_shared_cache in checks.registry.registry.get_checks(include_deployment_checks=True)
+
+
+RUNTIME_GRANTS = Path(__file__).resolve().parents[4] / "docs" / "runtime-role.sql"
+
+
+@pytest.mark.django_db
+def test_owning_the_audit_table_is_warned_and_the_runtime_role_is_not():
+    """The test suite runs as the owner (warned); a role with only the README's grants is
+    not warned and can insert and read audit events but not change, empty or alter them."""
+    if connection.vendor != "postgresql":
+        assert check_audit_table_owner(None) == []
+        pytest.skip("database roles exist on PostgreSQL only")
+    assert [m.id for m in check_audit_table_owner(None)] == ["louyu.W002"]
+
+    role = f"louyu_test_runtime_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:  # inside the test's transaction: rolled back after
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(RUNTIME_GRANTS.read_text().replace("louyu_app", role))
+        cursor.execute(f"SET LOCAL ROLE {role}")
+    assert check_audit_table_owner(None) == []
+    with transaction.atomic():
+        audit_record(actor=None, action="x.runtime_role")
+    assert AuditEvent.objects.filter(action="x.runtime_role").count() == 1
+    for statement in [
+        "UPDATE core_auditevent SET action = 'tampered'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+        "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only",
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(action="x.runtime_role").count() == 1
