@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "louyu.core",
+    "louyu.search",
     "louyu.buildings",
     "louyu.complaints",
     "louyu.cases",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("louyu.cases.urls")),
     path("work-plans/", include("louyu.workplans.urls")),
     path("reporting/", include("louyu.reporting.urls")),
+    path("search/", include("louyu.search.urls")),
     path("public/", include("louyu.complaints.public_urls")),
     path("public/", include("louyu.reporting.public_urls")),
     path("open311/v2/", include("louyu.complaints.open311_urls")),
