@@ -1,8 +1,9 @@
 """Reads of the search index, scoped to the user (the search's selectors).
 
-A query is segmented here into words of letters and digits (``segment.query_tokens``);
-user text never reaches the database as full-text syntax: PostgreSQL gets the words as
-``plainto_tsquery('simple', …)``, SQLite's FTS5 each word as a quoted string."""
+A query is segmented here into terms of letters and digits only (``segment.query_terms``);
+user text never reaches the database as full-text syntax: the engine writes the operators
+itself around quoted tokens, for PostgreSQL's ``to_tsquery('simple', …)`` and for SQLite's
+FTS5 ``MATCH``, and passes the result as a bound parameter."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from louyu.core.models import Jurisdiction, User
 from louyu.core.scope import scope_for
 from louyu.search.models import Audience, Document
 from louyu.search.registry import kinds
-from louyu.search.segment import query_tokens
+from louyu.search.segment import query_terms
 from louyu.search.snippets import highlight, snippet
 
 MAX_QUERY_LENGTH = 100
@@ -41,9 +42,9 @@ class SearchRequest:
     date_to: datetime.date | None = None
 
 
-def query_words(text: str) -> list[str]:
-    """The words to look for; ValidationError (in Chinese, on ``q``) for a query too short,
-    too long or without letters or digits."""
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """The terms to look for (``segment.query_terms``); ValidationError (in Chinese, on
+    ``q``) for a query too short, too long or without letters or digits."""
     text = (text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise ValidationError({"q": _("搜索内容不能超过%(n)d个字符。") % {"n": MAX_QUERY_LENGTH}})
@@ -52,7 +53,7 @@ def query_words(text: str) -> list[str]:
         raise ValidationError({"q": _("请输入要搜索的文字，不能只有标点符号。")})
     if len(meaningful) < 2:
         raise ValidationError({"q": _("搜索内容至少需要两个字。")})
-    return query_tokens(text)[:MAX_TOKENS]
+    return query_terms(text)[:MAX_TOKENS]
 
 
 def check_request(request: SearchRequest) -> None:
@@ -89,23 +90,48 @@ def visible_documents(*, user: User | None) -> QuerySet[Document]:
     return Document.objects.filter(reachable & audience)
 
 
-def _matching(qs: QuerySet[Document], words: list[str]) -> QuerySet[Document]:
+def _tsquery(terms: list[tuple[str, ...]]) -> str:
+    """A tsquery of the terms. Every token is letters and digits only (``segment``), quoted."""
+
+    def term(word: str, *parts: str) -> str:
+        if not parts:
+            return f"'{word}'"
+        return f"('{word}' | " + " & ".join(f"'{p}'" for p in parts) + ")"
+
+    return " & ".join(term(*t) for t in terms)
+
+
+def _fts5_query(terms: list[tuple[str, ...]]) -> str:
+    """An FTS5 query of the terms, every token a quoted string."""
+
+    def quoted(token: str) -> str:
+        return '"' + token.replace('"', '""') + '"'
+
+    def term(word: str, *parts: str) -> str:
+        if not parts:
+            return quoted(word)
+        return f"({quoted(word)} OR (" + " AND ".join(quoted(p) for p in parts) + "))"
+
+    return " AND ".join(term(*t) for t in terms)
+
+
+def _matching(qs: QuerySet[Document], terms: list[tuple[str, ...]]) -> QuerySet[Document]:
     if connection.vendor == "postgresql":
-        terms = " ".join(words)
+        tsquery = _tsquery(terms)
         return qs.annotate(
             rank=RawSQL(
-                "ts_rank(search_document.vector, plainto_tsquery('simple', %s))",
-                (terms,),
+                "ts_rank(search_document.vector, to_tsquery('simple', %s))",
+                (tsquery,),
                 output_field=FloatField(),
             )
         ).filter(
             RawSQL(
-                "search_document.vector @@ plainto_tsquery('simple', %s)",
-                (terms,),
+                "search_document.vector @@ to_tsquery('simple', %s)",
+                (tsquery,),
                 output_field=BooleanField(),
             )
         )
-    match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    match = _fts5_query(terms)
     # bm25() is lower for better matches: negated, so both vendors sort by rank descending.
     return qs.annotate(
         rank=RawSQL(
@@ -123,9 +149,9 @@ def _matching(qs: QuerySet[Document], words: list[str]) -> QuerySet[Document]:
 
 
 def document_search(*, user: User | None, request: SearchRequest) -> tuple[QuerySet, list[str]]:
-    """The user's matching rows, best first (then newest), and the words looked for.
-    Raises ValidationError for bad input (``query_words``, ``check_request``)."""
-    words = query_words(request.text)
+    """The user's matching rows, best first (then newest), and the words looked for (to
+    mark them). Raises ValidationError for bad input (``query_words``, ``check_request``)."""
+    terms = query_words(request.text)
     check_request(request)
     qs = visible_documents(user=user)
     if request.kinds:
@@ -137,7 +163,8 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
         qs = qs.filter(date__gte=request.date_from)
     if request.date_to:
         qs = qs.filter(date__lte=request.date_to)
-    qs = _matching(qs, words)
+    qs = _matching(qs, terms)
+    words = [token for term in terms for token in term]
     return qs.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
 
 
