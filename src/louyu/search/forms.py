@@ -14,7 +14,10 @@ from louyu.search.registry import kinds
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("搜索"), max_length=MAX_QUERY_LENGTH, strip=True)
     kind = forms.MultipleChoiceField(
-        label=_("类型"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
+        label=_("类型"),
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     jurisdiction = forms.ChoiceField(label=_("管辖范围"), required=False, choices=())
     date_from = forms.DateField(label=_("开始日期"), required=False)
