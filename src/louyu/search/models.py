@@ -57,7 +57,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["jurisdiction", "kind"]),
             models.Index(fields=["organization", "kind"]),
-            models.Index(fields=["date"]),
+            models.Index(fields=["date", "id"]),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,7 @@
 """Reads of the search index, scoped to the user (the search's selectors).
 
 A query is segmented here into terms of letters and digits only (``segment.query_terms``);
-user text never reaches the database as full-text syntax: the engine writes the operators
-itself around quoted tokens, for PostgreSQL's ``to_tsquery('simple', …)`` and for SQLite's
-FTS5 ``MATCH``, and passes the result as a bound parameter."""
+user text never reaches the database as full-text syntax (``fulltext``)."""
 
 from __future__ import annotations
 
@@ -13,14 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from louyu.core.models import Jurisdiction, User
 from louyu.core.scope import scope_for
+from louyu.search import fulltext
 from louyu.search.models import Audience, Document
 from louyu.search.registry import kinds
 from louyu.search.segment import query_terms
@@ -28,6 +25,10 @@ from louyu.search.snippets import highlight, snippet
 
 MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
+# How many matches, newest first, are ranked: one more than the pages show, so that the
+# capped count can say "more than".
+RESULT_CAP = 1000
+CANDIDATES = RESULT_CAP + 1
 _MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
 
 
@@ -90,67 +91,10 @@ def visible_documents(*, user: User | None) -> QuerySet[Document]:
     return Document.objects.filter(reachable & audience)
 
 
-def _tsquery(terms: list[tuple[str, ...]]) -> str:
-    """A tsquery of the terms. Every token is letters and digits only (``segment``), quoted."""
-
-    def term(word: str, *parts: str) -> str:
-        if not parts:
-            return f"'{word}'"
-        return f"('{word}' | " + " & ".join(f"'{p}'" for p in parts) + ")"
-
-    return " & ".join(term(*t) for t in terms)
-
-
-def _fts5_query(terms: list[tuple[str, ...]]) -> str:
-    """An FTS5 query of the terms, every token a quoted string."""
-
-    def quoted(token: str) -> str:
-        return '"' + token.replace('"', '""') + '"'
-
-    def term(word: str, *parts: str) -> str:
-        if not parts:
-            return quoted(word)
-        return f"({quoted(word)} OR (" + " AND ".join(quoted(p) for p in parts) + "))"
-
-    return " AND ".join(term(*t) for t in terms)
-
-
-def _matching(qs: QuerySet[Document], terms: list[tuple[str, ...]]) -> QuerySet[Document]:
-    if connection.vendor == "postgresql":
-        tsquery = _tsquery(terms)
-        return qs.annotate(
-            rank=RawSQL(
-                "ts_rank(search_document.vector, to_tsquery('simple', %s))",
-                (tsquery,),
-                output_field=FloatField(),
-            )
-        ).filter(
-            RawSQL(
-                "search_document.vector @@ to_tsquery('simple', %s)",
-                (tsquery,),
-                output_field=BooleanField(),
-            )
-        )
-    match = _fts5_query(terms)
-    # bm25() is lower for better matches: negated, so both vendors sort by rank descending.
-    return qs.annotate(
-        rank=RawSQL(
-            "(SELECT -bm25(search_document_fts) FROM search_document_fts"
-            " WHERE search_document_fts MATCH %s"
-            " AND search_document_fts.rowid = search_document.id)",
-            (match,),
-            output_field=FloatField(),
-        )
-    ).filter(
-        pk__in=RawSQL(
-            "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s", (match,)
-        )
-    )
-
-
 def document_search(*, user: User | None, request: SearchRequest) -> tuple[QuerySet, list[str]]:
     """The user's matching rows, best first (then newest), and the words looked for (to
-    mark them). Raises ValidationError for bad input (``query_words``, ``check_request``)."""
+    mark them). Only the newest ``CANDIDATES`` matches are ranked. Raises ValidationError
+    for bad input (``query_words``, ``check_request``)."""
     terms = query_words(request.text)
     check_request(request)
     qs = visible_documents(user=user)
@@ -163,9 +107,17 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
         qs = qs.filter(date__gte=request.date_from)
     if request.date_to:
         qs = qs.filter(date__lte=request.date_to)
-    qs = _matching(qs, terms)
+    # Ranked among the newest CANDIDATES matches: a bounded cost however common the words
+    # (ADR 0018); the page says "more than RESULT_CAP" beyond them.
+    candidates = qs.filter(fulltext.matches(terms)).order_by(
+        F("date").desc(nulls_last=True), "-id"
+    )[:CANDIDATES]
+    # alias, not annotate: the rank orders the page but stays out of the capped count.
+    ranked = Document.objects.filter(pk__in=candidates.values("pk")).alias(
+        rank=fulltext.rank(terms)
+    )
     words = [token for term in terms for token in term]
-    return qs.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
+    return ranked.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
 
 
 def exact_target(*, user: User | None, text: str) -> str | None:
@@ -191,7 +143,6 @@ class Hit:
     title: SafeString
     snippet: SafeString
     date: datetime.date | None
-    rank: float
 
 
 def hits(documents: Iterable[Document], words: list[str]) -> list[Hit]:
@@ -212,7 +163,6 @@ def hits(documents: Iterable[Document], words: list[str]) -> list[Hit]:
                 title=highlight(document.title, words),
                 snippet=snippet(document.body, words),
                 date=document.date,
-                rank=float(getattr(document, "rank", 0.0) or 0.0),
             )
         )
     return found

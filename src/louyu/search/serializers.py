@@ -14,7 +14,6 @@ class SearchHitSerializer(serializers.Serializer):
         source="snippet", help_text=_("摘要（已转义的 HTML，命中词用 <mark> 标出）")
     )
     date = serializers.DateField(allow_null=True)
-    rank = serializers.FloatField(help_text=_("相关度，越大越相关"))
 
 
 class SearchQuerySerializer(serializers.Serializer):

@@ -10,10 +10,9 @@ from django.views.decorators.http import require_GET
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.selectors import jurisdiction_list
 from louyu.search.forms import SearchForm
-from louyu.search.query import document_search, exact_target, hits
+from louyu.search.query import RESULT_CAP, document_search, exact_target, hits
 
 PAGE_SIZE = 20
-RESULT_CAP = 1000
 
 
 @login_required
