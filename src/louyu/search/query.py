@@ -27,7 +27,7 @@ MAX_QUERY_LENGTH = 100
 MAX_TOKENS = 12
 # How many matches, newest first, are ranked: one more than the pages show, so that the
 # capped count can say "more than".
-RESULT_CAP = 1000
+RESULT_CAP = 200
 CANDIDATES = RESULT_CAP + 1
 _MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
 
@@ -109,9 +109,8 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
         qs = qs.filter(date__lte=request.date_to)
     # Ranked among the newest CANDIDATES matches: a bounded cost however common the words
     # (ADR 0018); the page says "more than RESULT_CAP" beyond them.
-    candidates = qs.filter(fulltext.matches(terms)).order_by(
-        F("date").desc(nulls_last=True), "-id"
-    )[:CANDIDATES]
+    # Plain DESC, so that PostgreSQL can read the (date, id) index backwards and stop early.
+    candidates = qs.filter(fulltext.matches(terms)).order_by("-date", "-id")[:CANDIDATES]
     # alias, not annotate: the rank orders the page but stays out of the capped count.
     ranked = Document.objects.filter(pk__in=candidates.values("pk")).alias(
         rank=fulltext.rank(terms)
