@@ -164,3 +164,25 @@ def test_filters_by_kind_and_date(cenv, filed):
     assert api(cenv["bj"], q="入场费", date_from=received).json()["count"] == 1
     assert api(cenv["bj"], q="入场费", date_to="2000-01-01").json()["count"] == 0
     assert api(cenv["bj"], q="入场费", jurisdiction="210200").json()["count"] == 0
+
+
+def test_erasing_personal_data_removes_the_complaint_from_the_index(
+    cenv, filed, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from louyu.complaints import maintenance, services
+
+    settings.LOUYU_COMPLAINT_RETENTION_DAYS = 30
+    for to, details in [
+        ("accepted", {}),
+        ("handling", {}),
+        ("replied", {"result": "not", "reply_text": "经核查不属实。"}),
+        ("closed", {"satisfaction": 3, "resolved": False}),
+    ]:
+        services.complaint_transition(actor=cenv["bj"], complaint=filed, to=to, **details)
+    later = timezone.now() + datetime.timedelta(days=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert maintenance.complaints_erase_personal_data(now=later) == 1
+    assert not Document.objects.filter(kind="complaint", object_id=filed.pk).exists()
+    assert found(cenv["ministry"], filed.tracking_code) == []
