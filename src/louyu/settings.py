@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_rq",
     "django_prometheus",
     "louyu.core",
+    "louyu.search",
     "louyu.buildings",
     "louyu.complaints",
     "louyu.cases",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reporting/", include("louyu.reporting.urls")),
     path("articles/", include("louyu.articles.urls")),
     path("library/", include("louyu.library.urls")),
+    path("search/", include("louyu.search.urls")),
     path("public/", include("louyu.complaints.public_urls")),
     path("public/", include("louyu.reporting.public_urls")),
     path("open311/v2/", include("louyu.complaints.open311_urls")),

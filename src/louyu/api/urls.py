@@ -10,6 +10,7 @@ from louyu.complaints import api as complaints_api
 from louyu.core import api as core_api
 from louyu.library import api as library_api
 from louyu.reporting import api as reporting_api
+from louyu.search import api as search_api
 from louyu.workplans import api as workplans_api
 
 router = DefaultRouter()
@@ -48,6 +49,7 @@ urlpatterns = [
     path("v1/calendar/deadline/", core_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("v1/me/", core_api.MeView.as_view(), name="me"),
     path("v1/metrics/", reporting_api.MetricView.as_view(), name="metrics"),
+    path("v1/search/", search_api.SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -18,6 +18,7 @@ from louyu.buildings.models import (
 from louyu.core.models import Organization, User
 from louyu.core.regions import normalize_address
 from louyu.core.scope import ScopeKind, scope_for
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 
 def building_list(*, user: User) -> QuerySet[Building]:
@@ -269,3 +270,18 @@ def building_import_get(*, user, public_id) -> BuildingImport:
 def building_import_confirmation(job: BuildingImport) -> BuildingImport | None:
     """The latest commit made from this dry run, if any."""
     return job.confirmations.order_by("-created_at", "-id").first()
+
+
+def building_search_reach(user: User | None) -> Reach:
+    """The building rows of the search index the user may find: as ``building_list``."""
+    scope = scope_for(user)
+    if scope.is_national:
+        return EVERYTHING
+    if scope.kind == ScopeKind.JURISDICTION:
+        return Reach(jurisdiction_ids=scope.jurisdiction_ids)
+    if scope.is_operator:
+        own = user.organization.jurisdiction_id
+        return Reach(jurisdiction_ids=frozenset({own})) if own else EVERYTHING
+    if scope.kind == ScopeKind.PROPERTY:
+        return Reach(organization_ids=scope.organization_ids)
+    return NOTHING

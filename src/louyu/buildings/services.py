@@ -20,10 +20,12 @@ from louyu.buildings.models import (
     PresenceSource,
     PresenceStatus,
 )
+from louyu.buildings.search import KIND as SEARCH_KIND
 from louyu.core.audit import audit_record, model_changes
 from louyu.core.models import Organization, Region, RegionLevel, User
 from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import check_organization_reference, scope_for
+from louyu.search.indexing import index_later
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -163,6 +165,7 @@ def building_create(*, actor: User | None, code: str = "", region=None, **data) 
         obj=building,
         changes={"name": building.name, "code": building.code, "region": county.code},
     )
+    index_later(SEARCH_KIND, [building.pk])
     return building
 
 
@@ -194,6 +197,7 @@ def building_update(*, actor: User | None, building: Building, **data) -> Buildi
         return locked
     locked.save()
     audit_record(actor=actor, action="building.update", obj=locked, changes=changes)
+    index_later(SEARCH_KIND, [locked.pk])
     return locked
 
 

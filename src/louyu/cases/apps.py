@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from louyu.buildings.conditions import register_condition
-        from louyu.cases import panels, selectors, signals
+        from louyu.cases import panels, search, selectors, signals
         from louyu.core.calendar import holiday_schedule_changed
         from louyu.core.panels import register_panel
 
@@ -34,3 +34,4 @@ class CasesConfig(AppConfig):
             context=panels.complaint_case_context,
             order=10,
         )
+        search.register()

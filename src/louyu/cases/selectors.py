@@ -20,6 +20,7 @@ from louyu.cases.models import Case, CaseFile, EnforcementAction, Measure, Viola
 from louyu.cases.workflow import OPEN_STATES, ActionKind, Source, State
 from louyu.core.models import User
 from louyu.core.scope import ScopeKind, scope_for
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -46,6 +47,18 @@ def case_list(*, user: User) -> QuerySet[Case]:
             visible |= Q(source=Source.OPERATOR_REPORT, opened_by__organization_id__in=orgs)
         return qs.filter(visible)
     return Case.objects.none()
+
+
+def case_search_reach(user: User | None) -> Reach:
+    """The case rows of the search index the user may find: as ``case_list``."""
+    scope = scope_for(user)
+    if scope.kind == ScopeKind.NONE or not user.has_perm("cases.view_case"):
+        return NOTHING
+    if scope.is_national:
+        return EVERYTHING
+    if scope.kind == ScopeKind.JURISDICTION:
+        return Reach(jurisdiction_ids=scope.jurisdiction_ids)
+    return Reach(object_ids=case_list(user=user).values("pk"))
 
 
 def case_get(*, user: User, pk: int) -> Case:

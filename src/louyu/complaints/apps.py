@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from louyu.buildings.conditions import register_condition
-        from louyu.complaints import selectors, signals
+        from louyu.complaints import search, selectors, signals
         from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
         from louyu.core.calendar import holiday_schedule_changed
         from louyu.core.models import Organization
@@ -41,3 +41,4 @@ class ComplaintsConfig(AppConfig):
             has=selectors.building_has_open_complaint,
             order=20,
         )
+        search.register()

@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from louyu.complaints.models import Attachment, Complaint
+from louyu.complaints.search import KIND as SEARCH_KIND
 from louyu.complaints.services import accept_deadline, policy_for, reply_deadline
 from louyu.complaints.workflow import FINAL_STATES, State
 from louyu.core.audit import audit_record
+from louyu.search.indexing import remove_later
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def complaints_erase_personal_data(*, now: datetime.datetime | None = None) -> i
                 name = attachment.file.name
                 attachment.delete()
                 transaction.on_commit(lambda n=name: _delete_file(n))
+            remove_later(SEARCH_KIND, [pk])
             audit_record(
                 actor=None,
                 action="complaint.erase_personal_data",

@@ -12,6 +12,7 @@ from louyu.complaints.models import Category, Complaint, Referral, StatusChange
 from louyu.complaints.workflow import OPEN_STATES, State
 from louyu.core.models import User
 from louyu.core.scope import ScopeKind, scope_for
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 
 def complaint_list(*, user: User) -> QuerySet[Complaint]:
@@ -30,6 +31,23 @@ def complaint_list(*, user: User) -> QuerySet[Complaint]:
         referred = Referral.objects.filter(to_organization_id__in=scope.organization_ids)
         return qs.filter(pk__in=referred.values("complaint_id"))
     return Complaint.objects.none()
+
+
+def complaint_search_reach(user: User | None) -> Reach:
+    """The complaint rows of the search index the user may find: as ``complaint_list``
+    (the rows store the jurisdiction and the handling organisation)."""
+    scope = scope_for(user)
+    if scope.is_national:
+        return EVERYTHING
+    if scope.kind == ScopeKind.JURISDICTION:
+        return Reach(
+            jurisdiction_ids=scope.jurisdiction_ids,
+            organization_ids=frozenset({user.organization_id}),
+        )
+    if scope.kind in (ScopeKind.JOINT, ScopeKind.OPERATOR):
+        referred = Referral.objects.filter(to_organization_id__in=scope.organization_ids)
+        return Reach(object_ids=referred.values("complaint_id"))
+    return NOTHING
 
 
 def building_has_open_complaint() -> Exists:

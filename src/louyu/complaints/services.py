@@ -29,6 +29,7 @@ from louyu.complaints.models import (
     StatusChange,
     Verification,
 )
+from louyu.complaints.search import KIND as SEARCH_KIND
 from louyu.complaints.workflow import (
     REQUIRED,
     RefusalReason,
@@ -48,6 +49,7 @@ from louyu.core.services import (
     work_item_create,
     work_items_close_for,
 )
+from louyu.search.indexing import index_later
 
 REPEAT_WINDOW = datetime.timedelta(days=90)
 _CHANNELS = frozenset(Channel.values)  # ``Channel.values`` builds a new list on every use
@@ -237,6 +239,7 @@ def complaint_create(*, actor: User | None, intake: Intake) -> tuple[Complaint, 
         deadline_provisional=deadline.provisional,
     )
     secret = intake_store.store_new_complaint(complaint, actor=actor, repeat_window=REPEAT_WINDOW)
+    index_later(SEARCH_KIND, [complaint.pk])
     return complaint, secret
 
 

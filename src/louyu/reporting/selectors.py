@@ -18,6 +18,7 @@ from louyu.core.scope import scope_for
 from louyu.reporting.models import Bulletin, MonthlyReport
 from louyu.reporting.rollup.query import Area
 from louyu.reporting.workflow import BulletinState
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 
 def may_see_figures(user: User) -> bool:
@@ -140,6 +141,15 @@ def bulletin_list(*, user: User) -> QuerySet[Bulletin]:
     if user.has_perm("reporting.change_bulletin"):
         return Bulletin.objects.all()
     return Bulletin.objects.filter(state=BulletinState.PUBLISHED)
+
+
+def bulletin_search_reach(user: User | None) -> Reach:
+    """The bulletin rows of the search index the user may find: as ``bulletin_list``."""
+    if user is None or not user.is_authenticated or not user.has_perm("reporting.view_bulletin"):
+        return NOTHING
+    if user.has_perm("reporting.change_bulletin"):
+        return EVERYTHING
+    return Reach(object_ids=bulletin_list(user=user).values("pk"))
 
 
 def bulletin_get(*, user: User, pk: int) -> Bulletin:

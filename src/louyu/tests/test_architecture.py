@@ -16,6 +16,7 @@ REPO = ROOT.parents[1]
 # Rank of each app; a higher rank may use a lower one, equal ranks may not use each other.
 RANKS = {
     "core": 0,
+    "search": 0.5,
     "buildings": 1,
     "complaints": 2,
     "cases": 3,

@@ -21,11 +21,13 @@ from louyu.buildings.models import (
     PresenceSource,
     PresenceStatus,
 )
+from louyu.buildings.search import KIND as SEARCH_KIND
 from louyu.buildings.services import alias_text, new_building_code, normalize_name
 from louyu.buildings.signals import presence_events_imported
 from louyu.core.bulk import bulk_insert
 from louyu.core.models import Region
 from louyu.core.regions import normalize_address
+from louyu.search.indexing import index_later
 
 WRITE_BATCH = 2000
 
@@ -137,6 +139,7 @@ def write_changes(accepted, changes: Changes, registry: Registry, operators, act
         if presence.operator_id in basic and presence.status == PresenceStatus.SERVING:
             serving[presence.building_id] += 1
     _refresh_counts(serving)
+    index_later(SEARCH_KIND, [*(b.pk for b in created), *changes.field_updates])
     return [b.pk for b in created]
 
 

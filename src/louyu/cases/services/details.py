@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from louyu.cases.models import Case
+from louyu.cases.search import KIND as SEARCH_KIND
 from louyu.cases.services._common import (
     administration_of,
     append_event,
@@ -26,6 +27,7 @@ from louyu.cases.workflow import FINAL_STATES, Severity, State, SupervisionLevel
 from louyu.core.audit import audit_record
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import Organization, OrganizationType, User
+from louyu.search.indexing import index_later
 
 
 @transaction.atomic
@@ -69,6 +71,8 @@ def case_update(
             locked, actor, from_state=locked.state, event="severity", severity=changed["severity"]
         )
     audit_record(actor=actor, action="case.update", obj=locked, changes=changed)
+    if "title" in changed or "summary" in changed:
+        index_later(SEARCH_KIND, [locked.pk])
     case.__dict__.update(locked.__dict__)
     return locked
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from louyu.buildings.models import Building
 from louyu.cases.models import Case, CaseComplaint, CaseStatusChange, Violation
+from louyu.cases.search import KIND as SEARCH_KIND
 from louyu.cases.services._common import actor_or_none, append_event, bump_version, lock_case
 from louyu.cases.services.notifications import notify_administration
 from louyu.cases.services.permissions import can_manage_in, can_report_refused_entry
@@ -32,6 +33,7 @@ from louyu.core.audit import audit_record
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import User
 from louyu.core.scope import may_reference
+from louyu.search.indexing import index_later
 
 CODE_ALPHABET = "0123456789"
 CASE_OPENING_COMPLAINT_STATES = frozenset({ComplaintState.REPLIED, ComplaintState.CLOSED})
@@ -199,6 +201,7 @@ def _case_open(*, actor, building, title, summary, severity, source, violations,
         changes={"building": building.code, "source": source, "severity": severity},
     )
     notify_administration(case, f"新立整治案件：{case.code}", exclude=actor)
+    index_later(SEARCH_KIND, [case.pk])
     return case, True
 
 

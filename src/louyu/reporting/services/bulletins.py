@@ -25,6 +25,7 @@ from louyu.reporting import figures
 from louyu.reporting.metrics import METRICS, Kind
 from louyu.reporting.models import Bulletin, BulletinStatusChange, MonthlyReport, month_end
 from louyu.reporting.rollup.query import Area
+from louyu.reporting.search import KIND as SEARCH_KIND
 from louyu.reporting.services.reports import administration_of
 from louyu.reporting.workflow import (
     BULLETIN_EDITABLE,
@@ -32,6 +33,7 @@ from louyu.reporting.workflow import (
     ReportState,
     bulletin_targets,
 )
+from louyu.search.indexing import index_later
 
 EDITABLE_FIELDS = ("number", "title", "summary", "highlights", "problems", "requirements")
 RANKED = (
@@ -213,6 +215,7 @@ def bulletin_create(*, actor: User | None, period: datetime.date) -> Bulletin:
         bulletin=bulletin, from_state="", to_state=BulletinState.DRAFT, actor=actor
     )
     audit_record(actor=actor, action="bulletin.create", obj=bulletin)
+    index_later(SEARCH_KIND, [bulletin.pk])
     return bulletin
 
 
@@ -250,6 +253,7 @@ def bulletin_update(
         locked.version += 1
         locked.save()
         audit_record(actor=actor, action="bulletin.update", obj=locked, changes={"fields": changed})
+        index_later(SEARCH_KIND, [locked.pk])
     bulletin.__dict__.update(locked.__dict__)
     return locked
 

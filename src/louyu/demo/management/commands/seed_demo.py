@@ -11,6 +11,7 @@ from louyu.complaints.demo import create_demo_complaints
 from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_items, demo_logins
 from louyu.library.demo import create_demo_library
 from louyu.reporting.demo import create_demo_history
+from louyu.search.indexing import reindex
 from louyu.workplans.demo import create_demo_work_plans
 
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         if create_demo_history():
             self.stdout.write("demo history: twelve months, monthly reports and a bulletin")
         self.stdout.write(f"new demo practices: {create_demo_library()}")
+        indexed = reindex()
+        self.stdout.write(f"search index: {sum(indexed.values())} rows")
         self.stdout.write(f"demo accounts: {len(users)}; new demo work items: {items}")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins:")
         for username, org in demo_logins():

@@ -1,0 +1,167 @@
+"""Reads of the search index, scoped to the user (the search's selectors).
+
+A query is segmented here into terms of letters and digits only (``segment.query_terms``);
+user text never reaches the database as full-text syntax (``fulltext``)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from louyu.core.models import Jurisdiction, User
+from louyu.core.scope import scope_for
+from louyu.search import fulltext
+from louyu.search.models import Audience, Document
+from louyu.search.registry import kinds
+from louyu.search.segment import query_terms
+from louyu.search.snippets import highlight, snippet
+
+MAX_QUERY_LENGTH = 100
+MAX_TOKENS = 12
+# How many matches, newest first, are ranked: one more than the pages show, so that the
+# capped count can say "more than".
+RESULT_CAP = 200
+CANDIDATES = RESULT_CAP + 1
+_MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as asked for by the page or the API (already parsed into types)."""
+
+    text: str
+    kinds: tuple[str, ...] = ()
+    jurisdiction: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """The terms to look for (``segment.query_terms``); ValidationError (in Chinese, on
+    ``q``) for a query too short, too long or without letters or digits."""
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationError({"q": _("搜索内容不能超过%(n)d个字符。") % {"n": MAX_QUERY_LENGTH}})
+    meaningful = _MEANINGFUL.findall(text)
+    if not meaningful:
+        raise ValidationError({"q": _("请输入要搜索的文字，不能只有标点符号。")})
+    if len(meaningful) < 2:
+        raise ValidationError({"q": _("搜索内容至少需要两个字。")})
+    return query_terms(text)[:MAX_TOKENS]
+
+
+def check_request(request: SearchRequest) -> None:
+    """ValidationError (per field, in Chinese) for kinds or dates that make no sense."""
+    errors = {}
+    known = {k.key for k in kinds()}
+    unknown = [k for k in request.kinds if k not in known]
+    if unknown:
+        errors["kind"] = _("未知的搜索类型：%(kinds)s。") % {"kinds": "、".join(unknown)}
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        errors["date_to"] = _("结束日期不能早于开始日期。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def visible_documents(*, user: User | None) -> QuerySet[Document]:
+    """The index rows the user may find: per kind, the rows its reach covers, and of those
+    only the rows meant for the user's audience (a handling organisation's full text is
+    found only by its members, the public fields by everyone else)."""
+    if scope_for(user).kind == "none":
+        return Document.objects.none()
+    reachable = Q(pk__in=[])
+    for found in kinds():
+        where = found.reach(user).q()
+        if where is not None:
+            reachable |= Q(kind=found.key) & where
+    org = user.organization_id
+    audience = Q(audience=Audience.ALL)
+    if org is None:
+        audience |= Q(audience=Audience.OTHERS)
+    else:
+        audience |= Q(audience=Audience.ORGANIZATION, organization_id=org)
+        audience |= Q(audience=Audience.OTHERS) & ~Q(organization_id=org)
+    return Document.objects.filter(reachable & audience)
+
+
+def document_search(*, user: User | None, request: SearchRequest) -> tuple[QuerySet, list[str]]:
+    """The user's matching rows, best first (then newest), and the words looked for (to
+    mark them). Only the newest ``CANDIDATES`` matches are ranked. Raises ValidationError
+    for bad input (``query_words``, ``check_request``)."""
+    terms = query_words(request.text)
+    check_request(request)
+    qs = visible_documents(user=user)
+    if request.kinds:
+        qs = qs.filter(kind__in=request.kinds)
+    if request.jurisdiction:
+        jurisdiction = Jurisdiction.objects.filter(code=request.jurisdiction).first()
+        qs = qs.filter(jurisdiction=jurisdiction) if jurisdiction else qs.none()
+    if request.date_from:
+        qs = qs.filter(date__gte=request.date_from)
+    if request.date_to:
+        qs = qs.filter(date__lte=request.date_to)
+    # Ranked among the newest CANDIDATES matches: a bounded cost however common the words
+    # (ADR 0018); the page says "more than RESULT_CAP" beyond them.
+    # Plain DESC, so that PostgreSQL can read the (date, id) index backwards and stop early.
+    candidates = qs.filter(fulltext.matches(terms)).order_by("-date", "-id")[:CANDIDATES]
+    # alias, not annotate: the rank orders the page but stays out of the capped count.
+    ranked = Document.objects.filter(pk__in=candidates.values("pk")).alias(
+        rank=fulltext.rank(terms)
+    )
+    words = [token for term in terms for token in term]
+    return ranked.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
+
+
+def exact_target(*, user: User | None, text: str) -> str | None:
+    """The page of the object whose identifier (tracking number, building code, case number,
+    …) ``text`` is exactly, when the user may see it; else None."""
+    text = (text or "").strip()
+    if not text or len(text) > 64 or scope_for(user).kind == "none":
+        return None
+    for found in kinds():
+        if found.exact is not None:
+            pk = found.exact(user, text)
+            if pk:
+                return found.url(pk)
+    return None
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    kind_label: str
+    object_id: int
+    url: str
+    title: SafeString
+    snippet: SafeString
+    date: datetime.date | None
+
+
+def hits(documents: Iterable[Document], words: list[str]) -> list[Hit]:
+    """The rows as results: the kind's label and the object's URL, the title and a snippet
+    of the text with the words marked (escaped first)."""
+    registered = {k.key: k for k in kinds()}
+    found = []
+    for document in documents:
+        kind = registered.get(document.kind)
+        if kind is None:
+            continue
+        found.append(
+            Hit(
+                kind=kind.key,
+                kind_label=str(kind.label),
+                object_id=document.object_id,
+                url=kind.url(document.object_id),
+                title=highlight(document.title, words),
+                snippet=snippet(document.body, words),
+                date=document.date,
+            )
+        )
+    return found

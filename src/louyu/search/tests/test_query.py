@@ -1,0 +1,129 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from louyu.search.indexing import index_objects, reindex, remove_objects
+from louyu.search.models import Document
+from louyu.search.query import SearchRequest, document_search, exact_target, hits, query_words
+from louyu.search.tests.conftest import KIND
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(user, text, **kwargs):
+    documents, words = document_search(user=user, request=SearchRequest(text=text, **kwargs))
+    return hits(documents, words)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "请输入要搜索的文字，不能只有标点符号。"),
+        ("楼", "搜索内容至少需要两个字。"),
+        ("a", "搜索内容至少需要两个字。"),
+        ("。，！？——", "请输入要搜索的文字，不能只有标点符号。"),
+        ("!!! ** ()", "请输入要搜索的文字，不能只有标点符号。"),
+        ("楼" * 101, "搜索内容不能超过100个字符。"),
+    ],
+)
+def test_bad_queries_get_a_chinese_message(text, message):
+    with pytest.raises(ValidationError) as raised:
+        query_words(text)
+    assert raised.value.message_dict == {"q": [message]}
+
+
+def test_operators_of_sql_and_of_both_engines_are_plain_words():
+    words = query_words('独家协议" OR 1=1; DROP TABLE search_document; -- NEAR(a b) * ^ :')
+    tokens = [token for term in words for token in term]
+    assert all(token.isalnum() for token in tokens)
+    assert "or" in tokens and "near" in tokens
+
+
+def test_ranked_results_with_highlighted_snippets(test_kind):
+    reindex()
+    found = _search(test_kind["ministry"], "独家协议整治")
+    assert {h.object_id for h in found} == {test_kind["org_a"].pk, test_kind["org_b"].pk}
+    first = found[0]
+    assert (
+        "<mark>独家</mark><mark>协议</mark>" in first.snippet or "<mark>独家协议" in first.snippet
+    )
+    assert first.url.startswith("/organizations/")
+
+
+def test_each_user_finds_only_its_jurisdiction(test_kind):
+    reindex()
+    a = {h.object_id for h in _search(test_kind["user_a"], "宽带接入")}
+    b = {h.object_id for h in _search(test_kind["user_b"], "宽带接入")}
+    assert a == {test_kind["org_a"].pk}
+    assert b == {test_kind["org_b"].pk}
+
+
+def test_anonymous_and_unaffiliated_users_find_nothing(test_kind):
+    from django.contrib.auth.models import AnonymousUser
+
+    from louyu.core.tests.factories import UserFactory
+
+    reindex()
+    assert _search(AnonymousUser(), "宽带接入") == []
+    assert _search(UserFactory(organization=None), "宽带接入") == []
+
+
+def test_filters_by_jurisdiction_and_kind(test_kind):
+    reindex()
+    ministry = test_kind["ministry"]
+    only_b = _search(ministry, "宽带接入", jurisdiction="970002")
+    assert {h.object_id for h in only_b} == {test_kind["org_b"].pk}
+    assert _search(ministry, "宽带接入", jurisdiction="000000") == []
+    with pytest.raises(ValidationError) as raised:
+        _search(ministry, "宽带接入", kinds=("nonsense",))
+    assert "kind" in raised.value.message_dict
+
+
+def test_markup_in_indexed_text_is_escaped(test_kind):
+    org = test_kind["org_a"]
+    org.name = "<script>alert(1)</script>甲省宽带"
+    org.save()
+    reindex()
+    found = _search(test_kind["user_a"], "甲省宽带")
+    assert "<script>" not in found[0].title and "&lt;script&gt;" in found[0].title
+
+
+def test_reindexing_replaces_rows_and_drops_vanished_objects(test_kind):
+    assert reindex(batch_size=1) == {KIND: 2}
+    assert reindex() == {KIND: 2}
+    assert Document.objects.filter(kind=KIND).count() == 2
+    org_b = test_kind["org_b"]
+    org_b.jurisdiction = None
+    org_b.save()
+    assert index_objects(KIND, [org_b.pk]) == 0
+    assert Document.objects.filter(kind=KIND).count() == 1
+    assert remove_objects(KIND, [test_kind["org_a"].pk]) == 1
+
+
+def test_exact_identifier_jumps_only_within_scope(test_kind):
+    assert exact_target(user=test_kind["user_a"], text="ca-970001").startswith("/organizations/")
+    assert exact_target(user=test_kind["user_a"], text="ca-970002") is None
+
+
+def test_the_better_match_comes_first(test_kind):
+    strong = test_kind["org_a"]
+    strong.name = "宽带 宽带 宽带 接入 接入"
+    strong.save()
+    reindex()
+    found = _search(test_kind["ministry"], "宽带接入")
+    assert [h.object_id for h in found] == [strong.pk, test_kind["org_b"].pk]
+
+
+def test_reindex_command_rebuilds_a_kind_and_refuses_unknown_ones(test_kind):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("search_reindex", "--kind", KIND, "--batch-size", "1", stdout=out)
+    assert out.getvalue().strip() == f"{KIND}: 2"
+    before = Document.objects.count()
+    with pytest.raises(CommandError, match="未知的搜索类型：nonsense"):
+        call_command("search_reindex", "--kind", "nonsense")
+    with pytest.raises(CommandError, match="批量大小必须是正整数"):
+        call_command("search_reindex", "--batch-size", "0")
+    assert Document.objects.count() == before
