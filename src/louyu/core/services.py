@@ -75,11 +75,15 @@ def work_item_new(
     target: models.Model | None = None,
     link: str = "",
     kind: str = "task",
+    step: bool = False,
     jurisdiction=None,
 ) -> tuple[WorkItem, AuditEvent]:
     """Validate a work item and build it, unsaved, with its unsaved audit event. For callers
     that write both together with other rows in one statement (complaint intake, through
-    ``core.bulk.insert_linked``); everyone else calls ``work_item_create``."""
+    ``core.bulk.insert_linked``); everyone else calls ``work_item_create``.
+
+    ``step`` marks an item that stands for a workflow step (accept a complaint, answer a
+    measure, submit a report): the service doing that step closes it, nobody ticks it off."""
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写待办事项标题。"})
@@ -90,6 +94,7 @@ def work_item_new(
     item = WorkItem(
         title=title[:200],
         kind=kind,
+        step=step,
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
         link=link,
@@ -127,6 +132,7 @@ def work_item_create(
     target: models.Model | None = None,
     link: str = "",
     kind: str = "task",
+    step: bool = False,
     jurisdiction=None,
     notify_assignees: bool = True,
 ) -> WorkItem:
@@ -145,6 +151,7 @@ def work_item_create(
         target=target,
         link=link,
         kind=kind,
+        step=step,
         jurisdiction=jurisdiction,
     )
     with transaction.atomic(savepoint=False):
@@ -170,10 +177,15 @@ def _can_act_on(user: User, item: WorkItem) -> bool:
 
 @transaction.atomic
 def work_item_complete(*, actor: User, item: WorkItem) -> WorkItem:
-    """Mark an open work item done. Only its assignee (person or organisation) may."""
+    """Mark an open free-standing work item done. Only its assignee (person or
+    organisation) may; an item standing for a workflow step is closed by that step only."""
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if not _can_act_on(actor, locked):
         raise PermissionDenied("只有承办人或承办机构可以办结此待办。")
+    if locked.step:
+        raise InvalidTransition(
+            "此待办是流程环节，须在业务页面办理该环节后自动办结，不能手工办结。"
+        )
     if locked.state != WorkItemState.OPEN:
         raise InvalidTransition("该待办已办结或已取消，不能重复办结。")
     locked.state = WorkItemState.DONE

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from louyu.core import services, sms
+from louyu.core.errors import InvalidTransition
 from louyu.core.models import AuditEvent, Notification, WorkItem, WorkItemState
 from louyu.core.tests.factories import UserFactory
 
@@ -66,6 +67,16 @@ def test_only_the_assignee_may_complete_and_only_once(two_jurisdictions):
     with pytest.raises(ValidationError):
         services.work_item_complete(actor=env["user_a"], item=item)
     assert AuditEvent.objects.filter(action="work_item.complete").count() == 1
+
+
+def test_a_step_item_is_closed_by_its_step_not_by_hand(two_jurisdictions):
+    env = two_jurisdictions
+    item = _item(env, kind="complaint", step=True)
+    with pytest.raises(InvalidTransition, match="流程环节"):
+        services.work_item_complete(actor=env["user_a"], item=item)
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
+    assert not AuditEvent.objects.filter(action="work_item.complete").exists()
 
 
 def test_reminders_are_sent_exactly_once(two_jurisdictions, django_capture_on_commit_callbacks):

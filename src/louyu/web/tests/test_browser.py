@@ -35,6 +35,15 @@ def test_sign_in_complete_a_work_item_and_switch_to_english(live_server, browser
         assignee_organization=org,
         due_at=timezone.now() + datetime.timedelta(days=2),
     )
+    step = services.work_item_create(
+        actor=None,
+        title="受理审查：TS-BROWSER",
+        assignee_organization=org,
+        due_at=timezone.now() + datetime.timedelta(days=5),
+        link="/inbox/?q=TS-BROWSER",
+        kind="complaint",
+        step=True,
+    )
     page = browser_page
 
     page.goto(f"{live_server.url}/")
@@ -45,20 +54,32 @@ def test_sign_in_complete_a_work_item_and_switch_to_english(live_server, browser
 
     expect(page.get_by_test_id("home-heading")).to_contain_text("王小明")
     expect(page.get_by_test_id("scope-label")).to_have_text("丙省通信管理局")
-    expect(page.get_by_test_id("urgent-item")).to_contain_text("核查某商务楼宇的进场受阻情况")
-    expect(page.get_by_test_id("count-open")).to_contain_text("1")
+    expect(page.get_by_test_id("urgent-item").first).to_contain_text("核查某商务楼宇的进场受阻情况")
+    expect(page.get_by_test_id("count-open")).to_contain_text("2")
 
     page.locator(".ly-sidebar").get_by_role("link", name="我的待办").click()
+    step_row = page.get_by_test_id("inbox-item").filter(has_text="受理审查：TS-BROWSER")
+    expect(step_row.get_by_role("link", name="办结")).to_have_count(0)
+    expect(step_row.get_by_test_id(f"handle-{step.pk}")).to_have_text("去办理")
     row = page.get_by_test_id("inbox-item").filter(has_text="核查某商务楼宇的进场受阻情况")
     expect(row).to_be_visible()
-    row.get_by_role("button", name="办结").click()
+    row.get_by_role("link", name="办结").click()
+    expect(page.get_by_test_id("work-item-confirm")).to_contain_text("确认此事项已经办完？")
+    page.get_by_test_id("confirm-complete").click()
     expect(page.get_by_test_id("message-success")).to_contain_text(
         "已办结：核查某商务楼宇的进场受阻情况"
     )
-    expect(page.get_by_test_id("inbox-empty")).to_be_visible()
+    expect(page.get_by_test_id("inbox-item")).to_have_count(1)
     item.refresh_from_db()
     assert item.state == WorkItemState.DONE
-    assert WorkItem.objects.filter(state=WorkItemState.OPEN).count() == 0
+    assert list(WorkItem.objects.filter(state=WorkItemState.OPEN)) == [step]
+
+    page.get_by_test_id(f"handle-{step.pk}").click()
+    expect(page).to_have_url(re.compile(r"/inbox/\?q=TS-BROWSER$"))
+    page.goto(f"{live_server.url}/inbox/{step.pk}/done/")
+    expect(page.get_by_test_id("work-item-step")).to_contain_text("不能在这里手工办结")
+    expect(page.get_by_test_id("confirm-complete")).to_have_count(0)
+    page.get_by_role("link", name="返回待办").click()
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

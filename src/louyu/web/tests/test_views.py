@@ -248,9 +248,29 @@ def test_completing_a_foreign_work_item_is_a_404(client_a, two_jurisdictions):
     assert client_a.post(reverse("web:work_item_complete", args=[999999])).status_code == 404
 
 
-def test_complete_requires_post(client_a, two_jurisdictions):
+def test_complete_asks_to_confirm_and_get_changes_nothing(client_a, two_jurisdictions):
     item = _item(two_jurisdictions)
-    assert client_a.get(reverse("web:work_item_complete", args=[item.pk])).status_code == 405
+    response = client_a.get(reverse("web:work_item_complete", args=[item.pk]))
+    assert response.status_code == 200
+    assert "确认此事项已经办完？" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
+
+
+def test_a_step_item_is_not_completed_from_the_inbox(client_a, two_jurisdictions):
+    item = _item(two_jurisdictions, title="受理审查：TS1", kind="complaint", step=True)
+    item.link = "/complaints/1/"
+    item.save(update_fields=["link"])
+    inbox = client_a.get(reverse("web:inbox")).content.decode()
+    assert f'data-testid="handle-{item.pk}"' in inbox
+    assert f'data-testid="complete-{item.pk}"' not in inbox
+    url = reverse("web:work_item_complete", args=[item.pk])
+    page = client_a.get(url).content.decode()
+    assert "不能在这里手工办结" in page and 'href="/complaints/1/"' in page
+    response = client_a.post(url, follow=True)
+    assert "此待办是流程环节" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
 
 
 def test_complete_never_redirects_off_site(client_a, two_jurisdictions):
