@@ -6,3 +6,10 @@ class BuildingsConfig(AppConfig):
     name = "louyu.buildings"
     label = "buildings"
     verbose_name = _("楼宇名录")
+
+    def ready(self) -> None:
+        from louyu.buildings.models import Building
+        from louyu.buildings.selectors import building_list
+        from louyu.core.visibility import register_viewable
+
+        register_viewable(Building, url="buildings:detail", visible=building_list)

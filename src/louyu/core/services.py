@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from louyu.core.audit import audit_event, audit_record, audit_write
 from louyu.core.bulk import create_rows
+from louyu.core.calendar import format_deadline
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import (
     AuditEvent,
@@ -233,7 +234,7 @@ def _claim_and_notify(pk: int, *, flag: str, updates: dict, kind: str, title: st
         if not WorkItem.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(**updates):
             return False
         item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(pk=pk)
-        due = f"{timezone.localtime(item.due_at):%Y-%m-%d %H:%M}"
+        due = format_deadline(item.due_at)
         notify(
             recipients=work_item_recipients(item),
             title=title.format(title=item.title),

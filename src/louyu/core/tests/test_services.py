@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from louyu.core import services, sms
+from louyu.core import calendar, services, sms
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import AuditEvent, Notification, WorkItem, WorkItemState
 from louyu.core.tests.factories import UserFactory
@@ -106,6 +106,15 @@ def test_reminders_are_sent_exactly_once(two_jurisdictions, django_capture_on_co
     late.refresh_from_db()
     assert soon.reminded_at and late.overdue_notified_at
     assert [m.phone for m in sms.outbox] == ["13800138000"]  # only the overdue one by SMS
+
+
+def test_a_reminder_shows_the_deadline_as_every_page_does(two_jurisdictions):
+    env = two_jurisdictions
+    last_day = timezone.localdate() - datetime.timedelta(days=1)
+    _item(env, title="昨日到期事项", due_at=calendar.Deadline.ending_on(last_day).due_at)
+    services.send_due_reminders(now=timezone.now(), lead=datetime.timedelta(hours=48))
+    body = Notification.objects.get(recipient=env["user_a"], kind="overdue").body
+    assert body == f"办理时限 {last_day:%Y-%m-%d} 24:00 已过。"
 
 
 def test_a_completed_item_is_never_reminded(two_jurisdictions):

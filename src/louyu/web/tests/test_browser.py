@@ -135,3 +135,39 @@ def test_repeated_wrong_passwords_lock_the_login_with_an_explanation(
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("login-locked")).to_contain_text("15 分钟")
     expect(page.get_by_label("用户名")).to_have_value("locked-clerk")
+
+
+def test_a_provisional_deadline_reads_the_same_and_explains_itself(
+    live_server, chromium_browser, browser_reference_data
+):
+    """Issue 15 item 7, at 390 px: the deadline reads 24:00 of its last day and “时限待定”
+    says why on the page itself, without a hover."""
+    from playwright.sync_api import expect
+
+    from louyu.core import calendar
+    from louyu.web.tests.browser import MOBILE
+
+    org = OrganizationFactory(code="ca-970012", jurisdiction=JurisdictionFactory(code="970012"))
+    UserFactory(username="prov-user", organization=org, roles=[roles.ADMINISTRATION_STAFF])
+    last_day = timezone.localdate() + datetime.timedelta(days=3)
+    services.work_item_create(
+        actor=None,
+        title="节假日未公布时的事项",
+        assignee_organization=org,
+        due_at=calendar.Deadline.ending_on(last_day).due_at,
+        due_provisional=True,
+    )
+    context = chromium_browser.new_context(viewport=MOBILE, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next=/inbox/")
+        page.get_by_label("用户名").fill("prov-user")
+        page.get_by_label("密码").fill("demo12345")
+        page.get_by_test_id("login-submit").click()
+        row = page.get_by_test_id("inbox-item").filter(has_text="节假日未公布时的事项")
+        expect(row).to_contain_text(f"{last_day:%Y-%m-%d} 24:00")
+        expect(row.get_by_test_id("deadline-provisional")).to_have_text("时限待定")
+        expect(row.get_by_test_id("provisional-note")).to_be_visible()
+        expect(row.get_by_test_id("provisional-note")).to_contain_text("节假日安排尚未公布")
+    finally:
+        context.close()

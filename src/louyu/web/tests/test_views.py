@@ -1,5 +1,8 @@
 import datetime
 import io
+import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -135,6 +138,20 @@ def test_unknown_page_is_a_chinese_404(client_a):
     response = client_a.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_the_demo_runs_without_debug_and_still_serves_static_files(client):
+    """`make run` shows the project's own error pages (DEBUG off unless LOUYU_DEBUG=true);
+    WhiteNoise serves the static files from the apps without a collectstatic."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LOUYU_DEBUG", "LOUYU_PRODUCTION")}
+    code = "import louyu.settings as s; print(s.DEBUG, s.WHITENOISE_USE_FINDERS)"
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == ["False", "True"]
+    response = client.get("/static/louyu/louyu.css")
+    assert response.status_code == 200
+    assert b".ly-" in b"".join(response.streaming_content)
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -565,3 +582,10 @@ def test_switching_to_english_changes_the_page_language(client_a):
         reverse("set_language"), {"language": "zh-hans", "next": reverse("web:inbox")}, follow=True
     )
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_a_provisional_deadline_explains_itself_on_the_page(client_a, two_jurisdictions):
+    _item(two_jurisdictions, title="节前事项", due_provisional=True)
+    html = client_a.get(reverse("web:inbox")).content.decode()
+    assert "时限待定" in html
+    assert "节假日安排尚未公布，时限按周一至周五推算，公布后将重新计算。</span>" in html
