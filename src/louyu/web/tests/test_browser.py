@@ -171,3 +171,49 @@ def test_a_provisional_deadline_reads_the_same_and_explains_itself(
         expect(row.get_by_test_id("provisional-note")).to_contain_text("节假日安排尚未公布")
     finally:
         context.close()
+
+
+def test_the_audit_log_reads_in_words_and_filters_from_lists(
+    live_server, chromium_browser, browser_reference_data
+):
+    """Issue 15 item 8 at 1366 and 390 px: the row says who did what to which building, the
+    building is a link, the person is picked from a list, and the changes wrap."""
+    from playwright.sync_api import expect
+
+    from louyu.buildings import services as building_services
+    from louyu.core.models import Jurisdiction
+    from louyu.web.tests.browser import DESKTOP, MOBILE
+
+    beijing = Jurisdiction.objects.get(code="110000")
+    org = OrganizationFactory(code="ca-audit", name="北京市通信管理局", jurisdiction=beijing)
+    clerk = UserFactory(
+        username="audit-clerk",
+        first_name="三",
+        last_name="张",
+        organization=org,
+        roles=[roles.ADMINISTRATION_ADMIN],
+    )
+    building = building_services.building_create(
+        actor=clerk, name="审计测试大厦" * 6, address="北京市朝阳区望京街20号"
+    )
+    for viewport in (DESKTOP, MOBILE):
+        context = chromium_browser.new_context(viewport=viewport, locale="zh-CN")
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/accounts/login/?next=/audit/")
+            page.get_by_label("用户名").fill("audit-clerk")
+            page.get_by_label("密码").fill("demo12345")
+            page.get_by_test_id("login-submit").click()
+            page.get_by_test_id("audit-filter-actor").select_option(label="张三（audit-clerk）")
+            page.get_by_role("button", name="筛选").click()
+            row = page.get_by_test_id("audit-row").filter(has_text="building.create")
+            expect(row.get_by_test_id("audit-text")).to_contain_text(
+                "北京市通信管理局 张三 创建了楼宇"
+            )
+            changes = row.get_by_test_id("audit-changes")
+            wide = changes.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+            assert not wide
+            row.get_by_test_id("audit-object-link").click()
+            expect(page).to_have_url(f"{live_server.url}/buildings/{building.pk}/")
+        finally:
+            context.close()
