@@ -217,3 +217,31 @@ def test_the_audit_log_reads_in_words_and_filters_from_lists(
             expect(page).to_have_url(f"{live_server.url}/buildings/{building.pk}/")
         finally:
             context.close()
+
+
+def test_every_xlsx_export_button_reads_alike(live_server, browser_page, browser_reference_data):
+    """Issue 15 item 11: every XLSX export button reads 导出 Excel."""
+    from playwright.sync_api import expect
+
+    from louyu.core.models import Jurisdiction
+
+    org = OrganizationFactory(
+        code="ca-export", jurisdiction=Jurisdiction.objects.get(code="110000")
+    )
+    UserFactory(username="export-clerk", organization=org, roles=[roles.ADMINISTRATION_ADMIN])
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("export-clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("home-heading")).to_be_visible()
+    for path in (
+        "/complaints/",
+        "/cases/",
+        "/work-plans/",
+        "/work-plans/zero-operator/",
+        "/audit/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("link", name="导出 Excel")).to_have_count(1)
+        expect(page.get_by_text("导出 XLSX")).to_have_count(0)
