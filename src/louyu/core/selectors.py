@@ -32,6 +32,19 @@ def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.all()
 
 
+def jurisdiction_filter_choices(*, user: User) -> QuerySet[Jurisdiction]:
+    """The jurisdictions a list's filter offers ``user``: only those whose rows it may see
+    (an administration its own, an operator's branch its branch's, national users all)."""
+    scope = scope_for(user)
+    qs = jurisdiction_list(user=user).order_by("sort_order", "code")
+    if scope.is_national:
+        return qs
+    if scope.kind == ScopeKind.JURISDICTION:
+        return qs.filter(pk__in=scope.jurisdiction_ids)
+    org = user.organization
+    return qs.filter(pk=org.jurisdiction_id) if org and org.jurisdiction_id else qs.none()
+
+
 def organization_list(*, user: User) -> QuerySet[Organization]:
     """Government bodies and operators' headquarters are visible to every staff user; a
     branch, property company or agent only within the user's scope."""

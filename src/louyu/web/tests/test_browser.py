@@ -205,6 +205,8 @@ def test_the_audit_log_reads_in_words_and_filters_from_lists(
             page.get_by_label("密码").fill("demo12345")
             page.get_by_test_id("login-submit").click()
             page.get_by_test_id("audit-filter-actor").select_option(label="张三（audit-clerk）")
+            jurisdictions = page.get_by_test_id("audit-filter-jurisdiction").locator("option")
+            expect(jurisdictions).to_have_count(2)  # 全部 and 北京 only
             page.get_by_role("button", name="筛选").click()
             row = page.get_by_test_id("audit-row").filter(has_text="building.create")
             expect(row.get_by_test_id("audit-text")).to_contain_text(

@@ -28,7 +28,7 @@ def _audit_form(request) -> AuditFilterForm:
     choices = selectors.audit_filter_choices(user=request.user)
     form = AuditFilterForm(
         request.GET,
-        jurisdictions=selectors.jurisdiction_list(user=request.user),
+        jurisdictions=selectors.jurisdiction_filter_choices(user=request.user),
         people=choices.people,
         organizations=choices.organizations,
         kinds=choices.kinds,
