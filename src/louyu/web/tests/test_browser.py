@@ -247,3 +247,30 @@ def test_every_xlsx_export_button_reads_alike(live_server, browser_page, browser
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("link", name="导出 Excel")).to_have_count(1)
         expect(page.get_by_text("导出 XLSX")).to_have_count(0)
+
+
+def test_a_detail_page_prints_its_content_only(live_server, browser_page, browser_reference_data):
+    """Issue 15 item 11: printing a detail page leaves out navigation, forms and buttons."""
+    from playwright.sync_api import expect
+
+    from louyu.buildings import services as building_services
+    from louyu.core.models import Jurisdiction
+
+    org = OrganizationFactory(code="ca-print", jurisdiction=Jurisdiction.objects.get(code="110000"))
+    UserFactory(username="print-clerk", organization=org, roles=[roles.ADMINISTRATION_ADMIN])
+    building = building_services.building_create(
+        actor=None, name="打印测试大厦", address="北京市朝阳区望京街30号"
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/?next=/buildings/{building.pk}/")
+    page.get_by_label("用户名").fill("print-clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("打印测试大厦")
+    assert page.locator(".btn:visible").count() > 0
+    page.emulate_media(media="print")
+    expect(heading).to_be_visible()
+    expect(page.locator(".ly-topbar")).to_be_hidden()
+    expect(page.locator(".ly-footer")).to_be_hidden()
+    assert page.locator(".btn:visible").count() == 0
