@@ -13,4 +13,5 @@ SCHEDULER=$!
 trap 'kill $WORKER $SCHEDULER 2>/dev/null || true' EXIT INT TERM
 echo
 echo "Louyu: http://127.0.0.1:8000   (API docs: http://127.0.0.1:8000/api/docs/)"
+echo "Debug pages: ${LOUYU_DEBUG:-false}   (LOUYU_DEBUG=true make run for development)"
 $BIN/louyu runserver 127.0.0.1:8000 --noreload

@@ -18,7 +18,7 @@ VAR_DIR = Path(environ.Env().str("LOUYU_VAR_DIR", default=str(PROJECT_DIR / "var
 DEV_SECRET_KEY = "louyu-development-key-not-for-production"
 
 env = environ.Env(
-    LOUYU_DEBUG=(bool, True),
+    LOUYU_DEBUG=(bool, False),
     LOUYU_PRODUCTION=(bool, False),
 )
 DEBUG = env.bool("LOUYU_DEBUG")
@@ -189,6 +189,10 @@ STORAGES = {
         ),
     },
 }
+# Outside production WhiteNoise serves the apps' static files straight from their folders, so
+# `make run` (DEBUG off: the project's own 403/404/500 pages) needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

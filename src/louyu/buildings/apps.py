@@ -11,3 +11,8 @@ class BuildingsConfig(AppConfig):
         from louyu.buildings import search
 
         search.register()
+        from louyu.buildings.models import Building
+        from louyu.buildings.selectors import building_list
+        from louyu.core.visibility import register_viewable
+
+        register_viewable(Building, url="buildings:detail", visible=building_list)

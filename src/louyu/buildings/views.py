@@ -23,7 +23,7 @@ from louyu.core.exports import audit_filters, xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import ScopeKind, scope_for
-from louyu.core.selectors import jurisdiction_list
+from louyu.core.selectors import jurisdiction_filter_choices
 
 PAGE_SIZE = 25
 MAP_MAX_POINTS = 500
@@ -50,7 +50,7 @@ def _filter_form(request) -> BuildingFilterForm:
         default = user.organization.jurisdiction
     return BuildingFilterForm(
         request.GET,
-        jurisdictions=jurisdiction_list(user=user).order_by("sort_order", "code"),
+        jurisdictions=jurisdiction_filter_choices(user=user),
         operators=selectors.presence_operators(user=user),
         default_jurisdiction=default,
         operator_refusal=selectors.operator_filter_refusal(user=user),

@@ -10,8 +10,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from louyu.buildings.conditions import register_condition
         from louyu.cases import panels, search, selectors, signals
+        from louyu.cases.models import Case
         from louyu.core.calendar import holiday_schedule_changed
         from louyu.core.panels import register_panel
+        from louyu.core.visibility import register_viewable
 
         holiday_schedule_changed.connect(
             signals.holiday_schedule_changed, dispatch_uid="cases.deadlines"
@@ -35,3 +37,4 @@ class CasesConfig(AppConfig):
             order=10,
         )
         search.register()
+        register_viewable(Case, url="cases:detail", visible=selectors.case_list)

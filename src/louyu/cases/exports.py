@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from louyu.cases.models import Violation
+from louyu.core.calendar import format_deadline
 from louyu.core.exports import Column, write_xlsx
 
 EXPORT_MAX_ROWS = 100_000
@@ -60,7 +61,7 @@ def _rows(cases):
             case.get_source_display(),
             case.get_supervision_level_display() if case.supervision_level else "",
             violations,
-            _local(case.rectify_due_at),
+            format_deadline(case.rectify_due_at),
             _("是") if case.deadline_provisional else "",
             _("是") if case.is_overdue else "",
             _local(case.created_at),

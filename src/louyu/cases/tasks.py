@@ -20,6 +20,7 @@ from django_tasks import task
 from louyu.cases.models import Case
 from louyu.cases.services.deadlines import policy_for
 from louyu.cases.workflow import Severity, State
+from louyu.core.calendar import format_deadline
 from louyu.core.models import Organization, OrganizationType
 from louyu.core.services import notify, users_of_organization
 
@@ -47,7 +48,7 @@ def _claim(case: Case, flag: str, updates: dict) -> bool:
 
 
 def _send(case: Case, *, kind: str, title: str, body: str) -> None:
-    due = f"{timezone.localtime(case.rectify_due_at):%Y-%m-%d %H:%M}"
+    due = format_deadline(case.rectify_due_at)
     notify(
         recipients=_recipients(case),
         title=title.format(code=case.code),

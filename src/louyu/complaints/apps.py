@@ -11,10 +11,11 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from louyu.buildings.conditions import register_condition
         from louyu.complaints import search, selectors, signals
-        from louyu.complaints.models import Category, DeadlinePolicy, RoutingRule
+        from louyu.complaints.models import Category, Complaint, DeadlinePolicy, RoutingRule
         from louyu.core.calendar import holiday_schedule_changed
         from louyu.core.models import Organization
         from louyu.core.signals import organizations_bulk_changed
+        from louyu.core.visibility import register_viewable
 
         holiday_schedule_changed.connect(
             signals.holiday_schedule_changed, dispatch_uid="complaints.deadlines"
@@ -42,3 +43,4 @@ class ComplaintsConfig(AppConfig):
             order=20,
         )
         search.register()
+        register_viewable(Complaint, url="complaints:detail", visible=selectors.complaint_list)

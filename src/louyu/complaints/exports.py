@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from louyu.complaints.personal_data import mask_name, mask_phone
+from louyu.core.calendar import format_deadline
 from louyu.core.exports import Column, write_xlsx
 
 EXPORT_MAX_ROWS = 200_000
@@ -63,7 +64,7 @@ def _rows(complaints):
             complaint.jurisdiction.name,
             complaint.handler.name if complaint.handler_id else "",
             complaint.get_state_display(),
-            _local(due),
+            format_deadline(due),
             _yes_no(bool(due and due < now)),
             _yes_no(complaint.deadline_provisional),
             complaint.get_reply_result_display() if complaint.reply_result else "",

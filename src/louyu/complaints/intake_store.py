@@ -68,6 +68,7 @@ def store_new_complaint(
         due_provisional=complaint.deadline_provisional,
         target=complaint,
         kind="complaint",
+        step=True,
         jurisdiction=complaint.jurisdiction,
     )  # no notification: the queue shows new complaints; reminders warn of deadlines
     rows = [complaint, status, item, created, item_created]

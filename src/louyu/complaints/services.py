@@ -455,6 +455,7 @@ def _open_next_work_item(actor, complaint: Complaint) -> None:
         target=complaint,
         link=f"/complaints/{complaint.pk}/",
         kind="complaint",
+        step=True,
         jurisdiction=complaint.jurisdiction,
         notify_assignees=False,
     )
@@ -542,6 +543,7 @@ def complaint_refer(
         target=referral,
         link=f"/complaints/{locked.pk}/",
         kind="complaint_referral",
+        step=True,
         jurisdiction=locked.jurisdiction,
     )
     return referral

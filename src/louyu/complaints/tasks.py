@@ -27,6 +27,7 @@ from django_tasks import task
 from louyu.complaints.models import Category, Complaint
 from louyu.complaints.services import policy_for
 from louyu.complaints.workflow import REPLY_CLOCK_STATES, State
+from louyu.core.calendar import format_deadline
 from louyu.core.models import OrganizationType, User
 from louyu.core.services import notify, users_of_organization
 
@@ -74,7 +75,7 @@ def _send(complaint: Complaint, recipients, *, kind: str, title: str, body: str)
     notify(
         recipients=recipients,
         title=title.format(code=complaint.tracking_code),
-        body=body.format(due=f"{timezone.localtime(complaint.due):%Y-%m-%d %H:%M}"),
+        body=body.format(due=format_deadline(complaint.due)),
         link=f"/complaints/{complaint.pk}/",
         kind=kind,
     )

@@ -1,7 +1,12 @@
 """Core REST endpoints: thin views over core selectors and services."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -46,9 +51,20 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet):
             return selectors.work_item_inbox(user=user, state=None)
         return selectors.work_item_list(user=user)
 
-    @extend_schema(request=None, responses=s.WorkItemSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: s.WorkItemSerializer,
+            403: OpenApiResponse(description=_("不是该待办的承办人或承办机构")),
+            404: OpenApiResponse(description=_("不存在或不在管辖范围内")),
+            409: OpenApiResponse(
+                description=_("待办已办结或已取消，或是只能通过办理该环节完成的流程环节")
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        """Mark a free-standing work item done; a workflow-step item answers 409."""
         item = self.get_object()
         item = services.work_item_complete(actor=request.user, item=item)
         return Response(self.get_serializer(item).data)

@@ -125,6 +125,20 @@ class Deadline:
         return cls(last_day=last_day, due_at=due_at, provisional=provisional)
 
 
+def format_deadline(value: datetime | date | None) -> str:
+    """A deadline as every page, notification and export shows it: the end of its last day
+    as ``YYYY-MM-DD 24:00`` (a ``date`` is such a last day), any other instant as
+    ``YYYY-MM-DD HH:MM``, Asia/Shanghai. ``""`` for no deadline."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):
+        return f"{value:%Y-%m-%d} 24:00"
+    local = value.astimezone(SHANGHAI)
+    if local.time() == clock_time.min:
+        return f"{local.date() - ONE_DAY:%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 # --- Administrator overrides, cached per process -------------------------------------------
 
 

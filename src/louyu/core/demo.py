@@ -31,6 +31,19 @@ ROLE_BY_TYPE = {
     OrganizationType.OPERATOR_BRANCH: [roles.OPERATOR_STAFF],
 }
 
+# Demo people get a person's name, so the greeting and the audit log name a person and not
+# the organisation (``ca-110000`` is 张伟 of 北京市通信管理局).
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
+GIVEN_NAMES = ["伟", "芳", "敏", "静", "磊", "洋", "艳", "杰", "娟", "涛", "明", "超", "霞"]
+
+
+def demo_person_name(index: int) -> tuple[str, str]:
+    """(last name, first name) of the ``index``-th demo account, the same on every run."""
+    surname = SURNAMES[index % len(SURNAMES)]
+    given = GIVEN_NAMES[(index // len(SURNAMES) + index) % len(GIVEN_NAMES)]
+    return surname, given
+
+
 DEMO_TASKS = [
     ("核对辖区商务楼宇名录", 12),
     ("组织基础电信企业座谈", -2),
@@ -46,13 +59,16 @@ def create_demo_users() -> list[User]:
     password = make_password(DEMO_PASSWORD)
     groups = {g.name: g for g in Group.objects.all()}
     users = []
-    for org in Organization.objects.filter(type__in=list(ROLE_BY_TYPE)):
+    organizations = Organization.objects.filter(type__in=list(ROLE_BY_TYPE)).order_by("code")
+    for index, org in enumerate(organizations):
+        last_name, first_name = demo_person_name(index)
         user, _created = User.objects.update_or_create(
             username=org.code,
             defaults={
                 "organization": org,
                 "password": password,
-                "first_name": org.short_name or org.name,
+                "last_name": last_name,
+                "first_name": first_name,
                 "is_active": True,
                 "is_staff": org.type == OrganizationType.MINISTRY,
             },

@@ -304,6 +304,11 @@ class WorkItem(models.Model):
 
     title = models.CharField(_("标题"), max_length=200)
     kind = models.CharField(_("类别"), max_length=32, default="task")
+    step = models.BooleanField(
+        _("流程环节"),
+        default=False,
+        help_text=_("代表一个流程环节的待办只能通过办理该环节完成，不能手工办结。"),
+    )
     content_type = models.ForeignKey(
         ContentType,
         null=True,

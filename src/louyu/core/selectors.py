@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from louyu.core.models import (
     AuditEvent,
@@ -28,6 +30,19 @@ def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
     if scope_for(user).kind == ScopeKind.NONE:
         return Jurisdiction.objects.none()
     return Jurisdiction.objects.all()
+
+
+def jurisdiction_filter_choices(*, user: User) -> QuerySet[Jurisdiction]:
+    """The jurisdictions a list's filter offers ``user``: only those whose rows it may see
+    (an administration its own, an operator's branch its branch's, national users all)."""
+    scope = scope_for(user)
+    qs = jurisdiction_list(user=user).order_by("sort_order", "code")
+    if scope.is_national:
+        return qs
+    if scope.kind == ScopeKind.JURISDICTION:
+        return qs.filter(pk__in=scope.jurisdiction_ids)
+    org = user.organization
+    return qs.filter(pk=org.jurisdiction_id) if org and org.jurisdiction_id else qs.none()
 
 
 def organization_list(*, user: User) -> QuerySet[Organization]:
@@ -142,6 +157,8 @@ def audit_event_filter(
     qs: QuerySet[AuditEvent],
     *,
     actor: str = "",
+    actor_id: int | None = None,
+    organization: str = "",
     action: str = "",
     object_type: str = "",
     object_id: str = "",
@@ -152,6 +169,10 @@ def audit_event_filter(
     """The audit filters shared by the web page, the export and the API."""
     if actor:
         qs = qs.filter(actor_repr__icontains=actor)
+    if actor_id:
+        qs = qs.filter(actor_id=actor_id)
+    if organization:
+        qs = qs.filter(actor_organization__code=organization)
     if action:
         qs = qs.filter(action__startswith=action)
     if object_type:
@@ -170,6 +191,42 @@ def audit_event_filter(
         )
         qs = qs.filter(created_at__lt=end)
     return qs
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    people: list[User]
+    organizations: list[Organization]
+    kinds: list[tuple[str, str]]
+    actions: list[tuple[str, str]]
+
+
+def audit_filter_choices(*, user: User) -> AuditChoices:
+    """What the audit filters offer ``user``: the people and organisations it may name, the
+    kinds of Louyu's objects, and the actions in the events it may read, each noun first
+    (``complaint.``, every complaint action) and then its actions."""
+    organizations = list(organization_list(user=user).order_by("code"))
+    people = list(
+        User.objects.filter(organization__in=organizations, is_active=True)
+        .select_related("organization")
+        .order_by("organization__code", "username")
+    )
+    kinds = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("louyu."):
+            continue
+        for model in config.get_models():
+            kinds.append((model._meta.model_name, str(model._meta.verbose_name)))
+    actions: list[tuple[str, str]] = []
+    seen_nouns: set[str] = set()
+    names = audit_event_list(user=user).order_by("action").values_list("action", flat=True)
+    for action in names.distinct():
+        noun = action.split(".", 1)[0]
+        if noun not in seen_nouns:
+            seen_nouns.add(noun)
+            actions.append((f"{noun}.", _("%(noun)s（全部）") % {"noun": noun}))
+        actions.append((action, action))
+    return AuditChoices(people, organizations, sorted(kinds, key=lambda k: k[1]), actions)
 
 
 @dataclass(frozen=True)

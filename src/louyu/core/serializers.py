@@ -72,6 +72,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "kind",
+            "step",
             "object_type",
             "object_id",
             "link",

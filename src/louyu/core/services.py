@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from louyu.core.audit import audit_event, audit_record, audit_write
 from louyu.core.bulk import create_rows
+from louyu.core.calendar import format_deadline
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import (
     AuditEvent,
@@ -75,11 +76,15 @@ def work_item_new(
     target: models.Model | None = None,
     link: str = "",
     kind: str = "task",
+    step: bool = False,
     jurisdiction=None,
 ) -> tuple[WorkItem, AuditEvent]:
     """Validate a work item and build it, unsaved, with its unsaved audit event. For callers
     that write both together with other rows in one statement (complaint intake, through
-    ``core.bulk.insert_linked``); everyone else calls ``work_item_create``."""
+    ``core.bulk.insert_linked``); everyone else calls ``work_item_create``.
+
+    ``step`` marks an item that stands for a workflow step (accept a complaint, answer a
+    measure, submit a report): the service doing that step closes it, nobody ticks it off."""
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写待办事项标题。"})
@@ -90,6 +95,7 @@ def work_item_new(
     item = WorkItem(
         title=title[:200],
         kind=kind,
+        step=step,
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
         link=link,
@@ -127,6 +133,7 @@ def work_item_create(
     target: models.Model | None = None,
     link: str = "",
     kind: str = "task",
+    step: bool = False,
     jurisdiction=None,
     notify_assignees: bool = True,
 ) -> WorkItem:
@@ -145,6 +152,7 @@ def work_item_create(
         target=target,
         link=link,
         kind=kind,
+        step=step,
         jurisdiction=jurisdiction,
     )
     with transaction.atomic(savepoint=False):
@@ -170,10 +178,15 @@ def _can_act_on(user: User, item: WorkItem) -> bool:
 
 @transaction.atomic
 def work_item_complete(*, actor: User, item: WorkItem) -> WorkItem:
-    """Mark an open work item done. Only its assignee (person or organisation) may."""
+    """Mark an open free-standing work item done. Only its assignee (person or
+    organisation) may; an item standing for a workflow step is closed by that step only."""
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if not _can_act_on(actor, locked):
         raise PermissionDenied("只有承办人或承办机构可以办结此待办。")
+    if locked.step:
+        raise InvalidTransition(
+            "此待办是流程环节，须在业务页面办理该环节后自动办结，不能手工办结。"
+        )
     if locked.state != WorkItemState.OPEN:
         raise InvalidTransition("该待办已办结或已取消，不能重复办结。")
     locked.state = WorkItemState.DONE
@@ -221,7 +234,7 @@ def _claim_and_notify(pk: int, *, flag: str, updates: dict, kind: str, title: st
         if not WorkItem.objects.filter(pk=pk, **{f"{flag}__isnull": True}).update(**updates):
             return False
         item = WorkItem.objects.select_related("assignee_user", "assignee_organization").get(pk=pk)
-        due = f"{timezone.localtime(item.due_at):%Y-%m-%d %H:%M}"
+        due = format_deadline(item.due_at)
         notify(
             recipients=work_item_recipients(item),
             title=title.format(title=item.title),

@@ -45,16 +45,15 @@ class InboxFilterForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    action = forms.CharField(
-        label=_("动作前缀"),
-        required=False,
-        max_length=64,
-        help_text=_("如 work_item 或 work_item.complete"),
+    """Filters chosen from lists: person, organisation, object kind and action (a whole
+    noun such as ``complaint`` or one action such as ``complaint.accepted``)."""
+
+    actor = forms.TypedChoiceField(
+        label=_("操作人"), required=False, coerce=int, empty_value=None, choices=()
     )
-    object_type = forms.CharField(
-        label=_("对象类型"), required=False, max_length=100, help_text=_("如 workitem")
-    )
+    organization = forms.ChoiceField(label=_("操作人机构"), required=False, choices=())
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False, choices=())
+    action = forms.ChoiceField(label=_("动作"), required=False, choices=())
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     jurisdiction = forms.ChoiceField(label=_("管辖范围"), required=False, choices=())
     date_from = forms.DateField(
@@ -64,12 +63,25 @@ class AuditFilterForm(forms.Form):
         label=_("结束日期"), required=False, error_messages=DATE_ERRORS, input_formats=["%Y-%m-%d"]
     )
 
-    def __init__(self, *args, jurisdictions=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args, jurisdictions=(), people=(), organizations=(), kinds=(), actions=(), **kw
+    ):
+        super().__init__(*args, **kw)
+        everything = [("", _("全部"))]
         self.fields["jurisdiction"].choices = [
-            ("", _("全部")),
+            *everything,
             *((j.code, f"{j.name}（{j.code}）") for j in jurisdictions),
         ]
+        self.fields["actor"].choices = [
+            *everything,
+            *((u.pk, f"{u.display_name}（{u.username}）") for u in people),
+        ]
+        self.fields["organization"].choices = [
+            *everything,
+            *((o.code, o.name) for o in organizations),
+        ]
+        self.fields["object_type"].choices = [*everything, *kinds]
+        self.fields["action"].choices = [*everything, *actions]
 
     def clean(self):
         data = super().clean()
@@ -81,8 +93,11 @@ class AuditFilterForm(forms.Form):
     def filters(self) -> dict:
         """Keyword arguments for ``audit_event_filter`` (only valid, non-empty fields)."""
         data = self.cleaned_data if self.is_bound else {}
-        return {
+        filters = {
             key: data[key]
             for key in self.fields
             if key in data and data[key] not in (None, "") and key not in self.errors
         }
+        if "actor" in filters:
+            filters["actor_id"] = filters.pop("actor")
+        return filters

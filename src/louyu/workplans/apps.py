@@ -13,7 +13,9 @@ class WorkplansConfig(AppConfig):
         from louyu.buildings.models import PresenceEvent
         from louyu.buildings.signals import presence_events_imported
         from louyu.core.panels import register_panel
-        from louyu.workplans import panels, signals
+        from louyu.core.visibility import register_viewable
+        from louyu.workplans import panels, selectors, signals
+        from louyu.workplans.models import WorkPlan
 
         post_save.connect(
             signals.presence_event_saved, sender=PresenceEvent, dispatch_uid="workplans-presence"
@@ -27,3 +29,4 @@ class WorkplansConfig(AppConfig):
             context=panels.building_plan_context,
             order=20,
         )
+        register_viewable(WorkPlan, url="workplans:detail", visible=selectors.plan_list)

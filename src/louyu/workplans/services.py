@@ -340,6 +340,7 @@ def _open_measure_work_item(actor, measure: PlanMeasure) -> None:
         target=measure,
         link=plan_link(plan),
         kind="work_plan_measure",
+        step=True,
         jurisdiction=plan.jurisdiction,
     )
 
@@ -592,6 +593,7 @@ def plan_now_closable(*, plan_id: int, operator_name: str) -> bool:
             target=plan,
             link=plan_link(plan),
             kind="work_plan_closable",
+            step=True,
             jurisdiction=plan.jurisdiction,
         )
         return True

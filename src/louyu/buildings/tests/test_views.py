@@ -122,7 +122,7 @@ def test_list_is_scoped_to_the_jurisdiction(client, world):
         ({"exclusive_deal_known": "no"}, {"b2"}),
         ({"district": "110105"}, {"b1", "b2"}),
         ({"district": "110101"}, set()),
-        ({"jurisdiction": "210200"}, set()),
+        ({"jurisdiction": "210200"}, {"b1", "b2"}),  # not offered: an error, own rows only
         ({"q": "国贸"}, {"b1"}),
         ({"q": "CWTC"}, {"b1"}),
         ({"q": "光华路"}, {"b2"}),
@@ -256,7 +256,8 @@ def test_dalian_export_does_not_contain_beijing(client, world):
     client.force_login(world["admin_dl"])
     response = client.get(reverse("buildings:export"), {"jurisdiction": "110000"})
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(list(workbook.active.iter_rows(values_only=True))) == 1
+    rows = list(workbook.active.iter_rows(values_only=True))[1:]
+    assert all(row[4] == "大连市" for row in rows)  # 北京 is not even offered as a filter
 
 
 def _building_post(**overrides):
@@ -558,3 +559,15 @@ def test_administration_export_has_every_presence_column(client, rivals):
     assert {"中国电信", "中国移动", "中国联通", "中国广电"} <= set(header)
     by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
     assert by_name["光华大厦"]["中国移动"] == "已提供服务"
+
+
+def test_an_administration_filters_only_by_what_it_may_see(client, world):
+    """Issue 15 item 11: 大连's jurisdiction filter offers 大连, not every jurisdiction."""
+    client.force_login(world["admin_dl"])
+    choices = client.get(reverse("buildings:list")).context["form"].fields["jurisdiction"].choices
+    codes = {str(value) for value, _label in choices if value}
+    assert codes == {"210200"}
+    client.force_login(world["admin_bj"])
+    response = client.get(reverse("buildings:list"), {"jurisdiction": "210200"})
+    assert "jurisdiction" in response.context["form"].errors
+    assert "选择一个有效的选项" in response.content.decode()

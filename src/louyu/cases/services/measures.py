@@ -92,6 +92,7 @@ def measure_create(
         target=measure,
         link=f"/cases/{locked.pk}/#measure-{measure.pk}",
         kind="case_measure",
+        step=True,
         jurisdiction=locked.jurisdiction,
     )
     return measure

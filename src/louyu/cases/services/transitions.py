@@ -125,6 +125,7 @@ def _open_acceptance_work_item(step: Step) -> None:
             target=step.case,
             link=f"/cases/{step.case.pk}/",
             kind="case_acceptance",
+            step=True,
             jurisdiction=step.case.jurisdiction,
             notify_assignees=False,
         )

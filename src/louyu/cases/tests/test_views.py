@@ -332,3 +332,14 @@ def test_withdraw_a_violation_on_the_case_page(kenv):
     queue = client.get("/cases/", {"category": kenv["category"].code})
     assert case.code not in queue.content.decode()
     assert kenv["category"].name not in exported()
+
+
+def test_a_case_closed_before_rectifying_has_no_pending_deadline_text(kenv):
+    """Issue 15 item 7: a closed case never reads “开始整改后计算”."""
+    case = kenv["open_case"]()
+    case_transition(
+        actor=kenv["bj"], case=case, to=State.CLOSED_UNRESOLVED, reason="楼宇已拆除，无法整改"
+    )
+    html = login(kenv["bj"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "开始整改后计算" not in html
+    assert 'data-testid="rectify-due-none"' in html

@@ -202,3 +202,81 @@ def test_handler_adds_evidence_and_merges_a_likely_duplicate(
     second.refresh_from_db()
     assert second.state == "merged" and second.merged_into_id == first.pk
     assert Complaint.objects.get(pk=first.pk).state == "submitted"
+
+
+def test_queues_and_a_detail_with_duplicates_fit_a_phone(
+    live_server, chromium_browser, complaint_reference_data
+):
+    """Issue 15 item 9: at 390 px the complaint page with duplicate candidates and every
+    queue fit without sideways scrolling; the queue shows each due date and overdue badge."""
+    import datetime
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from louyu.buildings import services as building_services
+    from louyu.complaints import services
+    from louyu.complaints.models import Category, Complaint
+    from louyu.core.services import work_item_create
+    from louyu.core.tests.layout import assert_fits_the_viewport
+
+    clerk = UserFactory(
+        username="phone-clerk",
+        organization=Organization.objects.get(code="ca-110000"),
+        roles=[roles.ADMINISTRATION_ADMIN],
+    )
+    building = building_services.building_create(
+        actor=None,
+        name="国贸三期写字楼A座北塔商务中心",
+        address="北京市朝阳区建国门外大街1号国贸三期A座",
+        building_type="office_tower",
+    )
+    filed = {
+        "channel": "phone",
+        "category": Category.objects.get(code="entry_blocked"),
+        "building": building,
+        "received_at": timezone.now() - datetime.timedelta(days=20),
+    }
+    complaints = [
+        services.complaint_create(
+            actor=clerk,
+            intake=Intake(
+                **filed,
+                description=f"物业不让电信进场施工，只能用代理商宽带（第{n}次反映）。",
+                complainant_name="张三",
+                complainant_phone="13800138000",
+            ),
+        )[0]
+        for n in (1, 2)
+    ]
+    Complaint.objects.filter(pk=complaints[0].pk).update(
+        accept_due_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    work_item_create(
+        actor=None,
+        title="核查国贸三期写字楼A座北塔商务中心的进场受阻情况并报送核查结论",
+        assignee_organization=clerk.organization,
+        due_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    phone = {"width": 390, "height": 844}
+    context = chromium_browser.new_context(viewport=phone, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/?next=/complaints/")
+        page.get_by_label("用户名").fill("phone-clerk")
+        page.get_by_label("密码").fill("demo12345")
+        page.get_by_test_id("login-submit").click()
+        row = page.get_by_test_id("complaint-row").filter(has_text=complaints[0].tracking_code)
+        expect(row.get_by_text("已超期")).to_be_visible()
+        assert_fits_the_viewport(page)
+        page.goto(f"{live_server.url}/complaints/{complaints[1].pk}/")
+        expect(page.get_by_test_id("duplicates-panel").get_by_test_id("duplicate")).to_have_count(1)
+        assert_fits_the_viewport(page)
+        for path in ("/inbox/", "/cases/", "/work-plans/", "/work-plans/zero-operator/"):
+            page.goto(f"{live_server.url}{path}")
+            assert_fits_the_viewport(page)
+        page.goto(f"{live_server.url}/inbox/")
+        item = page.get_by_test_id("inbox-item").first
+        expect(item.get_by_text("已超期")).to_be_visible()
+    finally:
+        context.close()

@@ -79,6 +79,23 @@ def test_complete_through_the_api_then_conflict(data):
     assert second.status_code == 409
 
 
+def test_a_step_item_cannot_be_completed_through_the_api(data):
+    step = services.work_item_create(
+        actor=data["ministry"],
+        title="受理审查：TS-STEP",
+        assignee_organization=data["org_a"],
+        kind="complaint",
+        step=True,
+    )
+    response = client_for(data["user_a"]).post(f"/api/v1/work-items/{step.pk}/complete/")
+    assert response.status_code == 409
+    assert "流程环节" in response.json()["detail"]
+    step.refresh_from_db()
+    assert step.state == "open" and step.completed_at is None
+    detail = client_for(data["user_a"]).get(f"/api/v1/work-items/{step.pk}/").json()
+    assert detail["step"] is True
+
+
 def test_audit_events_are_scoped_and_filterable(data):
     body = client_for(data["user_a"]).get("/api/v1/audit-events/?action=work_item").json()
     assert body["count"] >= 1

@@ -674,3 +674,18 @@ def test_calendar_year_lists_overrides_of_a_bundled_year():
 def test_calendar_year_rejects_a_bad_year():
     with pytest.raises(CommandError):
         run("0")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2026, 12, 1, tzinfo=calendar.SHANGHAI), "2026-11-30 24:00"),
+        (datetime(2026, 11, 30, 16, tzinfo=UTC), "2026-11-30 24:00"),
+        (datetime(2026, 12, 1, 9, 30, tzinfo=calendar.SHANGHAI), "2026-12-01 09:30"),
+        (date(2026, 12, 3), "2026-12-03 24:00"),
+        (calendar.Deadline.ending_on(date(2026, 12, 3)).due_at, "2026-12-03 24:00"),
+        (None, ""),
+    ],
+)
+def test_a_deadline_reads_as_the_end_of_its_last_day_everywhere(value, expected):
+    assert calendar.format_deadline(value) == expected

@@ -5,7 +5,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from louyu.core import services, sms
+from louyu.core import calendar, services, sms
+from louyu.core.errors import InvalidTransition
 from louyu.core.models import AuditEvent, Notification, WorkItem, WorkItemState
 from louyu.core.tests.factories import UserFactory
 
@@ -68,6 +69,16 @@ def test_only_the_assignee_may_complete_and_only_once(two_jurisdictions):
     assert AuditEvent.objects.filter(action="work_item.complete").count() == 1
 
 
+def test_a_step_item_is_closed_by_its_step_not_by_hand(two_jurisdictions):
+    env = two_jurisdictions
+    item = _item(env, kind="complaint", step=True)
+    with pytest.raises(InvalidTransition, match="流程环节"):
+        services.work_item_complete(actor=env["user_a"], item=item)
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
+    assert not AuditEvent.objects.filter(action="work_item.complete").exists()
+
+
 def test_reminders_are_sent_exactly_once(two_jurisdictions, django_capture_on_commit_callbacks):
     env = two_jurisdictions
     now = timezone.now()
@@ -95,6 +106,15 @@ def test_reminders_are_sent_exactly_once(two_jurisdictions, django_capture_on_co
     late.refresh_from_db()
     assert soon.reminded_at and late.overdue_notified_at
     assert [m.phone for m in sms.outbox] == ["13800138000"]  # only the overdue one by SMS
+
+
+def test_a_reminder_shows_the_deadline_as_every_page_does(two_jurisdictions):
+    env = two_jurisdictions
+    last_day = timezone.localdate() - datetime.timedelta(days=1)
+    _item(env, title="昨日到期事项", due_at=calendar.Deadline.ending_on(last_day).due_at)
+    services.send_due_reminders(now=timezone.now(), lead=datetime.timedelta(hours=48))
+    body = Notification.objects.get(recipient=env["user_a"], kind="overdue").body
+    assert body == f"办理时限 {last_day:%Y-%m-%d} 24:00 已过。"
 
 
 def test_a_completed_item_is_never_reminded(two_jurisdictions):

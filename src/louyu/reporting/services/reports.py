@@ -99,6 +99,7 @@ def _open_work_item(actor, report: MonthlyReport, title: str, due_at, provisiona
         target=report,
         link=report_link(report),
         kind=WORK_ITEM_KIND,
+        step=True,
         jurisdiction=report.jurisdiction,
     )
 

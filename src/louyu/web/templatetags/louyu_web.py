@@ -1,8 +1,7 @@
-import datetime
-
 from django import template
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from louyu.core.calendar import format_deadline
 
 register = template.Library()
 
@@ -19,12 +18,6 @@ def internal_link(value) -> str:
 
 @register.filter
 def deadline(value) -> str:
-    """A deadline as a clerk reads it: the end of its last day is shown as ``24:00`` of that
-    day (DESIGN: a deadline is 24:00 Asia/Shanghai of its last day), other instants as
-    ``YYYY-MM-DD HH:MM`` in the current time zone."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    if local.time() == datetime.time(0, 0):
-        return f"{local.date() - datetime.timedelta(days=1):%Y-%m-%d} 24:00"
-    return f"{local:%Y-%m-%d %H:%M}"
+    """A deadline as a clerk reads it (``core.calendar.format_deadline``): the end of its
+    last day as ``24:00`` of that day, the same on every page, notification and export."""
+    return format_deadline(value or None)

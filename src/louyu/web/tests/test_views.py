@@ -1,5 +1,8 @@
 import datetime
 import io
+import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -137,6 +140,20 @@ def test_unknown_page_is_a_chinese_404(client_a):
     assert "页面不存在" in response.content.decode()
 
 
+def test_the_demo_runs_without_debug_and_still_serves_static_files(client):
+    """`make run` shows the project's own error pages (DEBUG off unless LOUYU_DEBUG=true);
+    WhiteNoise serves the static files from the apps without a collectstatic."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LOUYU_DEBUG", "LOUYU_PRODUCTION")}
+    code = "import louyu.settings as s; print(s.DEBUG, s.WHITENOISE_USE_FINDERS)"
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown == ["False", "True"]
+    response = client.get("/static/louyu/louyu.css")
+    assert response.status_code == 200
+    assert b".ly-" in b"".join(response.streaming_content)
+
+
 # --- Home ------------------------------------------------------------------------------------
 
 
@@ -248,9 +265,29 @@ def test_completing_a_foreign_work_item_is_a_404(client_a, two_jurisdictions):
     assert client_a.post(reverse("web:work_item_complete", args=[999999])).status_code == 404
 
 
-def test_complete_requires_post(client_a, two_jurisdictions):
+def test_complete_asks_to_confirm_and_get_changes_nothing(client_a, two_jurisdictions):
     item = _item(two_jurisdictions)
-    assert client_a.get(reverse("web:work_item_complete", args=[item.pk])).status_code == 405
+    response = client_a.get(reverse("web:work_item_complete", args=[item.pk]))
+    assert response.status_code == 200
+    assert "确认此事项已经办完？" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
+
+
+def test_a_step_item_is_not_completed_from_the_inbox(client_a, two_jurisdictions):
+    item = _item(two_jurisdictions, title="受理审查：TS1", kind="complaint", step=True)
+    item.link = "/complaints/1/"
+    item.save(update_fields=["link"])
+    inbox = client_a.get(reverse("web:inbox")).content.decode()
+    assert f'data-testid="handle-{item.pk}"' in inbox
+    assert f'data-testid="complete-{item.pk}"' not in inbox
+    url = reverse("web:work_item_complete", args=[item.pk])
+    page = client_a.get(url).content.decode()
+    assert "不能在这里手工办结" in page and 'href="/complaints/1/"' in page
+    response = client_a.post(url, follow=True)
+    assert "此待办是流程环节" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == WorkItemState.OPEN
 
 
 def test_complete_never_redirects_off_site(client_a, two_jurisdictions):
@@ -349,8 +386,9 @@ def test_audit_filters(client, two_jurisdictions):
         assert response.status_code == 200
         return {row["event"].object_repr for row in response.context["rows"]}
 
-    assert reprs(actor="admin-a") == {"甲楼"}
-    assert reprs(action="complaint") == {"乙申诉"}
+    assert reprs(actor=str(env["user_a"].pk)) == {"甲楼"}
+    assert reprs(organization=env["org_b"].code) == {"乙申诉"}
+    assert reprs(action="complaint.") == {"乙申诉"}
     assert reprs(jurisdiction="970002") == {"乙申诉"}
     assert reprs(object_type="workitem", object_id=str(item.pk)) == {"待办甲"}
     today = timezone.localdate()
@@ -390,7 +428,7 @@ def test_audit_export_is_a_neutralised_xlsx_and_is_audited(client_a, two_jurisdi
         changes={"name": ["", "+1 甲楼"]},
     )
     _event(env["ministry"], "building.create", jurisdiction=env["jb"], object_repr="乙楼")
-    response = client_a.get(reverse("web:audit_export"), {"action": "building"})
+    response = client_a.get(reverse("web:audit_export"), {"action": "building."})
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -409,7 +447,7 @@ def test_audit_export_is_a_neutralised_xlsx_and_is_audited(client_a, two_jurisdi
 
     event = AuditEvent.objects.get(action="audit.export")
     assert event.actor == env["user_a"]
-    assert event.changes["filters"] == {"action": "building"}
+    assert event.changes["filters"] == {"action": "building."}
     assert event.changes["rows"] == 1
 
 
@@ -419,7 +457,7 @@ def test_audit_export_stops_at_the_row_limit_with_a_note(client, two_jurisdictio
     for n in range(3):
         _event(env["ministry"], f"test.limit{n}", jurisdiction=env["ja"])
     client.force_login(env["ministry"])
-    response = client.get(reverse("web:audit_export"), {"action": "test.limit"})
+    response = client.get(reverse("web:audit_export"), {"action": "test."})
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 4  # header, 2 events, note
@@ -545,3 +583,30 @@ def test_switching_to_english_changes_the_page_language(client_a):
         reverse("set_language"), {"language": "zh-hans", "next": reverse("web:inbox")}, follow=True
     )
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_a_provisional_deadline_explains_itself_on_the_page(client_a, two_jurisdictions):
+    _item(two_jurisdictions, title="节前事项", due_provisional=True)
+    html = client_a.get(reverse("web:inbox")).content.decode()
+    assert "时限待定" in html
+    assert "节假日安排尚未公布，时限按周一至周五推算，公布后将重新计算。</span>" in html
+
+
+def test_audit_rows_read_as_sentences_with_labels_values_and_links(client_a, two_jurisdictions):
+    """Issue 15 item 8: who did what to which object in words, changed fields by label with
+    display values (no raw ids or codes), and a link to the object's page."""
+    env = two_jurisdictions
+    item = _item(env, title="核对楼宇名录")
+    services.work_item_complete(actor=env["user_a"], item=item)
+    html = client_a.get(reverse("web:audit"), {"object_type": "workitem"}).content.decode()
+    assert f"{env['org_a'].name} {env['user_a'].display_name} 办结了待办事项" in html
+    assert '<span class="ly-json-key">状态</span>：待办 → 已完成' in html
+    assert f'<span class="ly-json-key">承办机构</span>：{env["org_a"].name}' in html
+
+
+def test_audit_filter_outside_the_lists_is_a_chinese_error(client_a, two_jurisdictions):
+    response = client_a.get(reverse("web:audit"), {"action": "no.such", "actor": "999999"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "选择一个有效的选项" in html
+    assert response.context["form"].errors.keys() == {"action", "actor"}

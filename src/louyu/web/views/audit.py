@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from louyu.core import selectors
+from louyu.core.audit_text import events_in_words
 from louyu.core.exports import Column, write_xlsx, xlsx_download
 from louyu.core.pagination import query_without_page
 from louyu.web.forms import AuditFilterForm
@@ -24,15 +25,23 @@ AUDIT_EXPORT_MAX_ROWS = 100_000
 
 
 def _audit_form(request) -> AuditFilterForm:
+    choices = selectors.audit_filter_choices(user=request.user)
     form = AuditFilterForm(
-        request.GET, jurisdictions=selectors.jurisdiction_list(user=request.user)
+        request.GET,
+        jurisdictions=selectors.jurisdiction_filter_choices(user=request.user),
+        people=choices.people,
+        organizations=choices.organizations,
+        kinds=choices.kinds,
+        actions=choices.actions,
     )
     form.is_valid()
     return form
 
 
 def _audit_events(request, form: AuditFilterForm):
-    events = selectors.audit_event_list(user=request.user).select_related("actor_organization")
+    events = selectors.audit_event_list(user=request.user).select_related(
+        "actor", "actor_organization"
+    )
     return selectors.audit_event_filter(events, **form.filters())
 
 
@@ -42,15 +51,6 @@ def _compact_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _change_lines(changes) -> list[dict]:
-    """The changes of an audit event as short ``key: value`` lines for the list page."""
-    if not changes:
-        return []
-    if not isinstance(changes, dict):
-        return [{"key": "", "value": _compact_json(changes)}]
-    return [{"key": key, "value": _compact_json(value)} for key, value in changes.items()]
-
-
 @login_required
 @require_GET
 def audit_list(request):
@@ -58,13 +58,10 @@ def audit_list(request):
         raise PermissionDenied
     form = _audit_form(request)
     page = page_of(request, _audit_events(request, form), AUDIT_PAGE_SIZE)
+    events = list(page)
     rows = [
-        {
-            "event": event,
-            "actor": _("系统") if event.actor_id is None and event.actor_repr == "system" else "",
-            "changes": _change_lines(event.changes),
-        }
-        for event in page
+        {"event": event, "text": text}
+        for event, text in zip(events, events_in_words(events, user=request.user), strict=True)
     ]
     return render(
         request,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from louyu.core import selectors, services
 from louyu.core.models import WorkItemState
@@ -55,9 +55,18 @@ def inbox(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def work_item_complete(request, pk: int):
+    """GET asks to confirm; POST marks a free-standing item done. A step item is done by
+    doing its step, so its confirmation page sends the user to the object instead."""
     item = get_object_or_404(selectors.work_item_inbox(user=request.user, state=None), pk=pk)
+    back = safe_next(request, reverse("web:inbox"))
+    if request.method == "GET":
+        return render(
+            request,
+            "web/work_item_complete.html",
+            {"nav_active": "inbox", "item": item, "back": back},
+        )
     try:
         services.work_item_complete(actor=request.user, item=item)
     except PermissionDenied as exc:
@@ -66,4 +75,4 @@ def work_item_complete(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("已办结：%(title)s") % {"title": item.title})
-    return HttpResponseRedirect(safe_next(request, reverse("web:inbox")))
+    return HttpResponseRedirect(back)

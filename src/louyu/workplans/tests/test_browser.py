@@ -103,3 +103,48 @@ def test_plan_from_zero_operator_list_to_achieved_close(live_server, browser_pag
     expect(page.get_by_test_id("plan-outcome")).to_have_text("已实现入驻")
     expect(page.get_by_test_id("measure-status")).to_have_text("已取消")
     _shot(page, "plan-closed")
+
+
+def test_plan_page_links_the_building_only_for_who_may_open_it(live_server, chromium_browser):
+    """Issue 15 item 6: samr-110000 owns a measure of the plan but may not open buildings; it
+    reads the building's name, with no link into a 403. The administration follows it."""
+    from playwright.sync_api import expect
+
+    from louyu.workplans import services
+    from louyu.workplans.models import MeasureKind
+    from louyu.workplans.tests.factories import WorkPlanFactory
+
+    load_reference_organizations()
+    admin_org = Organization.objects.get(code="ca-110000")
+    samr_org = Organization.objects.get(code="samr-110000")
+    planner = UserFactory(
+        username="planner", organization=admin_org, roles=[roles.ADMINISTRATION_STAFF]
+    )
+    UserFactory(username="samr-staff", organization=samr_org, roles=[roles.JOINT_DEPARTMENT_STAFF])
+    building = building_services.building_create(
+        actor=None, name="望京链接测试大厦", address="北京市朝阳区望京街12号"
+    )
+    plan = WorkPlanFactory(actor=planner, building=building)
+    services.measure_add(
+        actor=planner,
+        plan=plan,
+        kind=MeasureKind.objects.get(code="talk_property"),
+        title="联合约谈物业公司",
+        owner=samr_org,
+        due_date=datetime.date.today() + datetime.timedelta(days=10),
+    )
+    for viewport in ({"width": 1366, "height": 900}, {"width": 390, "height": 844}):
+        context = chromium_browser.new_context(viewport=viewport, locale="zh-CN")
+        try:
+            page = context.new_page()
+            _login(page, f"{live_server.url}/work-plans/{plan.pk}/", "samr-staff")
+            name = page.get_by_test_id("plan-building-link")
+            expect(name).to_have_text("望京链接测试大厦")
+            expect(page.get_by_role("link", name="望京链接测试大厦")).to_have_count(0)
+
+            _login(page, f"{live_server.url}/work-plans/{plan.pk}/", "planner")
+            page.get_by_role("link", name="望京链接测试大厦").click()
+            expect(page).to_have_url(f"{live_server.url}/buildings/{building.pk}/")
+            expect(page.get_by_role("heading", level=1)).to_contain_text("望京链接测试大厦")
+        finally:
+            context.close()

@@ -7,7 +7,9 @@ from django.urls import reverse
 from PIL import Image
 
 from louyu.buildings import services as building_services
-from louyu.core.models import AuditEvent
+from louyu.core import roles
+from louyu.core.models import AuditEvent, OrganizationType
+from louyu.core.tests.factories import OrganizationFactory, UserFactory
 from louyu.core.tests.unchanged import assert_unchanged
 from louyu.workplans.models import PlanProgress, WorkPlan
 
@@ -272,3 +274,26 @@ def test_plan_list_filters_and_building_page(client, wp):
 
 def test_navigation_entry(client, wp):
     assert "一楼一策" in _login(client, wp.telecom_bj).get(reverse("web:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "linked"),
+    [("bj", True), ("ministry", True), ("samr", False), ("pm", False)],
+)
+def test_plan_page_links_the_building_only_for_who_may_open_it(client, wp, who, linked):
+    """samr may not open buildings (403 there), a property company only its own (404 for
+    this one): both read the building's name without a link into an error page."""
+    plan = wp.plan()
+    pm_org = OrganizationFactory(
+        code="pm-test", type=OrganizationType.PROPERTY_COMPANY, jurisdiction=wp.ca_bj.jurisdiction
+    )
+    wp["pm"] = UserFactory(username="w-pm", organization=pm_org, roles=[roles.PROPERTY_STAFF])
+    wp.measure(plan, owner=wp.samr_org if who == "samr" else pm_org)
+    user = wp[who]
+    client.force_login(user)
+    html = client.get(reverse("workplans:detail", args=[plan.pk])).content.decode()
+    building_url = reverse("buildings:detail", args=[plan.building.pk])
+    assert (f'href="{building_url}"' in html) is linked
+    assert "望京测试大厦" in html
+    building_status = client.get(building_url).status_code
+    assert (building_status == 200) is linked

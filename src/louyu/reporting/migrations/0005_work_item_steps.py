@@ -1,0 +1,24 @@
+"""Mark this app's work items as workflow steps and reopen those ticked off by hand in the
+inbox while their object still waits for the step (issue 15, item 1)."""
+
+from django.db import migrations
+
+from louyu.core.migration_ops import reopen_steps_closed_by_hand
+
+
+def forwards(apps, schema_editor):
+    reopen_steps_closed_by_hand(
+        apps,
+        kind="monthly_report",
+        target="reporting.MonthlyReport",
+        waiting={"state__in": ["draft", "returned"]},
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reporting", "0004_figure_measure_index"),
+        ("core", "0007_work_item_step"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
