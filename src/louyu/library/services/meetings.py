@@ -196,6 +196,7 @@ def _open_work_item(actor, item: ActionItem) -> None:
         target=item,
         link=action_link(item),
         kind="meeting_action",
+        step=True,
         jurisdiction=item.assignee.jurisdiction,
     )
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from louyu.core.errors import Conflict, InvalidTransition
 from louyu.core.models import AuditEvent, WorkItem, WorkItemState
+from louyu.core.services import work_item_complete
 from louyu.core.tests.unchanged import assert_unchanged
 from louyu.core.uploads import check_upload
 from louyu.library import selectors
@@ -160,6 +161,9 @@ def test_action_item_is_a_work_item_closed_by_the_response(lib):
     work = WorkItem.objects.get(object_id=str(item.pk), kind="meeting_action")
     assert work.assignee_organization == lib.ca_dl and work.due_at is not None
     assert work.link == f"/library/actions/{item.pk}/"
+    # The inbox cannot tick it off: only the response closes it.
+    with pytest.raises(InvalidTransition):
+        work_item_complete(actor=lib.dl, item=work)
     evidence = check_upload(upload("落实.pdf", b"%PDF-1.7\n%%EOF\n"), documents=True)
     meetings.action_item_transition(
         actor=lib.dl, item=item, to="done", response="已建立档案", evidence=evidence
