@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "louyu.complaints",
     "louyu.cases",
     "louyu.workplans",
+    "louyu.inspections",
     "louyu.reporting",
     "louyu.web",
     "louyu.api",

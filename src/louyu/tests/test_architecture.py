@@ -20,12 +20,12 @@ RANKS = {
     "complaints": 2,
     "cases": 3,
     "workplans": 3,
-    "inspections": 3,
-    "reporting": 4,
-    "library": 4,
-    "api": 5,
-    "web": 5,
-    "demo": 5,
+    "inspections": 4,
+    "reporting": 5,
+    "library": 5,
+    "api": 6,
+    "web": 6,
+    "demo": 6,
 }
 # The shared presentation every app's pages build on: web's templates and template tags.
 SHARED_PRESENTATION = "web"

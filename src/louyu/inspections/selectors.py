@@ -1,0 +1,89 @@
+"""Reads of inspection plans, always scoped to the user.
+
+- ministry and research institute: every plan;
+- a communications administration: the plans it made, and once approved, the plans over its
+  jurisdiction;
+- a department or operator taking part: once approved, the plans naming its organisation;
+- anyone else: nothing. Objects outside the scope are "not found", never "forbidden".
+
+Inside a plan, an administration sees the sample in its own jurisdiction only."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from louyu.core.models import Jurisdiction, Organization, User
+from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
+from louyu.inspections.models import ChecklistVersion, InspectionPlan, SampledBuilding
+from louyu.inspections.services import planning_jurisdiction_ids
+from louyu.inspections.workflow import PUBLISHED_STATES
+
+
+def plan_list(*, user: User) -> QuerySet[InspectionPlan]:
+    if not user.has_perm("inspections.view_inspectionplan"):
+        return InspectionPlan.objects.none()
+    qs = InspectionPlan.objects.select_related("planner", "checklist", "owner_jurisdiction")
+    scope = scope_for(user)
+    if scope.is_national:
+        return qs
+    published = Q(state__in=PUBLISHED_STATES)
+    own = Q(planner_id=user.organization_id) if user.organization_id else Q(pk__in=[])
+    if scope.kind == "jurisdiction":
+        covering = InspectionPlan.jurisdictions.through.objects.filter(
+            jurisdiction_id__in=scope.jurisdiction_ids
+        ).values("inspectionplan_id")
+        return qs.filter(own | (published & Q(pk__in=covering)))
+    if scope.organization_ids:
+        naming = InspectionPlan.organizations.through.objects.filter(
+            organization_id__in=scope.organization_ids
+        ).values("inspectionplan_id")
+        return qs.filter(published & Q(pk__in=naming))
+    return InspectionPlan.objects.none()
+
+
+def plan_get(*, user: User, pk) -> InspectionPlan:
+    return plan_list(user=user).get(pk=pk)
+
+
+def plan_filter(qs: QuerySet[InspectionPlan], filters: dict) -> QuerySet[InspectionPlan]:
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"])
+    return qs
+
+
+def plan_sample(*, user: User, plan: InspectionPlan) -> QuerySet[SampledBuilding]:
+    """The plan's sample as far as ``user`` sees it (``plan`` already came from
+    ``plan_get``): an administration its own jurisdiction's part, others all of it."""
+    qs = plan.sample.select_related("building", "building__region", "jurisdiction")
+    scope = scope_for(user)
+    if scope.kind == "jurisdiction":
+        return qs.filter(jurisdiction_id__in=scope.jurisdiction_ids)
+    return qs
+
+
+def sample_summary(sample: QuerySet[SampledBuilding]) -> list[dict]:
+    """Drawn buildings per jurisdiction and stratum."""
+    return list(
+        sample.values("jurisdiction__name", "stratum")
+        .annotate(n=Count("id"))
+        .order_by("jurisdiction__sort_order", "jurisdiction__code", "stratum")
+    )
+
+
+def planning_jurisdictions(*, user: User) -> QuerySet[Jurisdiction]:
+    allowed = planning_jurisdiction_ids(user)
+    qs = Jurisdiction.objects.order_by("sort_order", "code")
+    return qs if allowed is None else qs.filter(pk__in=allowed)
+
+
+def participant_choices(*, user: User) -> QuerySet[Organization]:
+    """Organisations ``user`` may name as taking part (within its reach, ADR 0013)."""
+    return Organization.objects.filter(
+        referable_organizations_q(reference_jurisdiction_ids(user)), is_active=True
+    ).order_by("type", "code")
+
+
+def checklist_versions() -> QuerySet[ChecklistVersion]:
+    return ChecklistVersion.objects.filter(is_active=True)
