@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "WorkPlanStateEnum": "louyu.workplans.workflow.State",
         "MeasureStatusEnum": "louyu.workplans.workflow.MeasureStatus",
         "WorkPlanOutcomeEnum": "louyu.workplans.workflow.Outcome",
+        "InspectionPlanStateEnum": "louyu.inspections.workflow.State",
+        "StratumKindEnum": "louyu.inspections.workflow.StratumKind",
         "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
         "BulletinStateEnum": "louyu.reporting.workflow.BulletinState",
         "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",

@@ -16,7 +16,7 @@ from louyu.core.models import Jurisdiction, Organization, User
 from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
 from louyu.inspections.models import ChecklistVersion, InspectionPlan, SampledBuilding
 from louyu.inspections.services import planning_jurisdiction_ids
-from louyu.inspections.workflow import PUBLISHED_STATES
+from louyu.inspections.workflow import PUBLISHED_STATES, StratumKind
 
 
 def plan_list(*, user: User) -> QuerySet[InspectionPlan]:
@@ -65,11 +65,12 @@ def plan_sample(*, user: User, plan: InspectionPlan) -> QuerySet[SampledBuilding
 
 def sample_summary(sample: QuerySet[SampledBuilding]) -> list[dict]:
     """Drawn buildings per jurisdiction and stratum."""
-    return list(
+    rows = (
         sample.values("jurisdiction__name", "stratum")
         .annotate(n=Count("id"))
         .order_by("jurisdiction__sort_order", "jurisdiction__code", "stratum")
     )
+    return [{**row, "label": StratumKind(row["stratum"]).label} for row in rows]
 
 
 def planning_jurisdictions(*, user: User) -> QuerySet[Jurisdiction]:

@@ -331,8 +331,13 @@ def inspection_plan_create(
 
 
 def _lock(plan: InspectionPlan, expected_version) -> InspectionPlan:
+    if expected_version is not None:
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise ValidationError({"expected_version": "版本号应为整数。"}) from None
     locked = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
-    if expected_version is not None and locked.version != int(expected_version):
+    if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEdit("该检查方案已被他人更新，请刷新页面后再操作。")
     return locked
 
