@@ -73,6 +73,7 @@ class InspectionPlanViewSet(
         context = {
             **self.get_serializer_context(),
             "sample": selectors.plan_sample(user=self.request.user, plan=fresh),
+            "assignments": selectors.plan_assignments(user=self.request.user, plan=fresh),
         }
         data = s.InspectionPlanDetailSerializer(fresh, context=context).data
         return Response(data, status=status_code)
@@ -156,4 +157,48 @@ class InspectionPlanViewSet(
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         plan = services.inspection_plan_revise(actor=request.user, plan=self.get_object())
+        return self._render(plan, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("组建检查组"),
+        request=s.TeamInputSerializer,
+        responses={**ACTION_RESPONSES, 201: s.InspectionPlanDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def teams(self, request, pk=None):
+        plan = self.get_object()
+        data = s.TeamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        usernames = list(dict.fromkeys(data.validated_data["members"]))
+        members = list(services.team_member_choices(plan).filter(username__in=usernames))
+        if len(members) != len(usernames):
+            raise ValidationError({"members": "成员须为参加本次检查的单位的人员。"})
+        services.team_create(
+            actor=request.user, plan=plan, name=data.validated_data["name"], members=members
+        )
+        return self._render(plan, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("安排检查（楼宇、检查组、日期）"),
+        request=s.AssignmentInputSerializer,
+        responses={**ACTION_RESPONSES, 201: s.InspectionPlanDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def assignments(self, request, pk=None):
+        plan = self.get_object()
+        data = s.AssignmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        team = plan.teams.filter(pk=values["team"]).first()
+        sampled = plan.sample.select_related("building").filter(building_id=values["building"])
+        if team is None:
+            raise ValidationError({"team": "检查组不存在。"})
+        if not sampled.exists():
+            raise ValidationError({"building": "该楼宇不在本方案的样本中。"})
+        services.assignment_create(
+            actor=request.user,
+            team=team,
+            sampled=sampled.get(),
+            scheduled_on=values["scheduled_on"],
+        )
         return self._render(plan, status_code=status.HTTP_201_CREATED)

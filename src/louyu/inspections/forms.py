@@ -167,3 +167,31 @@ class SpecForm(PlanForm):
             **{name: data.get(name) or 0 for name in SPEC_FIELDS},
             "strata": self.strata(),
         }
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("检查组名称"), max_length=100)
+    members = forms.ModelMultipleChoiceField(
+        label=_("成员"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username}（{user.organization.name}）"
+        )
+
+
+class AssignmentForm(forms.Form):
+    sampled = forms.ModelChoiceField(label=_("抽样楼宇"), queryset=None)
+    team = forms.ModelChoiceField(label=_("检查组"), queryset=None)
+    scheduled_on = forms.DateField(label=_("检查日期"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, sample, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sampled"].queryset = sample
+        self.fields["sampled"].label_from_instance = lambda row: (
+            f"{row.position}. {row.building.name}（{row.jurisdiction.short_name}）"
+        )
+        self.fields["team"].queryset = teams

@@ -239,3 +239,58 @@ class PlanStatusChange(models.Model):
         if self.pk is not None:
             raise PermissionError("Plan status changes are append-only.")
         super().save(*args, **kwargs)
+
+
+class Team(models.Model):
+    """A mixed inspection team of a plan: members of the administration, market regulation,
+    housing, the research institute, ..."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("检查方案"), on_delete=models.CASCADE, related_name="teams"
+    )
+    name = models.CharField(_("检查组名称"), max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("成员"), related_name="inspection_teams"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "name", "id"]
+        verbose_name = _("检查组")
+        verbose_name_plural = _("检查组")
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="team_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A sampled building given to a team for a day; a work item of each member."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("检查组"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    sampled = models.OneToOneField(
+        SampledBuilding,
+        verbose_name=_("抽样楼宇"),
+        on_delete=models.PROTECT,
+        related_name="assignment",
+    )
+    scheduled_on = models.DateField(_("检查日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["scheduled_on", "id"]
+        verbose_name = _("检查安排")
+        verbose_name_plural = _("检查安排")
+
+    def __str__(self) -> str:
+        return f"{self.sampled.building} {self.scheduled_on}"

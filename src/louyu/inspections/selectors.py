@@ -14,8 +14,14 @@ from django.db.models import Count, Q, QuerySet
 
 from louyu.core.models import Jurisdiction, Organization, User
 from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
-from louyu.inspections.models import ChecklistVersion, InspectionPlan, SampledBuilding
-from louyu.inspections.services import planning_jurisdiction_ids
+from louyu.inspections.models import (
+    Assignment,
+    ChecklistVersion,
+    InspectionPlan,
+    SampledBuilding,
+    Team,
+)
+from louyu.inspections.services.plans import planning_jurisdiction_ids
 from louyu.inspections.workflow import PUBLISHED_STATES, StratumKind
 
 
@@ -28,17 +34,18 @@ def plan_list(*, user: User) -> QuerySet[InspectionPlan]:
         return qs
     published = Q(state__in=PUBLISHED_STATES)
     own = Q(planner_id=user.organization_id) if user.organization_id else Q(pk__in=[])
+    member = published & Q(pk__in=Team.objects.filter(members=user).values("plan_id"))
     if scope.kind == "jurisdiction":
         covering = InspectionPlan.jurisdictions.through.objects.filter(
             jurisdiction_id__in=scope.jurisdiction_ids
         ).values("inspectionplan_id")
-        return qs.filter(own | (published & Q(pk__in=covering)))
+        return qs.filter(own | member | (published & Q(pk__in=covering)))
     if scope.organization_ids:
         naming = InspectionPlan.organizations.through.objects.filter(
             organization_id__in=scope.organization_ids
         ).values("inspectionplan_id")
-        return qs.filter(published & Q(pk__in=naming))
-    return InspectionPlan.objects.none()
+        return qs.filter(member | (published & Q(pk__in=naming)))
+    return qs.filter(member)
 
 
 def plan_get(*, user: User, pk) -> InspectionPlan:
@@ -88,3 +95,34 @@ def participant_choices(*, user: User) -> QuerySet[Organization]:
 
 def checklist_versions() -> QuerySet[ChecklistVersion]:
     return ChecklistVersion.objects.filter(is_active=True)
+
+
+def plan_teams(*, plan: InspectionPlan) -> QuerySet[Team]:
+    return plan.teams.prefetch_related("members__organization")
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments ``user`` may open: its own team's, and in plans it sees, those of the
+    buildings whose sample rows it sees (an administration: its jurisdiction's)."""
+    qs = Assignment.objects.select_related(
+        "team", "team__plan", "team__plan__checklist", "sampled__building", "sampled__jurisdiction"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    scope = scope_for(user)
+    mine = Q(team__members=user)
+    if scope.by_jurisdiction:
+        plans = plan_list(user=user).values("pk")
+        seen = Q(team__plan__in=plans)
+        if not scope.is_national:
+            seen &= Q(sampled__jurisdiction_id__in=scope.jurisdiction_ids)
+        mine |= seen
+    return qs.filter(mine).distinct()
+
+
+def assignment_get(*, user: User, pk) -> Assignment:
+    return assignment_list(user=user).get(pk=pk)
+
+
+def plan_assignments(*, user: User, plan: InspectionPlan) -> QuerySet[Assignment]:
+    return assignment_list(user=user).filter(team__plan=plan)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from louyu.inspections.models import InspectionPlan, SampledBuilding, Stratum
+from louyu.inspections.models import Assignment, InspectionPlan, SampledBuilding, Stratum, Team
 from louyu.inspections.sampling import StratumSpec
 from louyu.inspections.workflow import State, StratumKind
 
@@ -74,13 +74,42 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssignmentSerializer(serializers.ModelSerializer):
+    building = serializers.IntegerField(source="sampled.building_id", read_only=True)
+    building_name = serializers.CharField(source="sampled.building.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "team", "building", "building_name", "scheduled_on"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "members"]
+
+
 class InspectionPlanDetailSerializer(InspectionPlanSerializer):
     strata = StratumSerializer(many=True, read_only=True)
     draw_notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     sample = serializers.SerializerMethodField(help_text=_("调用者可见范围内的抽样楼宇"))
+    teams = TeamSerializer(many=True, read_only=True)
+    assignments = serializers.SerializerMethodField(help_text=_("调用者可见的检查安排"))
 
     class Meta(InspectionPlanSerializer.Meta):
-        fields = [*InspectionPlanSerializer.Meta.fields, "strata", "draw_notes", "sample"]
+        fields = [
+            *InspectionPlanSerializer.Meta.fields,
+            "strata",
+            "draw_notes",
+            "sample",
+            "teams",
+            "assignments",
+        ]
+
+    def get_assignments(self, plan) -> list[dict]:
+        return AssignmentSerializer(self.context["assignments"], many=True).data
 
     def get_sample(self, plan) -> list[dict]:
         rows = self.context["sample"]
@@ -122,3 +151,16 @@ class InspectionPlanTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=State.choices)
     expected_version = serializers.IntegerField(required=False, min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TeamInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=150), help_text=_("成员用户名")
+    )
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    building = serializers.IntegerField(help_text=_("抽样楼宇的楼宇编号"))
+    scheduled_on = serializers.DateField()

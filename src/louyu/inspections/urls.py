@@ -12,4 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/draw/", views.plan_draw, name="draw"),
     path("plans/<int:pk>/transition/", views.plan_transition, name="transition"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="revise"),
+    path("plans/<int:pk>/teams/", views.team_add, name="team_add"),
+    path("plans/<int:pk>/assignments/", views.assignment_add, name="assignment_add"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
 ]

@@ -17,8 +17,8 @@ from louyu.core.errors import Conflict
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.inspections import selectors, services
-from louyu.inspections.forms import PlanFilterForm, PlanForm, SpecForm
-from louyu.inspections.models import InspectionPlan
+from louyu.inspections.forms import AssignmentForm, PlanFilterForm, PlanForm, SpecForm, TeamForm
+from louyu.inspections.models import Assignment, InspectionPlan
 from louyu.inspections.workflow import State, allowed_targets
 
 PAGE_SIZE = 25
@@ -135,10 +135,28 @@ def plan_edit(request, pk: int):
     )
 
 
+def _schedule_forms(request, plan, *, team_form=None, assignment_form=None) -> dict:
+    if plan.state not in services.SCHEDULING_STATES or not services.can_manage_teams(
+        request.user, plan
+    ):
+        return {}
+    unassigned = plan.sample.filter(assignment__isnull=True).select_related(
+        "building", "jurisdiction"
+    )
+    return {
+        "team_form": team_form or TeamForm(members=services.team_member_choices(plan)),
+        "assignment_form": assignment_form
+        or AssignmentForm(sample=unassigned, teams=plan.teams.all()),
+    }
+
+
 @login_required
 @require_GET
 def plan_detail(request, pk: int):
-    plan = _get_plan(request, pk)
+    return _render_detail(request, _get_plan(request, pk))
+
+
+def _render_detail(request, plan, *, status=200, **forms):
     user = request.user
     sample = selectors.plan_sample(user=user, plan=plan)
     page = CappedPaginator(sample, 50).get_page(request.GET.get("page"))
@@ -166,7 +184,11 @@ def plan_detail(request, pk: int):
             "can_edit": plan.state == State.DRAFT and services.can_edit(user, plan),
             "can_revise": plan.state != State.DRAFT and services.can_edit(user, plan),
             "actions": actions,
+            "teams": selectors.plan_teams(plan=plan),
+            "assignments": selectors.plan_assignments(user=user, plan=plan),
+            **_schedule_forms(request, plan, **forms),
         },
+        status=status,
     )
 
 
@@ -222,4 +244,81 @@ def plan_revise(request, pk: int):
         pk,
         lambda plan: services.inspection_plan_revise(actor=request.user, plan=plan),
         _("已创建新版本草稿，可修改抽样规格后重新抽样。"),
+    )
+
+
+def _schedule(request, plan, form, call, success: str):
+    if form.is_valid():
+        try:
+            call(plan, form.cleaned_data)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("inspections:detail", plan.pk)
+        except Conflict as exc:
+            messages.error(request, _error_text(exc))
+            return redirect("inspections:detail", plan.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("inspections:detail", plan.pk)
+    key = "team_form" if isinstance(form, TeamForm) else "assignment_form"
+    return _render_detail(request, plan, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def team_add(request, pk: int):
+    plan = _get_plan(request, pk)
+    form = TeamForm(request.POST, members=services.team_member_choices(plan))
+    return _schedule(
+        request,
+        plan,
+        form,
+        lambda plan, data: services.team_create(actor=request.user, plan=plan, **data),
+        _("检查组已组建。"),
+    )
+
+
+@login_required
+@require_POST
+def assignment_add(request, pk: int):
+    plan = _get_plan(request, pk)
+    form = AssignmentForm(
+        request.POST,
+        sample=plan.sample.filter(assignment__isnull=True).select_related("building"),
+        teams=plan.teams.all(),
+    )
+    return _schedule(
+        request,
+        plan,
+        form,
+        lambda plan, data: services.assignment_create(actor=request.user, **data),
+        _("检查已安排，检查组成员的待办中已出现该任务。"),
+    )
+
+
+@login_required
+@require_GET
+def assignment_detail(request, pk: int):
+    _require_view(request.user)
+    try:
+        assignment = selectors.assignment_get(user=request.user, pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+    building = assignment.sampled.building
+    items = assignment.team.plan.checklist.items.select_related("category")
+    if not building.fibre_rule_applies:
+        items = items.filter(applies_to_fibre_rule_only=False)
+    return render(
+        request,
+        "inspections/assignment_detail.html",
+        {
+            "nav_active": "inspections",
+            "assignment": assignment,
+            "plan": assignment.team.plan,
+            "building": building,
+            "members": assignment.team.members.select_related("organization"),
+            "items": items,
+        },
     )

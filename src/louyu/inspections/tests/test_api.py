@@ -122,3 +122,27 @@ def test_administration_sees_only_its_part_of_a_national_sample(ins, drawn):
     sample = client_for(ins.dl).get(f"{PLANS}{plan.pk}/").json()["sample"]
     assert sample and {row["jurisdiction"] for row in sample} == {"210200"}
     assert InspectionPlan.objects.count() == 2
+
+
+def test_teams_and_assignments_through_the_api(ins, drawn):
+    services.inspection_plan_transition(actor=ins.bj, plan=drawn, to="approved")
+    client = client_for(ins.bj)
+    url = f"{PLANS}{drawn.pk}/"
+    with nothing_changes():
+        bad = client.post(
+            url + "teams/", {"name": "一组", "members": ["i-ca-210200"]}, format="json"
+        )
+    assert bad.status_code == 400 and "members" in bad.json()
+    made = client.post(url + "teams/", {"name": "一组", "members": ["i-ca-110000"]}, format="json")
+    assert made.status_code == 201 and made.json()["teams"][0]["members"] == ["i-ca-110000"]
+    team = made.json()["teams"][0]["id"]
+    building_id = made.json()["sample"][0]["building"]
+    body = {"team": team, "building": building_id, "scheduled_on": ins.today.isoformat()}
+    assigned = client.post(url + "assignments/", body, format="json")
+    assert (
+        assigned.status_code == 201 and assigned.json()["assignments"][0]["building"] == building_id
+    )
+    with nothing_changes():
+        twice = client.post(url + "assignments/", body, format="json")
+        assert twice.status_code == 400
+        assert client_for(ins.dl).post(url + "assignments/", body, format="json").status_code == 404
