@@ -126,3 +126,13 @@ def assignment_get(*, user: User, pk) -> Assignment:
 
 def plan_assignments(*, user: User, plan: InspectionPlan) -> QuerySet[Assignment]:
     return assignment_list(user=user).filter(team__plan=plan)
+
+
+def plan_progress(sample: QuerySet[SampledBuilding]) -> list[dict]:
+    """Per jurisdiction: buildings drawn and buildings scheduled with a team."""
+    rows = (
+        sample.values("jurisdiction__name")
+        .annotate(drawn=Count("id"), scheduled=Count("assignment"))
+        .order_by("jurisdiction__sort_order", "jurisdiction__code")
+    )
+    return list(rows)

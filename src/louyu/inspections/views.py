@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from louyu.core.errors import Conflict
+from louyu.core.exports import xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
-from louyu.inspections import selectors, services
+from louyu.inspections import exports, selectors, services
 from louyu.inspections.forms import AssignmentForm, PlanFilterForm, PlanForm, SpecForm, TeamForm
 from louyu.inspections.models import Assignment, InspectionPlan
 from louyu.inspections.workflow import State, allowed_targets
@@ -186,6 +187,7 @@ def _render_detail(request, plan, *, status=200, **forms):
             "actions": actions,
             "teams": selectors.plan_teams(plan=plan),
             "assignments": selectors.plan_assignments(user=user, plan=plan),
+            "progress": selectors.plan_progress(sample),
             **_schedule_forms(request, plan, **forms),
         },
         status=status,
@@ -322,3 +324,18 @@ def assignment_detail(request, pk: int):
             "items": items,
         },
     )
+
+
+@login_required
+@require_GET
+def sample_export(request, pk: int):
+    plan = _get_plan(request, pk)
+    sample = selectors.plan_sample(user=request.user, plan=plan)
+    response, _rows, _truncated = xlsx_download(
+        actor=request.user,
+        action="inspection_plan.export_sample",
+        filters={"plan": plan.pk},
+        write=lambda fileobj: exports.write_sample_xlsx(fileobj, sample),
+        filename=f"inspection-sample-{plan.pk}",
+    )
+    return response

@@ -129,3 +129,20 @@ def test_bad_version_is_a_message_not_a_crash(ins, drawn):
         f"{LIST}{drawn.pk}/transition/", {"to": "approved", "version": "abc"}, follow=True
     )
     assert "版本号应为整数。" in response.content.decode()
+
+
+def test_sample_export_is_scoped_and_audited(ins, drawn):
+    import io
+
+    from openpyxl import load_workbook
+
+    from louyu.core.audit import AuditEvent
+
+    response = client_for(ins.bj).get(f"{LIST}{drawn.pk}/sample.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 4 and rows[1][6]
+    assert AuditEvent.objects.filter(action="inspection_plan.export_sample").exists()
+    assert client_for(ins.dl).get(f"{LIST}{drawn.pk}/sample.xlsx").status_code == 404
+    assert client_for().get(f"{LIST}{drawn.pk}/sample.xlsx").status_code == 302
