@@ -297,7 +297,10 @@ def inspection_plan_create(
     """Create a draft plan. The ministry and the research institute plan over any
     jurisdictions (approved by the ministry); an administration only over its own (approved
     by itself). Refuses another jurisdiction's buildings and bad specifications per field."""
-    _require(can_plan(actor), "只有部、研究院或通信管理局可以制定联合检查方案。")
+    _require(
+        can_plan(actor) and getattr(actor, "organization", None) is not None,
+        "只有部、研究院或通信管理局可以制定联合检查方案。",
+    )
     cleaned = _clean_plan(
         actor=actor,
         name=name,

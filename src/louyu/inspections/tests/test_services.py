@@ -186,3 +186,18 @@ def test_inspected_recently_excluded(ins, stock):
     )
     assert second.sample.count() == 0
     assert InspectionPlan.objects.count() == 2
+
+
+def test_planning_needs_an_organisation(ins):
+    with nothing_changes(), pytest.raises(PermissionDenied):
+        services.inspection_plan_create(
+            actor=None,
+            name="系统方案",
+            period_start=ins.today,
+            period_end=ins.today,
+            jurisdictions=[ins.beijing],
+            checklist=ins.checklist,
+            strata=[StratumSpec(kind="random_rest")],
+            sample_size=1,
+            seed=1,
+        )
