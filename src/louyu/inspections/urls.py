@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="create"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/sample.xlsx", views.sample_export, name="sample_export"),
+    path("plans/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),
     path("plans/<int:pk>/draw/", views.plan_draw, name="draw"),
     path("plans/<int:pk>/transition/", views.plan_transition, name="transition"),

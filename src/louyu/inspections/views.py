@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from louyu.core.errors import Conflict
 from louyu.core.exports import xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
-from louyu.inspections import exports, selectors, services
+from louyu.inspections import documents, exports, selectors, services
 from louyu.inspections.forms import AssignmentForm, PlanFilterForm, PlanForm, SpecForm, TeamForm
 from louyu.inspections.models import Assignment, InspectionPlan
 from louyu.inspections.workflow import State, allowed_targets
@@ -338,4 +338,16 @@ def sample_export(request, pk: int):
         write=lambda fileobj: exports.write_sample_xlsx(fileobj, sample),
         filename=f"inspection-sample-{plan.pk}",
     )
+    return response
+
+
+@login_required
+@require_GET
+def summary_pdf(request, pk: int):
+    plan = _get_plan(request, pk)
+    response = HttpResponse(
+        documents.render_plan_summary_pdf(user=request.user, plan=plan),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inspection-plan-{plan.pk}.pdf"'
     return response

@@ -146,3 +146,14 @@ def test_sample_export_is_scoped_and_audited(ins, drawn):
     assert AuditEvent.objects.filter(action="inspection_plan.export_sample").exists()
     assert client_for(ins.dl).get(f"{LIST}{drawn.pk}/sample.xlsx").status_code == 404
     assert client_for().get(f"{LIST}{drawn.pk}/sample.xlsx").status_code == 302
+
+
+def test_summary_pdf_is_scoped(ins, drawn):
+    from louyu.inspections.documents import plan_summary_document
+
+    document = plan_summary_document(user=ins.bj, plan=drawn)
+    assert document.title == "2026 年北京联合检查抽样与安排情况"
+    response = client_for(ins.bj).get(f"{LIST}{drawn.pk}/summary.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert client_for(ins.dl).get(f"{LIST}{drawn.pk}/summary.pdf").status_code == 404
+    assert client_for().get(f"{LIST}{drawn.pk}/summary.pdf").status_code == 302
