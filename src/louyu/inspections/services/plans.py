@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
-from louyu.core.models import Jurisdiction, Organization, OrganizationType, User
+from louyu.core.models import Jurisdiction, Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import check_organization_reference, scope_for
+from louyu.core.services import work_items_close_for
 from louyu.inspections import sampling
 from louyu.inspections.models import (
+    Assignment,
     ChecklistVersion,
     InspectionPlan,
     PlanStatusChange,
@@ -430,7 +432,8 @@ def inspection_plan_transition(
     expected_version: int | None = None,
 ) -> InspectionPlan:
     """Approve (ministry, or the administration for its own plan; needs a drawn sample),
-    start and close a plan. Raises InvalidTransition (409) when the table does not allow
+    start and close a plan; closing cancels the members' work items still open for its
+    scheduled buildings. Raises InvalidTransition (409) when the table does not allow
     it, PermissionDenied, ValidationError; writes nothing then."""
     locked = _lock(plan, expected_version)
     from_state = locked.state
@@ -449,6 +452,9 @@ def inspection_plan_transition(
     locked.state = to
     locked.version += 1
     locked.save()
+    if to == State.CLOSED:
+        for assignment in Assignment.objects.filter(team__plan=locked):
+            work_items_close_for(actor=actor, target=assignment, state=WorkItemState.CANCELLED)
     PlanStatusChange.objects.create(
         plan=locked,
         from_state=from_state,

@@ -119,3 +119,16 @@ def test_team_and_assignment_through_the_plan_page(ins, approved):
     other = client_for(ins.dl)
     with nothing_changes():
         assert other.post(f"{PLAN}{approved.pk}/teams/", {"name": "x"}).status_code == 404
+
+
+def test_closing_the_plan_cancels_open_assignment_work_items(ins, approved):
+    team = services.team_create(actor=ins.bj, plan=approved, name="第一组", members=[ins.samr])
+    services.assignment_create(
+        actor=ins.bj, team=team, sampled=approved.sample.first(), scheduled_on=ins.today
+    )
+    for to in ("running", "closed"):
+        services.inspection_plan_transition(actor=ins.bj, plan=approved, to=to)
+    states = set(
+        WorkItem.objects.filter(kind="inspection_assignment").values_list("state", flat=True)
+    )
+    assert states == {"cancelled"}
