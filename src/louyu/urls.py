@@ -14,6 +14,7 @@ urlpatterns = [
     path("complaints/", include("louyu.complaints.urls")),
     path("cases/", include("louyu.cases.urls")),
     path("work-plans/", include("louyu.workplans.urls")),
+    path("inspections/", include("louyu.inspections.urls")),
     path("reporting/", include("louyu.reporting.urls")),
     path("articles/", include("louyu.articles.urls")),
     path("library/", include("louyu.library.urls")),

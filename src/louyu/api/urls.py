@@ -8,6 +8,7 @@ from louyu.buildings import import_api as building_import_api
 from louyu.cases import api as cases_api
 from louyu.complaints import api as complaints_api
 from louyu.core import api as core_api
+from louyu.inspections import api as inspections_api
 from louyu.library import api as library_api
 from louyu.reporting import api as reporting_api
 from louyu.search import api as search_api
@@ -32,6 +33,9 @@ router.register(
 router.register("work-plans", workplans_api.WorkPlanViewSet, basename="work-plan")
 router.register(
     "work-plan-measures", workplans_api.PlanMeasureViewSet, basename="work-plan-measure"
+)
+router.register(
+    "inspection-plans", inspections_api.InspectionPlanViewSet, basename="inspection-plan"
 )
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"

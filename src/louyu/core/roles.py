@@ -62,6 +62,13 @@ _BUILDINGS_VIEW = ["buildings.view_building", "buildings.view_presence"]
 _CASES_VIEW = ["cases.view_case"]
 _CASES_HANDLE = [*_CASES_VIEW, "cases.add_case", "cases.change_case", "cases.export_case"]
 _CASE_RULES = ["cases.view_rectificationpolicy", "cases.change_rectificationpolicy"]
+_INSPECTIONS_VIEW = ["inspections.view_inspectionplan"]
+_INSPECTIONS_PLAN = [
+    *_INSPECTIONS_VIEW,
+    "inspections.add_inspectionplan",
+    "inspections.change_inspectionplan",
+]
+_INSPECTIONS_APPROVE = [*_INSPECTIONS_PLAN, "inspections.approve_inspectionplan"]
 _FIGURES = ["reporting.view_figure", "reporting.export_figure"]
 _REPORTS_VIEW = ["reporting.view_monthlyreport", "reporting.view_bulletin"]
 _REPORTS_WRITE = [*_REPORTS_VIEW, "reporting.add_monthlyreport", "reporting.change_monthlyreport"]
@@ -117,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PLANS_EDIT,
         *_PLAN_RULES,
         "workplans.add_measurekind",
+        *_INSPECTIONS_APPROVE,
         *_FIGURES,
         *_BULLETINS_EDIT,
         "reporting.view_reportpolicy",
@@ -139,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
         *_PLANS_EDIT,
+        *_INSPECTIONS_APPROVE,
         *_FIGURES,
         *_REPORTS_WRITE,
         *_LIBRARY_WRITE,
@@ -154,6 +163,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_HANDLE,
         *_CASES_HANDLE,
         *_PLANS_EDIT,
+        *_INSPECTIONS_APPROVE,
         *_FIGURES,
         *_REPORTS_WRITE,
         *_LIBRARY_WRITE,
@@ -167,6 +177,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CASES_VIEW,
         *_PLANS_PROGRESS,
         *_LIBRARY_READ,
+        *_INSPECTIONS_VIEW,
     ],
     INSTITUTE_ANALYST: [
         *_WORK,
@@ -180,6 +191,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.export_case",
         *_PLANS_VIEW,
         "workplans.export_workplan",
+        *_INSPECTIONS_PLAN,
         *_FIGURES,
         *_REPORTS_VIEW,
         *_LIBRARY_READ,

@@ -21,13 +21,13 @@ RANKS = {
     "complaints": 2,
     "cases": 3,
     "workplans": 3,
-    "inspections": 3,
-    "reporting": 4,
-    "library": 5,
-    "articles": 4,
-    "api": 6,
-    "web": 6,
-    "demo": 6,
+    "inspections": 4,
+    "reporting": 5,
+    "articles": 5,
+    "library": 6,
+    "api": 7,
+    "web": 7,
+    "demo": 7,
 }
 # The shared presentation every app's pages build on: web's templates and template tags.
 SHARED_PRESENTATION = "web"

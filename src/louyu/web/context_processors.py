@@ -59,6 +59,15 @@ def navigation(request):
                 "icon": "signpost-split",
             }
         )
+    if user.has_perm("inspections.view_inspectionplan"):
+        items.append(
+            {
+                "url": reverse("inspections:list"),
+                "label": _("联合检查"),
+                "key": "inspections",
+                "icon": "clipboard-check",
+            }
+        )
     if user.has_perm("reporting.view_figure") and scope.by_jurisdiction:
         items.append(
             {

@@ -9,6 +9,7 @@ from louyu.buildings.models import Building
 from louyu.cases.demo import create_demo_cases
 from louyu.complaints.demo import create_demo_complaints
 from louyu.core.demo import DEMO_PASSWORD, create_demo_users, create_demo_work_items, demo_logins
+from louyu.inspections.demo import create_demo_inspection_plans
 from louyu.library.demo import create_demo_library
 from louyu.reporting.demo import create_demo_history
 from louyu.search.indexing import reindex
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         plans = create_demo_work_plans()
         self.stdout.write(f"new demo work plans: {plans}")
         self.stdout.write(f"new demo articles: {create_demo_articles()}")
+        self.stdout.write(f"new demo inspection plans: {create_demo_inspection_plans()}")
         if create_demo_history():
             self.stdout.write("demo history: twelve months, monthly reports and a bulletin")
         self.stdout.write(f"new demo practices: {create_demo_library()}")

@@ -1,0 +1,296 @@
+"""Joint inspections (联合调研检查): versioned checklists, inspection plans with their sampling
+specification (strata in priority order, exclusions, per-jurisdiction sizes, seed) and the
+drawn sample, each building with the reason it was drawn."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from louyu.inspections.workflow import AnswerType, Evidence, State, StratumKind
+
+
+class ChecklistVersion(models.Model):
+    """A published version of the on-site checklist. Items of a version in use are never
+    edited; a change is a new version."""
+
+    code = models.SlugField(_("版本代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    is_active = models.BooleanField(_("可选用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "code"]
+        verbose_name = _("检查表版本")
+        verbose_name_plural = _("检查表版本")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One question of a checklist version: its answer type, the problem category a failed
+    answer reveals, and the evidence it needs."""
+
+    version = models.ForeignKey(
+        ChecklistVersion,
+        verbose_name=_("检查表版本"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    code = models.SlugField(_("代码"), max_length=48)
+    text = models.CharField(_("检查内容"), max_length=300)
+    answer_type = models.CharField(_("回答类型"), max_length=16, choices=AnswerType.choices)
+    choices = models.JSONField(_("选项"), default=list, blank=True)
+    passing_answer = models.JSONField(_("合格答案"), null=True, blank=True)
+    category = models.ForeignKey(
+        "complaints.Category",
+        verbose_name=_("不合格对应问题类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.CharField(
+        _("佐证要求"), max_length=16, choices=Evidence.choices, default=Evidence.NONE
+    )
+    applies_to_fibre_rule_only = models.BooleanField(_("仅适用光纤到户国标的楼宇"), default=False)
+    updates_presence = models.BooleanField(_("回答更新运营商入驻情况"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["version", "sort_order", "code"]
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="checklist_item_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InspectionPlan(models.Model):
+    name = models.CharField(_("方案名称"), max_length=200)
+    period_start = models.DateField(_("开始日期"))
+    period_end = models.DateField(_("结束日期"))
+    jurisdictions = models.ManyToManyField(
+        "core.Jurisdiction", verbose_name=_("检查范围"), related_name="inspection_plans"
+    )
+    organizations = models.ManyToManyField(
+        "core.Organization",
+        verbose_name=_("参加单位"),
+        related_name="inspection_plans",
+        blank=True,
+    )
+    planner = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("制定单位"),
+        on_delete=models.PROTECT,
+        related_name="planned_inspections",
+    )
+    owner_jurisdiction = models.ForeignKey(
+        "core.Jurisdiction",
+        verbose_name=_("组织实施的管理局辖区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("管理局自行组织的检查为其辖区；部或研究院组织的多辖区检查为空，由部批准。"),
+    )
+    checklist = models.ForeignKey(
+        ChecklistVersion, verbose_name=_("检查表版本"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    sample_size = models.PositiveIntegerField(_("样本量"))
+    minimum_per_jurisdiction = models.PositiveIntegerField(_("每个辖区最少抽取"), default=0)
+    exclude_inspected_months = models.PositiveSmallIntegerField(
+        _("排除近几个月已抽检的楼宇"), default=0
+    )
+    exclude_case_closed_months = models.PositiveSmallIntegerField(
+        _("排除近几个月已结案的楼宇"), default=0
+    )
+    seed = models.BigIntegerField(_("随机种子"))
+    spec_version = models.PositiveIntegerField(_("抽样规格版本"), default=1)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("取代的方案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    drawn_at = models.DateTimeField(_("抽样时间"), null=True, blank=True)
+    draw_notes = models.JSONField(_("抽样说明"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("联合检查方案")
+        verbose_name_plural = _("联合检查方案")
+        permissions = [("approve_inspectionplan", _("批准联合检查方案"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stratum(models.Model):
+    """One stratum of a plan's sampling specification, in priority order: a building belongs
+    to the first stratum that claims it. ``size`` is a count per jurisdiction, ``share`` a
+    percentage of the jurisdiction's quota; a random rest with neither takes what is left."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("检查方案"), on_delete=models.CASCADE, related_name="strata"
+    )
+    position = models.PositiveSmallIntegerField(_("优先顺序"))
+    kind = models.CharField(_("分层"), max_length=24, choices=StratumKind.choices)
+    size = models.PositiveIntegerField(_("每辖区数量"), null=True, blank=True)
+    share = models.PositiveSmallIntegerField(_("占比（%）"), null=True, blank=True)
+    min_complaints = models.PositiveIntegerField(_("投诉数不少于"), null=True, blank=True)
+    complaint_days = models.PositiveIntegerField(_("统计天数"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = _("抽样分层")
+        verbose_name_plural = _("抽样分层")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="stratum_position_unique"),
+            models.UniqueConstraint(fields=["plan", "kind"], name="stratum_kind_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class SampledBuilding(models.Model):
+    """A building drawn into a plan's sample, with the stratum that drew it and why."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("检查方案"), on_delete=models.CASCADE, related_name="sample"
+    )
+    building = models.ForeignKey(
+        "buildings.Building", verbose_name=_("楼宇"), on_delete=models.PROTECT, related_name="+"
+    )
+    jurisdiction = models.ForeignKey(
+        "core.Jurisdiction", verbose_name=_("管辖范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    stratum = models.CharField(_("分层"), max_length=24, choices=StratumKind.choices)
+    reason = models.CharField(_("抽取理由"), max_length=300)
+    position = models.PositiveIntegerField(_("序号"))
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name = _("抽样楼宇")
+        verbose_name_plural = _("抽样楼宇")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "building"], name="sample_building_unique")
+        ]
+        indexes = [models.Index(fields=["building", "plan"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.building_id}"
+
+
+class PlanStatusChange(models.Model):
+    """One state change of an inspection plan. Append-only."""
+
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("检查方案"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("检查方案状态变更")
+        verbose_name_plural = _("检查方案状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.from_state}→{self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Plan status changes are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Team(models.Model):
+    """A mixed inspection team of a plan: members of the administration, market regulation,
+    housing, the research institute, ..."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("检查方案"), on_delete=models.CASCADE, related_name="teams"
+    )
+    name = models.CharField(_("检查组名称"), max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("成员"), related_name="inspection_teams"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "name", "id"]
+        verbose_name = _("检查组")
+        verbose_name_plural = _("检查组")
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="team_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A sampled building given to a team for a day; a work item of each member."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("检查组"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    sampled = models.OneToOneField(
+        SampledBuilding,
+        verbose_name=_("抽样楼宇"),
+        on_delete=models.PROTECT,
+        related_name="assignment",
+    )
+    scheduled_on = models.DateField(_("检查日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["scheduled_on", "id"]
+        verbose_name = _("检查安排")
+        verbose_name_plural = _("检查安排")
+
+    def __str__(self) -> str:
+        return f"{self.sampled.building} {self.scheduled_on}"

@@ -1,0 +1,138 @@
+"""Reads of inspection plans, always scoped to the user.
+
+- ministry and research institute: every plan;
+- a communications administration: the plans it made, and once approved, the plans over its
+  jurisdiction;
+- a department or operator taking part: once approved, the plans naming its organisation;
+- anyone else: nothing. Objects outside the scope are "not found", never "forbidden".
+
+Inside a plan, an administration sees the sample in its own jurisdiction only."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from louyu.core.models import Jurisdiction, Organization, User
+from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
+from louyu.inspections.models import (
+    Assignment,
+    ChecklistVersion,
+    InspectionPlan,
+    SampledBuilding,
+    Team,
+)
+from louyu.inspections.services.plans import planning_jurisdiction_ids
+from louyu.inspections.workflow import PUBLISHED_STATES, StratumKind
+
+
+def plan_list(*, user: User) -> QuerySet[InspectionPlan]:
+    if not user.has_perm("inspections.view_inspectionplan"):
+        return InspectionPlan.objects.none()
+    qs = InspectionPlan.objects.select_related("planner", "checklist", "owner_jurisdiction")
+    scope = scope_for(user)
+    if scope.is_national:
+        return qs
+    published = Q(state__in=PUBLISHED_STATES)
+    own = Q(planner_id=user.organization_id) if user.organization_id else Q(pk__in=[])
+    member = published & Q(pk__in=Team.objects.filter(members=user).values("plan_id"))
+    if scope.kind == "jurisdiction":
+        covering = InspectionPlan.jurisdictions.through.objects.filter(
+            jurisdiction_id__in=scope.jurisdiction_ids
+        ).values("inspectionplan_id")
+        return qs.filter(own | member | (published & Q(pk__in=covering)))
+    if scope.organization_ids:
+        naming = InspectionPlan.organizations.through.objects.filter(
+            organization_id__in=scope.organization_ids
+        ).values("inspectionplan_id")
+        return qs.filter(member | (published & Q(pk__in=naming)))
+    return qs.filter(member)
+
+
+def plan_get(*, user: User, pk) -> InspectionPlan:
+    return plan_list(user=user).get(pk=pk)
+
+
+def plan_filter(qs: QuerySet[InspectionPlan], filters: dict) -> QuerySet[InspectionPlan]:
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"])
+    return qs
+
+
+def plan_sample(*, user: User, plan: InspectionPlan) -> QuerySet[SampledBuilding]:
+    """The plan's sample as far as ``user`` sees it (``plan`` already came from
+    ``plan_get``): an administration its own jurisdiction's part, others all of it."""
+    qs = plan.sample.select_related("building", "building__region", "jurisdiction")
+    scope = scope_for(user)
+    if scope.kind == "jurisdiction":
+        return qs.filter(jurisdiction_id__in=scope.jurisdiction_ids)
+    return qs
+
+
+def sample_summary(sample: QuerySet[SampledBuilding]) -> list[dict]:
+    """Drawn buildings per jurisdiction and stratum."""
+    rows = (
+        sample.values("jurisdiction__name", "stratum")
+        .annotate(n=Count("id"))
+        .order_by("jurisdiction__sort_order", "jurisdiction__code", "stratum")
+    )
+    return [{**row, "label": StratumKind(row["stratum"]).label} for row in rows]
+
+
+def planning_jurisdictions(*, user: User) -> QuerySet[Jurisdiction]:
+    allowed = planning_jurisdiction_ids(user)
+    qs = Jurisdiction.objects.order_by("sort_order", "code")
+    return qs if allowed is None else qs.filter(pk__in=allowed)
+
+
+def participant_choices(*, user: User) -> QuerySet[Organization]:
+    """Organisations ``user`` may name as taking part (within its reach, ADR 0013)."""
+    return Organization.objects.filter(
+        referable_organizations_q(reference_jurisdiction_ids(user)), is_active=True
+    ).order_by("type", "code")
+
+
+def checklist_versions() -> QuerySet[ChecklistVersion]:
+    return ChecklistVersion.objects.filter(is_active=True)
+
+
+def plan_teams(*, plan: InspectionPlan) -> QuerySet[Team]:
+    return plan.teams.prefetch_related("members__organization")
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments ``user`` may open: its own team's, and in plans it sees, those of the
+    buildings whose sample rows it sees (an administration: its jurisdiction's)."""
+    qs = Assignment.objects.select_related(
+        "team", "team__plan", "team__plan__checklist", "sampled__building", "sampled__jurisdiction"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    scope = scope_for(user)
+    mine = Q(team__members=user)
+    if scope.by_jurisdiction:
+        plans = plan_list(user=user).values("pk")
+        seen = Q(team__plan__in=plans)
+        if not scope.is_national:
+            seen &= Q(sampled__jurisdiction_id__in=scope.jurisdiction_ids)
+        mine |= seen
+    return qs.filter(mine).distinct()
+
+
+def assignment_get(*, user: User, pk) -> Assignment:
+    return assignment_list(user=user).get(pk=pk)
+
+
+def plan_assignments(*, user: User, plan: InspectionPlan) -> QuerySet[Assignment]:
+    return assignment_list(user=user).filter(team__plan=plan)
+
+
+def plan_progress(sample: QuerySet[SampledBuilding]) -> list[dict]:
+    """Per jurisdiction: buildings drawn and buildings scheduled with a team."""
+    rows = (
+        sample.values("jurisdiction__name")
+        .annotate(drawn=Count("id"), scheduled=Count("assignment"))
+        .order_by("jurisdiction__sort_order", "jurisdiction__code")
+    )
+    return list(rows)

@@ -1,0 +1,166 @@
+"""Serializers of the inspection plan API. Input serializers parse; the rules live in the
+services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from louyu.inspections.models import Assignment, InspectionPlan, SampledBuilding, Stratum, Team
+from louyu.inspections.sampling import StratumSpec
+from louyu.inspections.workflow import State, StratumKind
+
+
+class StratumSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Stratum
+        fields = ["position", "kind", "size", "share", "min_complaints", "complaint_days"]
+
+
+class StratumInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=StratumKind.choices)
+    size = serializers.IntegerField(required=False, allow_null=True)
+    share = serializers.IntegerField(required=False, allow_null=True)
+    min_complaints = serializers.IntegerField(required=False, allow_null=True)
+    complaint_days = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SampledBuildingSerializer(serializers.ModelSerializer):
+    building_code = serializers.CharField(source="building.code", read_only=True)
+    building_name = serializers.CharField(source="building.name", read_only=True)
+    jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
+
+    class Meta:
+        model = SampledBuilding
+        fields = [
+            "position",
+            "building",
+            "building_code",
+            "building_name",
+            "jurisdiction",
+            "stratum",
+            "reason",
+        ]
+
+
+class InspectionPlanSerializer(serializers.ModelSerializer):
+    planner = serializers.CharField(source="planner.code", read_only=True)
+    checklist = serializers.CharField(source="checklist.code", read_only=True)
+    jurisdictions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    organizations = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "id",
+            "name",
+            "state",
+            "period_start",
+            "period_end",
+            "planner",
+            "jurisdictions",
+            "organizations",
+            "checklist",
+            "sample_size",
+            "minimum_per_jurisdiction",
+            "exclude_inspected_months",
+            "exclude_case_closed_months",
+            "seed",
+            "spec_version",
+            "supersedes",
+            "drawn_at",
+            "created_at",
+            "version",
+        ]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    building = serializers.IntegerField(source="sampled.building_id", read_only=True)
+    building_name = serializers.CharField(source="sampled.building.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "team", "building", "building_name", "scheduled_on"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "members"]
+
+
+class InspectionPlanDetailSerializer(InspectionPlanSerializer):
+    strata = StratumSerializer(many=True, read_only=True)
+    draw_notes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sample = serializers.SerializerMethodField(help_text=_("调用者可见范围内的抽样楼宇"))
+    teams = TeamSerializer(many=True, read_only=True)
+    assignments = serializers.SerializerMethodField(help_text=_("调用者可见的检查安排"))
+
+    class Meta(InspectionPlanSerializer.Meta):
+        fields = [
+            *InspectionPlanSerializer.Meta.fields,
+            "strata",
+            "draw_notes",
+            "sample",
+            "teams",
+            "assignments",
+        ]
+
+    def get_assignments(self, plan) -> list[dict]:
+        return AssignmentSerializer(self.context["assignments"], many=True).data
+
+    def get_sample(self, plan) -> list[dict]:
+        rows = self.context["sample"]
+        return SampledBuildingSerializer(rows, many=True).data
+
+
+class SpecInputSerializer(serializers.Serializer):
+    sample_size = serializers.IntegerField()
+    minimum_per_jurisdiction = serializers.IntegerField(required=False, default=0)
+    seed = serializers.IntegerField()
+    exclude_inspected_months = serializers.IntegerField(required=False, default=0)
+    exclude_case_closed_months = serializers.IntegerField(required=False, default=0)
+    strata = StratumInputSerializer(many=True)
+    expected_version = serializers.IntegerField(required=False, min_value=1)
+
+    def spec(self) -> dict:
+        values = dict(self.validated_data)
+        values["strata"] = [StratumSpec(**dict(item)) for item in values["strata"]]
+        return values
+
+
+class InspectionPlanCreateSerializer(SpecInputSerializer):
+    name = serializers.CharField(max_length=200)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    jurisdictions = serializers.ListField(
+        child=serializers.CharField(max_length=6), help_text=_("辖区代码")
+    )
+    organizations = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        help_text=_("参加单位机构代码"),
+    )
+    checklist = serializers.CharField(max_length=32, help_text=_("检查表版本代码"))
+
+
+class InspectionPlanTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=State.choices)
+    expected_version = serializers.IntegerField(required=False, min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TeamInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=150), help_text=_("成员用户名")
+    )
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    building = serializers.IntegerField(help_text=_("抽样楼宇的楼宇编号"))
+    scheduled_on = serializers.DateField()

@@ -1,0 +1,24 @@
+import pytest
+
+from louyu.buildings.demo import generate_buildings
+from louyu.core.demo import create_demo_users
+from louyu.core.models import WorkItem
+from louyu.inspections.demo import create_demo_inspection_plans
+from louyu.inspections.models import Assignment, InspectionPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_plans_in_every_state_with_samples_and_teams():
+    create_demo_users()
+    generate_buildings(count=300, seed=1)
+    created = create_demo_inspection_plans()
+    plans = InspectionPlan.objects.all()
+    assert created == plans.count() == 4
+    assert set(plans.values_list("state", flat=True)) == {"draft", "approved", "running", "closed"}
+    running = plans.get(state="running")
+    assert running.sample.count() >= 10 and running.teams.count() == 3
+    assert Assignment.objects.filter(team__plan=running).exists()
+    assert WorkItem.objects.filter(kind="inspection_assignment").exists()
+    assert plans.filter(supersedes__isnull=False, state="draft").exists()
+    assert create_demo_inspection_plans() == 0
