@@ -6,3 +6,8 @@ class ArticlesConfig(AppConfig):
     name = "louyu.articles"
     label = "articles"
     verbose_name = _("参考文章")
+
+    def ready(self) -> None:
+        from louyu.articles import search
+
+        search.register()

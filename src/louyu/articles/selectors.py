@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from louyu.articles.models import Article
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 VIEW_PERMISSION = "articles.view_article"
 
@@ -40,6 +41,12 @@ def article_list(*, user, filters: ArticleFilters | None = None) -> QuerySet[Art
     if filters.date_to:
         qs = qs.filter(published_on__lte=filters.date_to)
     return qs.prefetch_related("jurisdictions")
+
+
+def article_search_reach(user) -> Reach:
+    """The article rows of the search index the user may find: as ``article_list``, all
+    of them or none."""
+    return EVERYTHING if can_view(user) else NOTHING
 
 
 def article_get(*, user, pk: int) -> Article:

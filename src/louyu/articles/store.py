@@ -18,6 +18,7 @@ from django.utils import timezone
 from louyu.articles.models import Article
 from louyu.articles.recognition import Mentions
 from louyu.core.audit import audit_batch, audit_record, model_changes
+from louyu.search.indexing import index_later
 
 STORED_FIELDS = (
     "title",
@@ -112,7 +113,8 @@ def _tags(stored: list[tuple[Prepared, Article]], *, replace: list[int]) -> None
 
 def store_articles(*, actor, items: list[Prepared]) -> list[Stored]:
     """Create or update the articles of ``items`` (one result each, in order) in one
-    transaction, with one audit event each (``article.import`` or ``article.reimport``)."""
+    transaction, with one audit event each (``article.import`` or ``article.reimport``);
+    once it commits, their search rows are rebuilt."""
     user = actor if getattr(actor, "pk", None) else None
     now = timezone.now()
     with transaction.atomic(), audit_batch():
@@ -156,4 +158,5 @@ def store_articles(*, actor, items: list[Prepared]) -> list[Stored]:
                 obj=result.article,
                 changes=change,
             )
+        index_later("article", [result.article.pk for result in results])
     return results

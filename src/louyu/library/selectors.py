@@ -22,7 +22,7 @@ from louyu.core.models import (
     OrganizationType,
     User,
 )
-from louyu.core.scope import scope_for
+from louyu.core.scope import ScopeKind, scope_for
 from louyu.library.models import (
     ActionItem,
     Adoption,
@@ -38,6 +38,7 @@ from louyu.reporting import selectors as reporting_selectors
 from louyu.reporting.metrics import BY_CODE, Metric
 from louyu.reporting.models import Bulletin
 from louyu.reporting.rollup.query import Area
+from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
 TREND_MONTHS = 6
 
@@ -53,6 +54,21 @@ def practice_list(*, user: User) -> QuerySet[Practice]:
     if scope.by_jurisdiction:
         visible |= scope.jurisdiction_q()
     return qs.filter(visible)
+
+
+def practice_search_reach(user: User | None) -> Reach:
+    """The practice rows of the search index the user may find: as ``practice_list`` —
+    published practices (decided by their live state, so a withdrawn one drops out at
+    once), and the user's own jurisdiction's drafts and reviewed ones."""
+    if user is None or not user.is_authenticated or not user.has_perm("library.view_practice"):
+        return NOTHING
+    scope = scope_for(user)
+    if scope.is_national:
+        return EVERYTHING
+    published = Practice.objects.filter(state=PracticeState.PUBLISHED).values("pk")
+    if scope.kind == ScopeKind.JURISDICTION:
+        return Reach(jurisdiction_ids=scope.jurisdiction_ids, object_ids=published)
+    return Reach(object_ids=published)
 
 
 def writable_jurisdictions(*, user: User) -> QuerySet[Jurisdiction]:
@@ -170,6 +186,17 @@ def meeting_list(*, user: User) -> QuerySet[Meeting]:
     if org is None:
         return Meeting.objects.none()
     return qs.filter(Q(organizer_id=org) | Q(participants=org)).distinct()
+
+
+def meeting_search_reach(user: User | None) -> Reach:
+    """The meeting rows of the search index the user may find: as ``meeting_list``."""
+    if user is None or not user.is_authenticated or not user.has_perm("library.view_meeting"):
+        return NOTHING
+    if scope_for(user).is_national:
+        return EVERYTHING
+    if user.organization_id is None:
+        return NOTHING
+    return Reach(object_ids=meeting_list(user=user).values("pk"))
 
 
 def meeting_filter(qs: QuerySet[Meeting], *, q: str = "") -> QuerySet[Meeting]:

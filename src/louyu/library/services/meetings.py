@@ -32,6 +32,7 @@ from louyu.library.workflow import (
     action_targets,
 )
 from louyu.reporting.models import Bulletin
+from louyu.search.indexing import index_later
 
 
 def action_link(item: ActionItem) -> str:
@@ -114,6 +115,7 @@ def meeting_create(
         obj=meeting,
         changes={"title": meeting.title, "participants": sorted(o.code for o in members)},
     )
+    index_later("meeting", [meeting.pk])
     return meeting
 
 
@@ -139,6 +141,7 @@ def meeting_update(*, actor: User | None, meeting: Meeting, **data: Any) -> Meet
     locked.save()
     locked.participants.set(members)
     audit_record(actor=actor, action="meeting.update", obj=locked, changes=changes)
+    index_later("meeting", [locked.pk])
     return locked
 
 
@@ -184,6 +187,7 @@ def agenda_item_add(
         obj=locked,
         changes={"agenda_item": item.pk, "kind": kind, "title": text},
     )
+    index_later("meeting", [locked.pk])
     return item
 
 

@@ -38,6 +38,7 @@ from louyu.library.workflow import (
     practice_targets,
 )
 from louyu.reporting.metrics import BY_CODE
+from louyu.search.indexing import index_later
 
 MAX_TAGS = 10
 
@@ -214,6 +215,7 @@ def practice_create(
         jurisdiction=jurisdiction,
         changes={"title": practice.title, "tags": cleaned["tags"], "attachments": stored},
     )
+    index_later("practice", [practice.pk])
     return practice
 
 
@@ -263,6 +265,7 @@ def practice_update(
             **({"attachments": stored} if stored else {}),
         },
     )
+    index_later("practice", [locked.pk])
     practice.__dict__.update(locked.__dict__)
     return locked
 
@@ -315,6 +318,7 @@ def practice_transition(
             link=practice_link(locked),
             kind="practice",
         )
+    index_later("practice", [locked.pk])
     practice.__dict__.update(locked.__dict__)
     return locked
 

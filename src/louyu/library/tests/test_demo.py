@@ -4,6 +4,7 @@ from louyu.core.demo import create_demo_users
 from louyu.core.models import WorkItem
 from louyu.library.demo import PRACTICES, create_demo_library
 from louyu.library.models import ActionItem, Adoption, Meeting, Practice
+from louyu.search.indexing import reindex
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +22,13 @@ def test_demo_meeting_with_eleven_administrations_runs_once():
     assert WorkItem.objects.filter(kind="meeting_action", state="open").count() == 8
     assert Adoption.objects.count() == 2
     assert create_demo_library() == 0
+
+
+def test_the_demo_reindex_covers_the_library():
+    """``seed_demo`` ends with ``reindex()`` of every kind: the demo's practices and
+    meeting are searchable."""
+    create_demo_users()
+    create_demo_library()
+    counts = reindex()
+    assert counts["practice"] == Practice.objects.count() == 11
+    assert counts["meeting"] == 1
