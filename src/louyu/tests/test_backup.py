@@ -1,6 +1,6 @@
-"""``louyu backup`` then ``louyu restore`` into an empty database (and an empty file store)
-brings back every complaint, case, attachment, file and audit event, on SQLite and
-PostgreSQL alike."""
+"""``louyu backup`` then ``louyu restore`` into an empty database (and an empty file store,
+a local directory or an S3 bucket) brings back every complaint, case, attachment, case file
+and audit event, on SQLite and PostgreSQL alike."""
 
 import sqlite3
 import subprocess
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from louyu.buildings.tests.factories import BuildingFactory
-from louyu.cases.models import Case
+from louyu.cases.models import Case, CaseFile
 from louyu.cases.tests.factories import CaseFactory
 from louyu.complaints.models import Attachment, Complaint
 from louyu.complaints.tests.factories import ComplaintFactory
@@ -23,7 +23,7 @@ from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
 from louyu.tests.processes import louyu_process_env, postgres_url
 
-COUNTED = [Complaint, Case, Attachment, AuditEvent]
+COUNTED = [Complaint, Case, Attachment, CaseFile, AuditEvent]
 
 
 def _data(settings, tmp_path):
@@ -43,7 +43,24 @@ def _data(settings, tmp_path):
         size=17,
         sha256="0" * 64,
     )
-    CaseFactory(actor=staff, building=BuildingFactory(actor=staff), title="备份测试案件")
+    case = CaseFactory(actor=staff, building=BuildingFactory(actor=staff), title="备份测试案件")
+    CaseFile.objects.create(
+        case=case,
+        kind=CaseFile.Kind.EVIDENCE,
+        file=ContentFile(b"%PDF-1.4 case evidence", name="case.pdf"),
+        original_name="现场证据.pdf",
+        content_type="application/pdf",
+        size=22,
+        sha256="1" * 64,
+    )
+
+
+def _stored():
+    return {
+        record.file.name: record.file.read()
+        for model in (Attachment, CaseFile)
+        for record in model.objects.all()
+    }
 
 
 def _empty_database(tmp_path):
@@ -80,7 +97,8 @@ def test_a_backup_restores_into_an_empty_database(settings, tmp_path):
     _data(settings, tmp_path)
     expected = {model._meta.db_table: model.objects.count() for model in COUNTED}
     assert all(expected.values())
-    files = {a.file.name: a.file.read() for a in Attachment.objects.all()}
+    files = _stored()
+    assert len(files) == 2
     archive = tmp_path / "louyu.tar"
     call_command("backup", str(archive))
 
@@ -100,3 +118,32 @@ def test_a_backup_restores_into_an_empty_database(settings, tmp_path):
         drop()
     for name, content in files.items():
         assert (tmp_path / "restored-media" / name).read_bytes() == content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_s3_files_restores_into_an_empty_database_and_bucket(
+    settings, tmp_path, s3_storage
+):
+    _data(settings, tmp_path)
+    expected = {model._meta.db_table: model.objects.count() for model in COUNTED}
+    files = _stored()
+    assert s3_storage.objects(s3_storage.default) == files and len(files) == 2
+    archive = tmp_path / "louyu.tar"
+    call_command("backup", str(archive))
+
+    empty_bucket = s3_storage.bucket()
+    url, count, drop = _empty_database(tmp_path)
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "louyu.cli", "restore", str(archive)],
+            env=louyu_process_env(
+                tmp_path, DATABASE_URL=url, **s3_storage.environment(empty_bucket)
+            ),
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+        assert {table: count(table) for table in expected} == expected
+    finally:
+        drop()
+    assert s3_storage.objects(empty_bucket) == files
