@@ -278,6 +278,7 @@ class Complaint(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("申诉")
         verbose_name_plural = _("申诉")
+        permissions = [("export_complaint", _("导出申诉"))]
         indexes = [
             models.Index(fields=["jurisdiction", "state", "received_at"]),
             models.Index(fields=["handler", "state"]),

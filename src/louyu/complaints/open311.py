@@ -37,6 +37,7 @@ from louyu.complaints.models import Category, Channel, Complaint
 from louyu.complaints.services import Intake
 from louyu.complaints.workflow import FINAL_STATES
 from louyu.core import ratelimit
+from louyu.core.api_tokens import token_expired
 from louyu.core.middleware import client_ip
 from louyu.core.rest.authentication import token_with_user
 from louyu.core.rest.throttling import rate
@@ -323,7 +324,7 @@ def _token_user(api_key: str):
     if not api_key:
         return None
     token = token_with_user(api_key)
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token_expired(token.created):
         return None
     if not token.user.has_perm("complaints.add_complaint"):
         return None

@@ -152,6 +152,7 @@ def complaint_queue(request):
             "rows": rows,
             "query": query_without_page(request),
             "can_add": user.has_perm("complaints.add_complaint"),
+            "can_export": user.has_perm("complaints.export_complaint"),
             "can_assign": can_assign,
             "assignees": web_selectors.assignable_users(user=user) if can_assign else [],
         },
@@ -164,6 +165,8 @@ def complaint_export(request):
     """The filtered queue as XLSX, personal data masked; the export is audited."""
     user = request.user
     _require_view(user)
+    if not user.has_perm("complaints.export_complaint"):
+        raise PermissionDenied
     form = _filter_form(request)
     filters = form.filters()
     queryset = selectors.complaint_filter(selectors.complaint_list(user=user), filters, user=user)
