@@ -358,6 +358,8 @@ LOUYU_PERIODIC_TASKS = {
     "louyu.reporting.tasks.refresh_figures": env.int("LOUYU_FIGURES_REFRESH_SECONDS", default=60),
     "louyu.reporting.tasks.rebuild_figures": 24 * 3600,
     "louyu.reporting.tasks.open_monthly_reports": 3600,
+    # Import jobs whose worker stopped beating are failed within a minute (import_jobs).
+    "louyu.buildings.tasks.fail_dead_imports": 15,
 }
 # Complainants' personal data is erased this many days after a complaint ended.
 LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)
@@ -368,6 +370,14 @@ LOUYU_API_TOKEN_MAX_AGE_DAYS = env.int("LOUYU_API_TOKEN_MAX_AGE_DAYS", default=0
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
 # The largest building import file accepted (bytes); larger uploads are refused unread.
 LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
+# An XLSX is a zip: its parts may expand to at most this many bytes in all (zip bombs).
+LOUYU_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LOUYU_IMPORT_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024
+)
+# The import file is parsed in a child process with at most this much more memory (MB) and
+# this much CPU time (s); past either the child dies, and only the child.
+LOUYU_IMPORT_PARSE_MEMORY_MB = env.int("LOUYU_IMPORT_PARSE_MEMORY_MB", default=2048)
+LOUYU_IMPORT_PARSE_CPU_SECONDS = env.int("LOUYU_IMPORT_PARSE_CPU_SECONDS", default=300)
 SPECTACULAR_SETTINGS.update(
     {
         "SWAGGER_UI_DIST": "SIDECAR",
@@ -391,4 +401,8 @@ LOUYU_PUBLIC_RATE_LIMITS = {
     "track_ip": (env.int("LOUYU_PUBLIC_TRACK_PER_IP_HOUR", default=20), 3600),
     "building_search_ip": (env.int("LOUYU_PUBLIC_SEARCH_PER_IP_MINUTE", default=60), 60),
     "open311_ip": (env.int("LOUYU_OPEN311_PER_IP_MINUTE", default=60), 60),
+    # Open311 request lists built from the database (not from the cache), all clients together.
+    "open311_feed": (env.int("LOUYU_OPEN311_FEED_BUILDS_PER_MINUTE", default=120), 60),
 }
+# How long an Open311 request list is served from the cache.
+LOUYU_OPEN311_CACHE_SECONDS = env.int("LOUYU_OPEN311_CACHE_SECONDS", default=30)
