@@ -181,6 +181,8 @@ class Complaint(models.Model):
         Category, verbose_name=_("问题类别"), on_delete=models.PROTECT, related_name="complaints"
     )
     description = models.TextField(_("问题描述"), max_length=5000)
+    # What the public sees (Open311), redacted from the description (public_text.redact).
+    public_description = models.TextField(_("公开说明"), max_length=5000, blank=True)
     building = models.ForeignKey(
         "buildings.Building",
         verbose_name=_("楼宇"),

@@ -23,6 +23,7 @@ from louyu.complaints import (
     exports,
     letters,
     personal_data,
+    public_text,
     selectors,
     services,
     web_selectors,
@@ -387,6 +388,25 @@ def complaint_reveal(request, pk: int):
     response = render(request, "complaints/detail.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def complaint_public_text(request, pk: int):
+    """Save the public text as the handling staff corrected it (redacted again, audited)."""
+    complaint = _get_complaint(request, pk)
+    try:
+        public_text.complaint_public_text_edit(
+            actor=request.user,
+            complaint=complaint,
+            text=request.POST.get("public_description", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("公开说明已保存。"))
+    return redirect("complaints:detail", pk=complaint.pk)
 
 
 def _rerender(request, complaint: Complaint, key: str, form) -> HttpResponse:
