@@ -1,6 +1,6 @@
 """OpenAPI post-processing: the answers every operation can give besides its own, so that
-a client generated from the schema knows every status code it can receive (the schema
-fuzz run, ``api/tests/test_schema_fuzz.py``, holds the API to it)."""
+a client generated from the schema knows every status code it can receive (what a
+schemathesis run found is pinned in ``api/tests/test_schema_conformance.py``)."""
 
 THROTTLED = {
     "description": (
