@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,12 +73,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "louyu.core.middleware.DefaultChineseLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "louyu.core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "louyu.core.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,7 +144,10 @@ AUTHENTICATION_BACKENDS = [
 LOUYU_PERMISSION_CACHE_SECONDS = env.float("LOUYU_PERMISSION_CACHE_SECONDS", default=60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -307,6 +313,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline
+# script anywhere. Inline styles stay allowed: a few templates set a width or white-space
+# in a style attribute, and Bootstrap, htmx and Swagger UI set styles from script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -352,9 +375,15 @@ LOUYU_PERIODIC_TASKS = {
     "louyu.reporting.tasks.refresh_figures": env.int("LOUYU_FIGURES_REFRESH_SECONDS", default=60),
     "louyu.reporting.tasks.rebuild_figures": 24 * 3600,
     "louyu.reporting.tasks.open_monthly_reports": 3600,
+    # Import jobs whose worker stopped beating are failed within a minute (import_jobs).
+    "louyu.buildings.tasks.fail_dead_imports": 15,
 }
 # Complainants' personal data is erased this many days after a complaint ended.
 LOUYU_COMPLAINT_RETENTION_DAYS = env.int("LOUYU_COMPLAINT_RETENTION_DAYS", default=730)
+# API tokens older than this many days are refused (0: never). Off by default: Open311
+# clients keep one token in their configuration. Tokens are replaced on every password
+# change either way (louyu.core.api_tokens).
+LOUYU_API_TOKEN_MAX_AGE_DAYS = env.int("LOUYU_API_TOKEN_MAX_AGE_DAYS", default=0)
 LOUYU_TRUSTED_PROXY_COUNT = env.int("LOUYU_TRUSTED_PROXY_COUNT", default=0)
 # Client networks (after LOUYU_TRUSTED_PROXY_COUNT) that may read /healthz details and /metrics
 # without logging in: monitoring on the host or the private network.
@@ -364,6 +393,14 @@ LOUYU_IMPORT_MAX_BYTES = env.int("LOUYU_IMPORT_MAX_BYTES", default=30 * 1024 * 1
 # Reference articles: the largest article file (bytes) and the most files in one import.
 LOUYU_ARTICLE_MAX_BYTES = env.int("LOUYU_ARTICLE_MAX_BYTES", default=5 * 1024 * 1024)
 LOUYU_ARTICLE_MAX_FILES = env.int("LOUYU_ARTICLE_MAX_FILES", default=100)
+# An XLSX is a zip: its parts may expand to at most this many bytes in all (zip bombs).
+LOUYU_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LOUYU_IMPORT_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024
+)
+# The import file is parsed in a child process with at most this much more memory (MB) and
+# this much CPU time (s); past either the child dies, and only the child.
+LOUYU_IMPORT_PARSE_MEMORY_MB = env.int("LOUYU_IMPORT_PARSE_MEMORY_MB", default=2048)
+LOUYU_IMPORT_PARSE_CPU_SECONDS = env.int("LOUYU_IMPORT_PARSE_CPU_SECONDS", default=300)
 SPECTACULAR_SETTINGS.update(
     {
         "SWAGGER_UI_DIST": "SIDECAR",
@@ -387,4 +424,8 @@ LOUYU_PUBLIC_RATE_LIMITS = {
     "track_ip": (env.int("LOUYU_PUBLIC_TRACK_PER_IP_HOUR", default=20), 3600),
     "building_search_ip": (env.int("LOUYU_PUBLIC_SEARCH_PER_IP_MINUTE", default=60), 60),
     "open311_ip": (env.int("LOUYU_OPEN311_PER_IP_MINUTE", default=60), 60),
+    # Open311 request lists built from the database (not from the cache), all clients together.
+    "open311_feed": (env.int("LOUYU_OPEN311_FEED_BUILDS_PER_MINUTE", default=120), 60),
 }
+# How long an Open311 request list is served from the cache.
+LOUYU_OPEN311_CACHE_SECONDS = env.int("LOUYU_OPEN311_CACHE_SECONDS", default=30)

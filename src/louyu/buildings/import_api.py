@@ -87,7 +87,7 @@ class BuildingImportSerializer(serializers.ModelSerializer):
         counts = job.counts or {}
         return {key: int(counts.get(key, 0)) for key in import_jobs.COUNT_KEYS}
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_rejected_url(self, job) -> str | None:
         if not job.rejected_file:
             return None

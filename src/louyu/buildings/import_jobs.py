@@ -3,7 +3,11 @@
 
 A job stores the uploaded file once; a dry run previews it, a re-run with a corrected column
 mapping or a confirmation creates a new job from the same stored file. The job runs on the
-task queue (``tasks.run_building_import``); the engine writes all rows or none.
+task queue (``tasks.run_building_import``); the engine writes all rows or none. The file is
+parsed in a limited child process (``import_engine.isolated``), and while the job runs the
+worker writes a heartbeat; a running job whose heartbeat is older than ``DEAD_AFTER`` lost
+its worker and is failed (``import_fail_dead_jobs``, every 15 s), so the file can be
+uploaded again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -18,14 +23,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from louyu.buildings.import_engine.errors import ImportFileError
 from louyu.buildings.import_engine.headers import FIELD_LABELS, guess_mapping
-from louyu.buildings.import_engine.readers import MAX_IMPORT_BYTES, read_table
+from louyu.buildings.import_engine.isolated import read_table_isolated
+from louyu.buildings.import_engine.readers import MAX_IMPORT_BYTES
 from louyu.buildings.import_engine.rejected import rejected_rows_xlsx
 from louyu.buildings.import_engine.run import run_import
 from louyu.buildings.models import ACTIVE_IMPORT_STATUSES, BuildingImport, ImportStatus
@@ -39,13 +45,17 @@ from louyu.core.uploads import original_name, storage_name
 
 logger = logging.getLogger(__name__)
 
-# A job still "running" this long after it started lost its worker (the engine wrote
-# nothing, since a commit is one transaction); it is marked failed so the file can be
-# imported again.
-STALE_RUNNING_AFTER = datetime.timedelta(hours=2)
+# A running job beats every HEARTBEAT_SECONDS; one silent for DEAD_AFTER lost its worker (the
+# engine wrote nothing, since a commit is one transaction) and is failed so the file can be
+# imported again. A job queued for a day never found a worker.
+HEARTBEAT_SECONDS = 10
+DEAD_AFTER = datetime.timedelta(seconds=40)
 STALE_QUEUED_AFTER = datetime.timedelta(days=1)
 SYSTEM_ERROR = "导入过程中发生系统错误，未写入任何数据。请稍后重试，或联系系统管理员。"
-INTERRUPTED_ERROR = "导入被中断（处理进程已退出），未写入任何数据。请重新导入。"
+INTERRUPTED_ERROR = (
+    "导入被中断（处理进程已停止响应，可能因文件过大或损坏被终止），未写入任何数据。"
+    "请检查文件后重新导入。"
+)
 COUNT_KEYS = ("new", "updated", "unchanged", "rejected")
 REJECTED_SAMPLE = 20
 
@@ -118,12 +128,52 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def _expire_stale_jobs() -> None:
+def import_fail_dead_jobs() -> int:
+    """Fail every running job whose worker stopped beating (and every job queued for a day),
+    with ``INTERRUPTED_ERROR``; returns how many. Nothing was written for them: a commit is
+    one transaction, which the dead worker's connection rolled back."""
     now = timezone.now()
-    BuildingImport.objects.filter(
-        Q(status=ImportStatus.RUNNING, started_at__lt=now - STALE_RUNNING_AFTER)
+    silent = Q(heartbeat_at__lt=now - DEAD_AFTER) | Q(
+        heartbeat_at__isnull=True, started_at__lt=now - DEAD_AFTER
+    )
+    return BuildingImport.objects.filter(
+        Q(status=ImportStatus.RUNNING) & silent
         | Q(status=ImportStatus.QUEUED, created_at__lt=now - STALE_QUEUED_AFTER)
     ).update(status=ImportStatus.FAILED, error=INTERRUPTED_ERROR, finished_at=now)
+
+
+class Heartbeat:
+    """While a job runs, a thread writes its ``heartbeat_at`` every ``HEARTBEAT_SECONDS`` on
+    its own connection (outside the import's transaction, so others see it). It dies with
+    the worker process, which is how a dead worker is told from a slow one."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"import-{job_id}", daemon=True)
+
+    def beat(self) -> None:
+        BuildingImport.objects.filter(pk=self.job_id, status=ImportStatus.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    self.beat()
+                except Exception:  # a busy or lost connection: the next beat retries
+                    logger.warning("heartbeat of building import %s failed", self.job_id)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _refuse_concurrent_commit(sha256: str) -> None:
@@ -187,7 +237,7 @@ def building_import_create(
         if scope is not None and scope.kind in (ScopeKind.JURISDICTION, ScopeKind.OPERATOR)
         else None
     )
-    _expire_stale_jobs()
+    import_fail_dead_jobs()
     with transaction.atomic():
         if not dry_run:
             _refuse_concurrent_commit(sha256)
@@ -307,10 +357,19 @@ def building_import_run(*, import_id: int) -> str:
     Ends ``done`` with counts, or ``failed`` with a Chinese error and nothing written."""
     now = timezone.now()
     claimed = BuildingImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=now, progress_done=0, progress_total=0
+        status=ImportStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress_done=0,
+        progress_total=0,
     )
     if not claimed:
         return "skipped"
+    with Heartbeat(import_id):
+        return _run_claimed(import_id)
+
+
+def _run_claimed(import_id: int) -> str:
     job = BuildingImport.objects.select_related("created_by").get(pk=import_id)
     table = mapping = None
     try:
@@ -320,7 +379,7 @@ def building_import_run(*, import_id: int) -> str:
             raise ImportFileError(
                 f"文件过大，上限为 {_size_text(max_import_bytes())}，请拆分后分批导入。"
             )
-        table = read_table(data, filename=job.original_filename)
+        table = read_table_isolated(data, filename=job.original_filename)
         mapping = effective_mapping(
             table.headers, {int(k): v for k, v in (job.mapping or {}).items()}
         )

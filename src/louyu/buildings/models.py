@@ -301,6 +301,8 @@ class BuildingImport(models.Model):
     error = models.TextField(_("错误信息"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Written every few seconds by the worker running the job (import_jobs.Heartbeat).
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     committed_from = models.ForeignKey(
         "self",

@@ -288,8 +288,11 @@ class PresenceBatchRowError(serializers.Serializer):
 
 
 class PresenceBatchErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = PresenceBatchRowError(many=True)
+    """A 400 of the batch: either the rows' errors (``detail`` and ``errors``) or, for a
+    body of the wrong shape, the field errors (``{"items": ["..."]}``)."""
+
+    detail = serializers.CharField(required=False)
+    errors = PresenceBatchRowError(many=True, required=False)
 
 
 class PresenceBatchResultSerializer(serializers.Serializer):

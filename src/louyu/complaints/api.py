@@ -72,6 +72,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description=_(
         "重试安全：同一用户同一键、同一请求体，返回首次登记的申诉（200，响应头 "
         "Idempotent-Replayed: true，不再返回查询码）；请求体不同则 409。"
+        "答复写出前发生数据库临时故障（503）或连接中断时，请用同一 Idempotency-Key 重试。"
     ),
 )
 
@@ -115,6 +116,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             400: BAD_REQUEST,
             403: OpenApiResponse(description=_("无登记申诉权限")),
             409: OpenApiResponse(description=_("同一幂等键对应不同的请求内容")),
+            503: OpenApiResponse(
+                description=_(
+                    "数据库临时故障，登记未生效：请按 Retry-After 稍后用同一 Idempotency-Key 重试"
+                )
+            ),
         },
     )
     def create(self, request):

@@ -181,6 +181,8 @@ class Complaint(models.Model):
         Category, verbose_name=_("问题类别"), on_delete=models.PROTECT, related_name="complaints"
     )
     description = models.TextField(_("问题描述"), max_length=5000)
+    # What the public sees (Open311), redacted from the description (public_text.redact).
+    public_description = models.TextField(_("公开说明"), max_length=5000, blank=True)
     building = models.ForeignKey(
         "buildings.Building",
         verbose_name=_("楼宇"),
@@ -278,6 +280,7 @@ class Complaint(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("申诉")
         verbose_name_plural = _("申诉")
+        permissions = [("export_complaint", _("导出申诉"))]
         indexes = [
             models.Index(fields=["jurisdiction", "state", "received_at"]),
             models.Index(fields=["handler", "state"]),

@@ -4,9 +4,14 @@
 - ``POST requests`` needs an ``api_key``: the API token of the submitting system's user,
   who must hold ``complaints.add_complaint``; the complaint is registered through
   ``services.complaint_create`` with channel ``open311`` and that user as actor.
-- ``GET requests`` is public, as the spec intends: every complaint, but only its public
-  fields (tracking code, category, state, description, address of the building, dates,
-  handling agency). Never the complainant's name, phone, company or address.
+- ``GET requests`` is public, as the spec intends: every *accepted* complaint, with only
+  its public fields (tracking code, category, state, the redacted public text — never the
+  complainant's own description, see ``public_text`` — address of the building, dates,
+  handling agency). Never the complainant's name, phone, company or address. At most
+  ``PAGE_SIZE`` requests per answer, the next ones with ``page=2, 3, …``; an answer is kept
+  in the cache for ``LOUYU_OPEN311_CACHE_SECONDS``, and answers not in the cache are
+  limited for all clients together (``LOUYU_PUBLIC_RATE_LIMITS["open311_feed"]``), so
+  anonymous clients cannot crowd out the staff's work.
 - Errors use the spec's format (``[{"code": 400, "description": "…"}]`` or
   ``<errors><error>…``) with the HTTP status 400, 403 or 404, and 429 with
   ``Retry-After`` past the per-address limit (``LOUYU_PUBLIC_RATE_LIMITS["open311_ip"]``)
@@ -17,11 +22,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +44,7 @@ from louyu.complaints.models import Category, Channel, Complaint
 from louyu.complaints.services import Intake
 from louyu.complaints.workflow import FINAL_STATES
 from louyu.core import ratelimit
+from louyu.core.api_tokens import token_expired
 from louyu.core.middleware import client_ip
 from louyu.core.rest.authentication import token_with_user
 from louyu.core.rest.throttling import rate
@@ -47,7 +55,7 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "xml": "text/xml; charset=utf-8",
 }
-MAX_REQUESTS = 1000
+PAGE_SIZE = 100
 DEFAULT_WINDOW = datetime.timedelta(days=90)
 # Intake field names → the Open311 parameter a client sent.
 FIELD_NAMES = {
@@ -140,9 +148,11 @@ def service_list() -> QuerySet[Category]:
 
 
 def public_requests() -> QuerySet[Complaint]:
-    """Every complaint, for the public fields of GET requests only (see module docstring)."""
+    """Every accepted complaint, for the public fields of GET requests only (see module
+    docstring): one not yet accepted, or refused, is not public."""
     return (
-        Complaint.objects.select_related("category", "handler", "building")
+        Complaint.objects.filter(accepted_at__isnull=False)
+        .select_related("category", "handler", "building")
         .annotate(updated=Max("status_changes__created_at"))
         .order_by("-received_at", "-id")
     )
@@ -169,7 +179,7 @@ def _request(complaint: Complaint) -> dict[str, Any]:
         "status_notes": complaint.get_state_display(),
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        "description": complaint.public_description,
         "agency_responsible": complaint.handler.name,
         "service_notice": "",
         "requested_datetime": _iso(complaint.received_at),
@@ -276,16 +286,49 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     )
 
 
+def _page_param(request: HttpRequest) -> int:
+    raw = (request.GET.get("page") or "1").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise ValidationError("page 必须是 1 到 100000 之间的整数。")
+    return int(raw)
+
+
+def _cached(request: HttpRequest, fmt: str, build) -> HttpResponse:
+    """``build()``'s answer, shared by identical queries for ``LOUYU_OPEN311_CACHE_SECONDS``;
+    building one counts against the limit for all clients together (429 past it)."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+    key = "open311:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        status, body = cached
+        return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+    limit = settings.LOUYU_PUBLIC_RATE_LIMITS["open311_feed"]
+    if wait := ratelimit.hit("open311_feed", "all", limit):
+        return too_many(fmt, wait)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, (200, response.content), settings.LOUYU_OPEN311_CACHE_SECONDS)
+    return response
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @throttled
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
+    return _cached(request, fmt, lambda: _request_list(request, fmt))
+
+
+def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = public_requests()
+    try:
+        page = _page_param(request)
+    except ValidationError as exc:
+        return error(fmt, 400, exc.messages[0])
     ids = [i.strip() for i in (request.GET.get("service_request_id") or "").split(",") if i]
     if ids:
-        qs = qs.filter(tracking_code__in=ids[:MAX_REQUESTS])
+        qs = qs.filter(tracking_code__in=ids[:PAGE_SIZE])
     else:
         try:
             start, end = _date_param(request, "start_date"), _date_param(request, "end_date")
@@ -307,7 +350,8 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.exclude(state__in=FINAL_STATES)
         elif statuses == {"closed"}:
             qs = qs.filter(state__in=FINAL_STATES)
-    return render(fmt, "service_requests", [_request(c) for c in qs[:MAX_REQUESTS]])
+    offset = (page - 1) * PAGE_SIZE
+    return render(fmt, "service_requests", [_request(c) for c in qs[offset : offset + PAGE_SIZE]])
 
 
 @require_GET
@@ -323,7 +367,7 @@ def _token_user(api_key: str):
     if not api_key:
         return None
     token = token_with_user(api_key)
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token_expired(token.created):
         return None
     if not token.user.has_perm("complaints.add_complaint"):
         return None

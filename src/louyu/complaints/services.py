@@ -29,6 +29,7 @@ from louyu.complaints.models import (
     StatusChange,
     Verification,
 )
+from louyu.complaints.public_text import redact
 from louyu.complaints.search import KIND as SEARCH_KIND
 from louyu.complaints.workflow import (
     REQUIRED,
@@ -216,6 +217,7 @@ def complaint_create(*, actor: User | None, intake: Intake) -> tuple[Complaint, 
     )
     received_at = intake.received_at or now
     deadline = accept_deadline(received_at, policy_for(intake.category))
+    description = intake.description.strip()
     complaint = Complaint(
         channel=intake.channel,
         received_at=received_at,
@@ -225,7 +227,8 @@ def complaint_create(*, actor: User | None, intake: Intake) -> tuple[Complaint, 
         complainant_company=(intake.complainant_company or "").strip()[:128],
         complainant_address=(intake.complainant_address or "").strip()[:300],
         category=intake.category,
-        description=intake.description.strip(),
+        description=description,
+        public_description=redact(description, names=[intake.complainant_name]),
         building=intake.building,
         address=address,
         normalized_address=normalize_address(address)[:300],

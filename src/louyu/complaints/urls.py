@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.complaint_intake, name="intake"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/personal/", views.complaint_reveal, name="reveal"),
+    path("<int:pk>/public-text/", views.complaint_public_text, name="public_text"),
     path("<int:pk>/transition/", views.complaint_transition, name="transition"),
     path("<int:pk>/refer/", views.complaint_refer, name="refer"),
     path("<int:pk>/verifications/", views.verification_add, name="verification_add"),

@@ -23,6 +23,7 @@ from louyu.complaints import (
     exports,
     letters,
     personal_data,
+    public_text,
     selectors,
     services,
     web_selectors,
@@ -152,6 +153,7 @@ def complaint_queue(request):
             "rows": rows,
             "query": query_without_page(request),
             "can_add": user.has_perm("complaints.add_complaint"),
+            "can_export": user.has_perm("complaints.export_complaint"),
             "can_assign": can_assign,
             "assignees": web_selectors.assignable_users(user=user) if can_assign else [],
         },
@@ -164,6 +166,8 @@ def complaint_export(request):
     """The filtered queue as XLSX, personal data masked; the export is audited."""
     user = request.user
     _require_view(user)
+    if not user.has_perm("complaints.export_complaint"):
+        raise PermissionDenied
     form = _filter_form(request)
     filters = form.filters()
     queryset = selectors.complaint_filter(selectors.complaint_list(user=user), filters, user=user)
@@ -384,6 +388,25 @@ def complaint_reveal(request, pk: int):
     response = render(request, "complaints/detail.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def complaint_public_text(request, pk: int):
+    """Save the public text as the handling staff corrected it (redacted again, audited)."""
+    complaint = _get_complaint(request, pk)
+    try:
+        public_text.complaint_public_text_edit(
+            actor=request.user,
+            complaint=complaint,
+            text=request.POST.get("public_description", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("公开说明已保存。"))
+    return redirect("complaints:detail", pk=complaint.pk)
 
 
 def _rerender(request, complaint: Complaint, key: str, form) -> HttpResponse:

@@ -126,19 +126,22 @@ class RegionResolveView(APIView):
             OpenApiParameter("address", str, description=_("中文地址")),
             OpenApiParameter("code", str, description=_("六位行政区划代码")),
         ],
-        responses=inline_serializer(
-            "RegionResolution",
-            {
-                "region_code": serializers.CharField(),
-                "region_name": serializers.CharField(),
-                "full_name": serializers.CharField(),
-                "province": serializers.DictField(allow_null=True),
-                "prefecture": serializers.DictField(allow_null=True),
-                "county": serializers.DictField(allow_null=True),
-                "jurisdiction_code": serializers.CharField(allow_null=True),
-                "jurisdiction_name": serializers.CharField(allow_null=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "RegionResolution",
+                {
+                    "region_code": serializers.CharField(),
+                    "region_name": serializers.CharField(),
+                    "full_name": serializers.CharField(),
+                    "province": serializers.DictField(allow_null=True),
+                    "prefecture": serializers.DictField(allow_null=True),
+                    "county": serializers.DictField(allow_null=True),
+                    "jurisdiction_code": serializers.CharField(allow_null=True),
+                    "jurisdiction_name": serializers.CharField(allow_null=True),
+                },
+            ),
+            404: OpenApiResponse(description=_("无法识别该地址或区划代码")),
+        },
     )
     def get(self, request):
         query = s.ResolveQuerySerializer(data=request.query_params)

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from louyu.core import context
@@ -89,6 +90,22 @@ class DefaultChineseLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Every answer to a signed-in user — pages, exports, API answers to a token — is
+    ``Cache-Control: no-store, private``, so neither a shared proxy nor the browser's cache
+    keeps personal data after the user leaves. Anonymous answers keep their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response
 
 

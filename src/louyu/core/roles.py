@@ -37,7 +37,12 @@ _CALENDAR_EDIT = [
 ]
 _AUDIT = ["core.view_auditevent", "core.export_auditevent"]
 _COMPLAINTS_VIEW = ["complaints.view_complaint"]
-_COMPLAINTS_HANDLE = [*_COMPLAINTS_VIEW, "complaints.add_complaint", "complaints.change_complaint"]
+_COMPLAINTS_HANDLE = [
+    *_COMPLAINTS_VIEW,
+    "complaints.add_complaint",
+    "complaints.change_complaint",
+    "complaints.export_complaint",
+]
 _COMPLAINT_RULES = [
     "complaints.view_category",
     "complaints.change_category",
@@ -187,6 +192,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_BUILDINGS_VIEW,
         "buildings.export_building",
         *_COMPLAINTS_VIEW,
+        "complaints.export_complaint",
         *_CASES_VIEW,
         "cases.export_case",
         *_PLANS_VIEW,

@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -23,8 +25,8 @@ class JurisdictionSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -153,9 +155,16 @@ class ResolveQuerySerializer(serializers.Serializer):
 
 
 class DeadlineQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
+    # Before 1901 Asia/Shanghai has local mean time (+08:05:43), which ISO 8601 offsets cannot
+    # carry; the campaign's dates are all in this century anyway.
+    start = serializers.DateField(help_text=_("起算日（1950-01-01 至 2099-12-31）"))
     working_days = serializers.IntegerField(required=False, min_value=0, max_value=3650)
     days = serializers.IntegerField(required=False, min_value=0, max_value=3650)
+
+    def validate_start(self, value):
+        if not datetime.date(1950, 1, 1) <= value <= datetime.date(2099, 12, 31):
+            raise serializers.ValidationError("起算日应在 1950-01-01 至 2099-12-31 之间。")
+        return value
 
     def validate(self, attrs):
         if ("working_days" in attrs) == ("days" in attrs):

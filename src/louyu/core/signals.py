@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
+from louyu.core.api_tokens import rotate_after_password_change
 from louyu.core.authz import authorization_changed
 from louyu.core.calendar import clear_calendar_cache, holiday_schedule_changed
 from louyu.core.models import (
@@ -25,6 +26,10 @@ from louyu.core.regions import assign_jurisdictions, clear_region_cache
 # Sent after organisations were created or updated in bulk (no ``post_save`` per row), so
 # that caches of organisations elsewhere are dropped.
 organizations_bulk_changed = Signal()
+
+post_save.connect(
+    rotate_after_password_change, sender=User, dispatch_uid="louyu.api_token.password_changed"
+)
 
 
 @receiver(post_save, sender=CalendarDay, dispatch_uid="louyu.calendar.day_saved")

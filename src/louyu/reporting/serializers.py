@@ -4,6 +4,8 @@ writes through the services."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -57,6 +59,8 @@ class MetricQuerySerializer(serializers.Serializer):
         if start is not None and start > end:
             raise serializers.ValidationError({"from": "起始日期不能晚于截止日期。"})
         data["end"] = end
+        # validate_metric runs only when the parameter is given: absent means every metric.
+        data.setdefault("metric", [m.code for m in METRICS])
         return data
 
 
@@ -131,6 +135,14 @@ class ReportFilterSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, allow_blank=True)
     jurisdiction = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=ReportState.choices, required=False, allow_blank=True)
+
+    def validate_period(self, value: str) -> str:
+        if value:
+            try:
+                datetime.date.fromisoformat(f"{value}-01")
+            except ValueError:
+                raise serializers.ValidationError(f"月份“{value}”无效，应为 YYYY-MM。") from None
+        return value
 
 
 class ReportUpdateSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from louyu.web.views import audit, calendar, health, home, inbox, notifications
+from louyu.web.views import account, audit, calendar, health, home, inbox, notifications
 
 app_name = "web"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("calendar/", calendar.calendar_view, name="calendar"),
+    path("account/token/", account.api_token, name="api_token"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", health.metrics, name="metrics"),
 ]

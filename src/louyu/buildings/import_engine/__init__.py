@@ -17,6 +17,10 @@ One module per step, in the order ``run.run_import`` takes them:
 
 - ``errors``: ImportFileError (the whole file is refused) and RowError (one row is);
 - ``readers``: ``read_table`` turns XLSX/XLS/CSV bytes into a header and numbered rows;
+- ``bounds``: ``check_xlsx`` refuses a workbook that would expand too far or reaches beyond
+  the rows and columns read, before any reader opens it;
+- ``isolated``: ``read_table_isolated`` runs ``bounds`` and ``read_table`` in a child
+  process with memory and CPU limits (what the import job and the CLI call);
 - ``headers``: the fields, their Chinese column names and ``guess_mapping``;
 - ``rows``: parsing one row's cells into field values and presence (ParsedRow), with the
   value words (是/否, 被拒, 在建 …);

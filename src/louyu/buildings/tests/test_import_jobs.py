@@ -664,3 +664,77 @@ def test_a_long_chinese_file_name_is_kept_but_not_stored_as_the_file_name(env, r
     assert response.status_code == 200
     assert "-rejected.xlsx" in response["Content-Disposition"]
     assert quote("第一批汇总表") in response["Content-Disposition"]
+
+
+# --- hostile files and dead workers ------------------------------------------------------------
+
+
+def test_a_far_cell_fails_the_job_with_a_message_and_the_file_can_be_fixed(env, run_tasks):
+    from louyu.buildings.tests import hostile_files as hostile
+
+    with assert_unchanged(Building):
+        job = start(run_tasks, env["bj"], hostile.far_cell_xlsx(), dry_run=False)
+    assert job.status == ImportStatus.FAILED
+    assert "超出上限" in job.error and "XFD1048576" in job.error
+    fixed = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS), dry_run=False)
+    assert fixed.status == ImportStatus.DONE
+
+
+def test_a_zip_bomb_fails_the_job_and_a_reupload_is_not_409(env, run_tasks, settings):
+    from louyu.buildings.tests import hostile_files as hostile
+
+    settings.LOUYU_IMPORT_MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024
+    bomb = hostile.zip_bomb_xlsx(4 * 1024 * 1024)
+    job = start(run_tasks, env["bj"], bomb, dry_run=False)
+    assert job.status == ImportStatus.FAILED and "解压后过大" in job.error
+    again = start(run_tasks, env["bj"], bomb, dry_run=False)
+    assert again.status == ImportStatus.FAILED
+
+
+def _running(env, *, started_ago, beat_ago):
+    job = _queued_commit(xlsx_bytes(GOOD_ROWS), env["bj"])
+    now = timezone.now()
+    BuildingImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING,
+        started_at=now - started_ago,
+        heartbeat_at=None if beat_ago is None else now - beat_ago,
+    )
+    return job
+
+
+def test_a_job_whose_worker_stopped_beating_fails_within_a_minute(env, run_tasks):
+    seconds = datetime.timedelta(seconds=1)
+    dead = _running(env, started_ago=90 * seconds, beat_ago=45 * seconds)
+    assert import_jobs.import_fail_dead_jobs() == 1
+    dead.refresh_from_db()
+    assert dead.status == ImportStatus.FAILED and dead.error == import_jobs.INTERRUPTED_ERROR
+    assert dead.finished_at is not None
+    # The same file is accepted again at once, not refused with "同一文件正在导入".
+    job = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS), dry_run=False)
+    assert job.status == ImportStatus.DONE
+
+
+def test_a_long_job_that_still_beats_keeps_running(env):
+    alive = _running(
+        env, started_ago=datetime.timedelta(hours=3), beat_ago=datetime.timedelta(seconds=5)
+    )
+    assert import_jobs.import_fail_dead_jobs() == 0
+    alive.refresh_from_db()
+    assert alive.status == ImportStatus.RUNNING
+
+
+def test_a_job_that_never_beat_is_dead_a_minute_after_it_started(env):
+    _running(env, started_ago=datetime.timedelta(seconds=50), beat_ago=None)
+    assert import_jobs.import_fail_dead_jobs() == 1
+
+
+def test_the_heartbeat_moves_while_the_job_runs(env):
+    job = _running(env, started_ago=datetime.timedelta(seconds=50), beat_ago=None)
+    import_jobs.Heartbeat(job.pk).beat()
+    job.refresh_from_db()
+    assert timezone.now() - job.heartbeat_at < datetime.timedelta(seconds=5)
+
+
+def test_the_sweep_is_a_periodic_task(settings):
+    assert "louyu.buildings.tasks.fail_dead_imports" in settings.LOUYU_PERIODIC_TASKS
+    assert settings.LOUYU_PERIODIC_TASKS["louyu.buildings.tasks.fail_dead_imports"] <= 20

@@ -154,6 +154,36 @@ def test_the_same_key_with_another_body_is_409(cenv):
     assert Complaint.objects.count() == 1
 
 
+def test_a_transient_database_error_is_503_and_the_same_key_then_registers_once(cenv, monkeypatch):
+    from django.db import OperationalError
+
+    client = client_for(cenv["bj"])
+    real_create = services.complaint_create
+
+    def broken(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "complaint_create", broken)
+    with assert_unchanged():
+        failed = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-503")
+    assert failed.status_code == 503
+    assert failed["Retry-After"]
+    assert "Idempotency-Key" in failed.json()["detail"]
+    monkeypatch.setattr(services, "complaint_create", real_create)
+    retried = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-503")
+    assert retried.status_code == 201
+    assert Complaint.objects.count() == 1
+
+
+def test_the_intake_documents_the_retry_with_the_same_key():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    create = schema["paths"]["/api/v1/complaints/"]["post"]
+    assert "Idempotency-Key" in create["responses"]["503"]["description"]
+    assert "同一 Idempotency-Key 重试" in create["responses"]["503"]["description"]
+
+
 def test_keys_are_per_user(cenv):
     client_for(cenv["bj"]).post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     other = client_for(cenv["bj2"]).post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")

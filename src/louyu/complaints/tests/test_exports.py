@@ -59,3 +59,15 @@ def test_export_refused_without_view_permission(client, cenv, django_user_model)
     client.logout()
     assert client.get(reverse("complaints:export")).status_code == 302
     assert not AuditEvent.objects.filter(action="complaint.export").exists()
+
+
+def test_export_needs_the_export_permission_like_the_other_exports(client, cenv):
+    cenv["file"]()
+    for viewer in (cenv["samr"], cenv["operator"]):
+        client.force_login(viewer)
+        assert viewer.has_perm("complaints.view_complaint")
+        queue = client.get(reverse("complaints:queue"))
+        assert queue.status_code == 200
+        assert b'data-testid="complaint-export"' not in queue.content
+        assert client.get(reverse("complaints:export")).status_code == 403
+    assert not AuditEvent.objects.filter(action="complaint.export").exists()

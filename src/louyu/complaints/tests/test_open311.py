@@ -3,9 +3,11 @@ JSON and XML; errors in the spec's format; never any personal data in an answer.
 test drives the published ``georeport`` client (PyPI) against a live server."""
 
 import datetime
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -183,9 +185,10 @@ def test_get_requests_shows_public_fields_only(cenv):
     )
     open_one, _ = cenv["file"](building=building, address="")
     closed, _ = cenv["file"](complainant_phone="13911112222", complainant_name="李四")
-    services.complaint_transition(
-        actor=cenv["bj"], complaint=closed, to="rejected", refusal_reason="out_of_scope"
-    )
+    for complaint in (open_one, closed):
+        services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
+    Complaint.objects.filter(pk=closed.pk).update(state="closed")
+    open_one.refresh_from_db()
     response = get("requests.json")
     assert response.status_code == 200
     rows = {row["service_request_id"]: row for row in response.json()}
@@ -195,7 +198,7 @@ def test_get_requests_shows_public_fields_only(cenv):
     assert row["agency_responsible"] == open_one.handler.name
     assert row["lat"] == 39.908 and row["long"] == 116.46
     assert row["address"] == "北京市朝阳区建国路1号" and row["zipcode"] == ""
-    assert row["expected_datetime"] == open_one.accept_due_at.astimezone(
+    assert row["expected_datetime"] == open_one.current_due_at.astimezone(
         timezone.get_current_timezone()
     ).isoformat(timespec="seconds")
     assert rows[closed.tracking_code]["status"] == "closed"
@@ -260,6 +263,9 @@ def test_the_georeport_client_reads_the_endpoint(cenv, live_server, token):
 
     response = post_form(token)
     code = response.json()[0]["service_request_id"]
+    services.complaint_transition(
+        actor=cenv["bj"], complaint=Complaint.objects.get(tracking_code=code), to="accepted"
+    )
     for fmt in ("json", "xml"):
         client = georeport.GeoReport(f"{live_server.url}/open311/v2", output_format=fmt)
         services_ = client.get_service_list()
@@ -296,3 +302,116 @@ def test_wrong_api_keys_are_throttled(cenv, token, settings):
 
     assert [post("nope").status_code for _ in range(3)] == [403] * 3
     assert post(token).status_code == 429
+
+
+# --- Public text, paging, cache and the shared limit ------------------------------------------
+
+ID_NUMBER = "11010519491231002X"
+CALLER_PHONE = "13912345678"
+PRIVATE = (
+    f"我是王建国，身份证{ID_NUMBER}，电话{CALLER_PHONE}，邮箱wjg@example.com，"
+    "物业李经理的王先生不让电信进场。"
+)
+
+
+def test_the_feed_shows_redacted_public_text_only_after_acceptance(cenv):
+    complaint, _ = cenv["file"](description=PRIVATE, complainant_name="王建国")
+    assert get("requests.json").json() == []
+    assert get(f"requests/{complaint.tracking_code}.json").status_code == 404
+    services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
+    cache.clear()
+    response = get("requests.json")
+    [row] = response.json()
+    text = response.content.decode()
+    for secret in (ID_NUMBER, CALLER_PHONE, "wjg@example.com", "王建国", "王先生"):
+        assert secret not in text, secret
+    assert "［证件号已隐去］" in row["description"] and "某先生" in row["description"]
+    assert "物业" in row["description"] and "不让电信进场" in row["description"]
+
+
+def test_a_refused_complaint_never_appears(cenv):
+    complaint, _ = cenv["file"]()
+    services.complaint_transition(
+        actor=cenv["bj"], complaint=complaint, to="rejected", refusal_reason="out_of_scope"
+    )
+    assert get("requests.json").json() == []
+
+
+def test_staff_edit_the_public_text_audited_and_still_redacted(cenv):
+    from louyu.complaints.public_text import complaint_public_text_edit
+    from louyu.core.models import AuditEvent
+
+    complaint, _ = cenv["file"](description=PRIVATE, complainant_name="王建国")
+    complaint_public_text_edit(
+        actor=cenv["bj"], complaint=complaint, text=f"物业阻止电信进场，联系 {CALLER_PHONE}。"
+    )
+    complaint.refresh_from_db()
+    assert complaint.public_description == "物业阻止电信进场，联系 ［电话已隐去］。"
+    assert complaint.description == PRIVATE
+    event = AuditEvent.objects.get(action="complaint.public_text")
+    assert event.actor == cenv["bj"]
+
+
+def test_only_handling_staff_edit_the_public_text(cenv):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from louyu.complaints.public_text import complaint_public_text_edit
+
+    complaint, _ = cenv["file"]()
+    with assert_unchanged():
+        for outsider in (cenv["dl"], cenv["samr"], cenv["operator"]):
+            with pytest.raises(PermissionDenied):
+                complaint_public_text_edit(actor=outsider, complaint=complaint, text="改写")
+        with pytest.raises(ValidationError, match="5000"):
+            complaint_public_text_edit(actor=cenv["bj"], complaint=complaint, text="长" * 5001)
+
+
+def test_the_feed_pages_at_most_a_hundred_requests(cenv):
+    first, _ = cenv["file"]()
+    services.complaint_transition(actor=cenv["bj"], complaint=first, to="accepted")
+    template = Complaint.objects.get(pk=first.pk)
+    copies = []
+    for n in range(150):
+        template.pk = template.id = None
+        template.tracking_code = f"TSPAGE{n:04d}"
+        template.public_id = uuid.uuid4()
+        template.received_at = first.received_at - datetime.timedelta(minutes=n + 1)
+        copies.append(
+            Complaint(
+                **{f.attname: getattr(template, f.attname) for f in Complaint._meta.concrete_fields}
+            )
+        )
+    Complaint.objects.bulk_create(copies)
+    page1, page2 = get("requests.json").json(), get("requests.json", page=2).json()
+    assert len(page1) == 100 and len(page2) == 51
+    assert not {r["service_request_id"] for r in page1} & {r["service_request_id"] for r in page2}
+    assert get("requests.json", page=3).json() == []
+    for bad in ("0", "-1", "x", "9999999"):
+        response = get("requests.json", page=bad)
+        assert response.status_code == 400 and "page" in response.json()[0]["description"]
+
+
+def test_the_feed_is_cached_briefly(cenv, django_assert_max_num_queries):
+    complaint, _ = cenv["file"]()
+    services.complaint_transition(actor=cenv["bj"], complaint=complaint, to="accepted")
+    first = get("requests.json")
+    with django_assert_max_num_queries(0):
+        again = get("requests.json")
+    assert again.content == first.content and again.status_code == 200
+
+
+def test_building_the_feed_is_limited_for_all_clients_together(cenv, settings):
+    settings.LOUYU_PUBLIC_RATE_LIMITS = {
+        **settings.LOUYU_PUBLIC_RATE_LIMITS,
+        "open311_feed": (2, 60),
+    }
+    statuses = [
+        Client(REMOTE_ADDR=f"203.0.113.{n}").get(f"{BASE}/requests.json", {"page": n}).status_code
+        for n in range(1, 5)
+    ]
+    assert statuses == [200, 200, 429, 429]
+    # A cached answer is still served to anyone.
+    assert (
+        Client(REMOTE_ADDR="198.51.100.9").get(f"{BASE}/requests.json", {"page": 1}).status_code
+        == 200
+    )

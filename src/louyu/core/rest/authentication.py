@@ -6,13 +6,17 @@ request, so a deleted token or a deactivated user is refused on the next one."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_lazy as drf_message
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from louyu.core.api_tokens import token_expired
 from louyu.core.authz import VERSION_PK, remember_version
 from louyu.core.models import AuthorizationVersion
 from louyu.core.rest.throttling import TokenFailureThrottle
+
+EXPIRED_MESSAGE = _("API 令牌已过期，请在“API 令牌”页面生成新令牌。")
 
 
 class _TokenQuery:
@@ -85,9 +89,10 @@ def token_with_user(key: str) -> Token | None:
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication with the one-query lookup; its messages are DRF's own
-    (and DRF's translations), under a name makemessages does not extract. Failures are
-    counted per client address: past ``token_failure``'s rate the address gets 429 for
-    every token, right or wrong, until the window ends (``TokenFailureThrottle``)."""
+        (and DRF's translations), under a name makemessages does not extract. Failures are
+        counted per client address (an expired token too,
+    ``LOUYU_API_TOKEN_MAX_AGE_DAYS``): past ``token_failure``'s rate the address gets 429 for
+        every token, right or wrong, until the window ends (``TokenFailureThrottle``)."""
 
     def authenticate(self, request):
         self._request = request
@@ -103,4 +108,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             TokenFailureThrottle.record_failure(request)
             raise exceptions.AuthenticationFailed(drf_message("User inactive or deleted."))
+        if token_expired(token.created):
+            TokenFailureThrottle.record_failure(request)
+            raise exceptions.AuthenticationFailed(EXPIRED_MESSAGE)
         return (token.user, token)

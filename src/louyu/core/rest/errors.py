@@ -7,22 +7,33 @@ once for every endpoint, and 404 (never 403) for objects outside scope.
   ``{"detail": ["..."]}``;
 - Django's ``PermissionDenied`` → 403 with its message (or a general one);
 - ``Http404`` → 404;
-- ``Throttled`` → 429 ``{"detail": "请求过于频繁…"}`` with ``Retry-After``."""
+- ``Throttled`` → 429 ``{"detail": "请求过于频繁…"}`` with ``Retry-After``;
+- a transient database error (``OperationalError``, ``InterfaceError``: connection lost,
+  failover, serialization failure) → 503 with ``Retry-After``: the request's transaction
+  was rolled back, so repeating it (with the same ``Idempotency-Key`` where it takes one)
+  is safe."""
 
 import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from louyu.core.errors import Conflict as DomainConflict
 
 FORBIDDEN_MESSAGE = "没有权限执行此操作。"
 NOT_FOUND_MESSAGE = "未找到该对象，或不在您的管辖范围内。"
 THROTTLED_MESSAGE = "请求过于频繁，请 {seconds} 秒后再试。"
+UNAVAILABLE_MESSAGE = (
+    "数据库暂时不可用，本次请求未生效，请稍后重试；"
+    "登记申诉请带同一 Idempotency-Key 重试，不会重复登记。"
+)
+UNAVAILABLE_RETRY_SECONDS = 5
 
 
 class Conflict(exceptions.APIException):
@@ -46,6 +57,13 @@ def exception_handler(exc, context):
             {"detail": THROTTLED_MESSAGE.format(seconds=seconds)},
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(seconds)},
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        set_rollback()
+        return Response(
+            {"detail": UNAVAILABLE_MESSAGE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)

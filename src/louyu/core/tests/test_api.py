@@ -168,6 +168,9 @@ def test_schema_and_docs_are_served(data):
         ("start=2026-09-30&days=3&working_days=3", 400, None, None),
         ("start=not-a-date&days=3", 400, None, None),
         ("start=2026-09-30&days=-1", 400, None, None),
+        # Before 1901 the zone's offset is +08:05:43, which no ISO 8601 time can carry.
+        ("start=0298-10-29&working_days=46", 400, None, None),
+        ("start=2100-01-01&days=1", 400, None, None),
     ],
 )
 def test_deadline_endpoint(data, query, status, last_day, provisional):

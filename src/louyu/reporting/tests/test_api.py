@@ -207,3 +207,15 @@ def test_a_bulletin_through_the_api(data, users):  # noqa: F811
     xlsx = ministry.get(url + "download/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert Bulletin.objects.count() == 1
+
+
+def test_metrics_without_a_metric_parameter_answer_every_metric(users):  # noqa: F811
+    response = api(users["ministry"]).get("/api/v1/metrics/", {"to": "2026-01-01"})
+    assert response.status_code == 200
+    assert {row["metric"] for row in response.json()["results"]} >= {"complaints_received"}
+
+
+def test_an_impossible_report_month_is_400(users):  # noqa: F811
+    response = api(users["ministry"]).get("/api/v1/reports/", {"period": "0000-00"})
+    assert response.status_code == 400
+    assert "YYYY-MM" in response.json()["period"][0]

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from louyu.buildings import import_jobs, permissions
 from louyu.buildings.import_engine.errors import ImportFileError
-from louyu.buildings.import_engine.readers import read_table
+from louyu.buildings.import_engine.isolated import read_table_isolated
 from louyu.buildings.import_engine.rejected import rejected_rows_xlsx
 from louyu.buildings.import_engine.run import run_import
 from louyu.core.models import User
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 f"{limit // 1048576} MB，请拆分后分批导入。"
             )
         try:
-            table = read_table(path.read_bytes(), filename=path.name)
+            table = read_table_isolated(path.read_bytes(), filename=path.name)
             result = run_import(
                 table=table,
                 actor=actor,

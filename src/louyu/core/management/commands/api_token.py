@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
-from louyu.core.audit import audit_record
+from louyu.core.api_tokens import api_token_get, api_token_rotate
 from louyu.core.models import User
 
 
@@ -21,14 +20,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"用户 {username} 已停用，不能签发令牌。")
         with transaction.atomic():
-            if rotate:
-                Token.objects.filter(user=user).delete()
-            token, created = Token.objects.get_or_create(user=user)
-            if created:
-                audit_record(
-                    actor=None,
-                    action="api_token.rotate" if rotate else "api_token.create",
-                    obj=user,
-                    jurisdiction=getattr(user.organization, "jurisdiction_id", None),
-                )
+            token = None if rotate else api_token_get(user=user)
+            if token is None:
+                token = api_token_rotate(actor=None, user=user)
         self.stdout.write(token.key)
