@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from louyu.complaints.models import Complaint
+from louyu.complaints.search import KIND as SEARCH_KIND
 from louyu.core.audit import audit_record
 from louyu.core.models import User
+from louyu.search.indexing import index_later
 
 PHONE_MARK = "［电话已隐去］"
 ID_MARK = "［证件号已隐去］"
@@ -85,5 +87,6 @@ def complaint_public_text_edit(*, actor: User, complaint: Complaint, text: str) 
                 obj=locked,
                 changes={"public_description": [before, cleaned]},
             )
+            index_later(SEARCH_KIND, [locked.pk])
     complaint.public_description = locked.public_description
     return complaint

@@ -1,9 +1,9 @@
 """Complaints in the platform search (``louyu.search``).
 
-Complaints have no separate redacted text yet, so each complaint gives two rows: for its
-handling organisation the full text (description, address, the complainant's name, phone
-and company), for everyone else who may see it only fields that hold no personal data
-(tracking number, category, building). A complaint whose personal data was erased
+Each complaint gives two rows: for its handling organisation the full text (description,
+address, the complainant's name, phone and company), for everyone else who may see it the
+redacted public text (``public_description``: phones, ID numbers, e-mails and names
+removed) with the tracking number, category and building. A complaint whose personal data was erased
 (anonymised) is not listed, so it leaves the index."""
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def complaint_entries(complaints: Iterable[Complaint]) -> Iterable[Entry]:
         )
         yield Entry(
             **common,
-            body=" · ".join(part for part in (category, building_name) if part),
+            body=" · ".join(
+                part for part in (category, building_name, complaint.public_description) if part
+            ),
             extra=building.code if building else "",
             audience=Audience.OTHERS,
         )

@@ -13,7 +13,7 @@ from louyu.search.models import Document
 
 pytestmark = pytest.mark.django_db
 
-DESCRIPTION = "物业公司收取入场费，并与代理商签订独家协议，电信无法进场。"
+DESCRIPTION = "物业公司收取入场费，并与代理商签订独家协议，电信无法进场。联系13912345678。"
 PHONE = "13912345678"
 PAGE = "/search/"
 API = "/api/v1/search/"
@@ -59,12 +59,14 @@ def test_handling_organisation_finds_the_full_text_and_the_complainant(cenv, fil
 
 def test_outside_the_handling_organisation_only_public_fields_are_searchable(cenv, filed):
     ministry = cenv["ministry"]
-    assert found(ministry, "入场费 独家协议") == []
+    # The redacted public text is searchable, the phone it carried is not.
+    assert PHONE not in filed.public_description
+    assert found(ministry, "入场费 独家协议") == [filed.pk]
     assert found(ministry, PHONE) == []
     assert found(ministry, "阻碍进场") == [filed.pk]
     assert found(ministry, filed.tracking_code) == [filed.pk]
-    hit = api(ministry, q="阻碍进场").json()["results"][0]
-    assert "入场费" not in hit["snippet_html"] and PHONE not in str(hit)
+    hit = api(ministry, q="独家协议").json()["results"][0]
+    assert PHONE not in str(hit)
 
 
 def test_referred_department_finds_public_fields_only_after_the_referral(cenv, filed):
@@ -72,7 +74,7 @@ def test_referred_department_finds_public_fields_only_after_the_referral(cenv, f
     assert found(samr, "阻碍进场") == []
     Referral.objects.create(complaint=filed, to_organization=cenv["samr_org"])
     assert found(samr, "阻碍进场") == [filed.pk]
-    assert found(samr, "入场费") == []
+    assert found(samr, PHONE) == []
 
 
 def test_other_jurisdiction_and_anonymous_find_nothing(cenv, filed):
@@ -186,3 +188,17 @@ def test_erasing_personal_data_removes_the_complaint_from_the_index(
         assert maintenance.complaints_erase_personal_data(now=later) == 1
     assert not Document.objects.filter(kind="complaint", object_id=filed.pk).exists()
     assert found(cenv["ministry"], filed.tracking_code) == []
+
+
+def test_editing_the_public_text_reindexes_the_complaint(
+    cenv, filed, django_capture_on_commit_callbacks
+):
+    from louyu.complaints.public_text import complaint_public_text_edit
+
+    ministry = cenv["ministry"]
+    assert found(ministry, "宽带接入 协调") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_public_text_edit(
+            actor=cenv["bj"], complaint=filed, text="物业阻碍宽带接入，已协调处理。"
+        )
+    assert found(ministry, "宽带接入 协调") == [filed.pk]
