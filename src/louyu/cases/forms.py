@@ -403,11 +403,15 @@ class RefusedEntryForm(forms.Form):
     description = forms.CharField(
         label=_("受阻情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    files = _files_field(_("证据文件"), required=False)
 
     def __init__(self, *args, building_lookup=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.building_lookup = building_lookup
         _required_messages(self)
+
+    def clean_files(self):
+        return _checked_files(self)
 
     def clean_building_code(self):
         building = self.building_lookup(self.cleaned_data["building_code"])

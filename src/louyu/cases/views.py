@@ -260,6 +260,7 @@ def case_report(request):
     lookup = lambda c: web_selectors.building_by_code(user=user, code=c)  # noqa: E731
     form = RefusedEntryForm(
         request.POST or None,
+        request.FILES or None,
         building_lookup=lookup,
         initial={"building_code": request.GET.get("building", "")},
     )
@@ -269,6 +270,7 @@ def case_report(request):
                 actor=user,
                 building=form.cleaned_data["building_code"],
                 description=form.cleaned_data["description"],
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, building="building_code")
