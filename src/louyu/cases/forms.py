@@ -19,6 +19,7 @@ from louyu.cases.workflow import (
 )
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.core import uploads
+from louyu.core.forms import PICKER_HELP, BuildingPickerInput
 
 REQUIRED_MESSAGE = _("此项必填。")
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -155,11 +156,7 @@ class ViolationFieldsMixin:
 
 
 class CaseOpenForm(ViolationFieldsMixin, forms.Form):
-    building_code = forms.CharField(
-        label=_("楼宇编码"),
-        max_length=32,
-        help_text=_("本辖区已登记楼宇的编码，可在楼宇名录中查到。"),
-    )
+    building_code = forms.CharField(label=_("楼宇"), max_length=32, widget=forms.HiddenInput)
     title = forms.CharField(label=_("案件名称"), max_length=200, required=False)
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     category = forms.ChoiceField(label=_("违规问题类别"), choices=())
@@ -399,7 +396,9 @@ class AcceptanceForm(VersionedForm):
 
 
 class RefusedEntryForm(forms.Form):
-    building_code = forms.CharField(label=_("楼宇编码"), max_length=32)
+    building_code = forms.CharField(
+        label=_("楼宇"), max_length=32, widget=BuildingPickerInput(), help_text=PICKER_HELP
+    )
     description = forms.CharField(
         label=_("受阻情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

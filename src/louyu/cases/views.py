@@ -64,7 +64,7 @@ from louyu.complaints.models import Complaint
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.exports import audit_filters, xlsx_download
-from louyu.core.forms import add_service_errors
+from louyu.core.forms import PICKER_HELP, STAFF_BUILDING_SUGGEST_URL, add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
@@ -213,7 +213,13 @@ def case_new(request):
     return render(
         request,
         "cases/new.html",
-        {"nav_active": "cases", "form": form, "building": building},
+        {
+            "nav_active": "cases",
+            "form": form,
+            "building": building,
+            "picker_url": STAFF_BUILDING_SUGGEST_URL,
+            "picker_help": PICKER_HELP,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

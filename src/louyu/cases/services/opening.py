@@ -214,7 +214,9 @@ def case_open_from_complaint(*, actor: User, complaint: Complaint) -> tuple[Case
     ):
         raise InvalidTransition("只有已答复且核查属实（或部分属实）的申诉可以立案整治。")
     if complaint.building_id is None:
-        raise ValidationError({"building": "该申诉未匹配到已登记楼宇，请先在楼宇名录中登记楼宇。"})
+        raise ValidationError(
+            {"building": "该申诉未匹配到已登记楼宇，请先在申诉页面关联楼宇或按申诉地址登记楼宇。"}
+        )
     building = complaint.building
     return case_open(
         actor=actor,
