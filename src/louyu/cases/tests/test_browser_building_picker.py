@@ -10,9 +10,9 @@ from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
-from louyu.web.tests.browser import MOBILE
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MOBILE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
