@@ -10,6 +10,7 @@ from louyu.core import roles
 from louyu.core.models import Organization
 from louyu.core.reference import load_reference_organizations
 from louyu.core.tests.factories import UserFactory
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MOBILE = {"width": 390, "height": 844}
