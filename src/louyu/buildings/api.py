@@ -174,6 +174,27 @@ class BuildingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     @extend_schema(
+        summary=_("楼宇联想"),
+        description=_(
+            "楼宇选择器的轻量查询：按名称、别名、地址片段或编码联想本人可见的楼宇，"
+            "两个字即可，最多返回 limit 条（默认 10）。"
+        ),
+        parameters=[s.BuildingSuggestQuerySerializer],
+        responses={
+            200: s.BuildingSuggestionListSerializer,
+            400: OpenApiResponse(description=_("查询条件有误")),
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def suggest(self, request):
+        query = s.BuildingSuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.building_suggest(
+            user=request.user, q=query.validated_data["q"], limit=query.validated_data["limit"]
+        )
+        return Response({"results": s.BuildingSuggestionSerializer(rows, many=True).data})
+
+    @extend_schema(
         summary=_("批量报送入驻情况"),
         description=_(
             "运营商报送其入驻楼宇清单（最多 5000 条）。全部成功才写入；任一行有误则不写入，"

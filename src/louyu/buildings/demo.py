@@ -29,6 +29,7 @@ from louyu.buildings.models import (
     PresenceStatus,
 )
 from louyu.buildings.services import CODE_ALPHABET, alias_text, normalize_name
+from louyu.buildings.suggest import index_buildings
 from louyu.core.audit import audit_record
 from louyu.core.bulk import bulk_insert
 from louyu.core.models import Jurisdiction, Region, RegionLevel
@@ -348,6 +349,7 @@ def generate_buildings(
                 )
                 for b in buildings:
                     b.pk = ids[b.code]
+            index_buildings(buildings)
             now = timezone.now()
             presence_rows, event_rows = [], []
             for plan in batch:

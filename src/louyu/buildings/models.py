@@ -345,3 +345,32 @@ class BuildingImport(models.Model):
         if not self.progress_total:
             return 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class BuildingBigram(models.Model):
+    """One distinct two-character substring of a building's normalised name or of one of
+    its aliases, with the building's jurisdiction, so that two typed characters find
+    buildings through one index range (ADR 0019). Maintained by ``buildings.suggest``
+    wherever buildings are written."""
+
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼宇"), on_delete=models.CASCADE, related_name="bigrams"
+    )
+    jurisdiction = models.ForeignKey(
+        "core.Jurisdiction",
+        verbose_name=_("管辖范围"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    bigram = models.CharField(_("双字片段"), max_length=2)
+
+    class Meta:
+        verbose_name = _("楼宇名称双字索引")
+        verbose_name_plural = _("楼宇名称双字索引")
+        indexes = [
+            models.Index(fields=["bigram", "jurisdiction", "building"], name="buildings_bigram_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bigram} · {self.building_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -15,8 +16,9 @@ from louyu.buildings.models import (
     PresenceEvent,
     PresenceStatus,
 )
+from louyu.buildings.suggest import suggest, text_match
 from louyu.core.models import Organization, User
-from louyu.core.regions import normalize_address
+from louyu.core.regions import normalize_address, resolve_address
 from louyu.core.scope import ScopeKind, scope_for
 from louyu.search.registry import EVERYTHING, NOTHING, Reach
 
@@ -47,6 +49,7 @@ def building_list(*, user: User) -> QuerySet[Building]:
 # operators serving (``operator_count``) and its zero-operator flag are not presence rows:
 # whoever sees the building sees them, since operators' work plans need them.
 
+ADDRESS_FRAGMENT_MIN = 3
 OPERATOR_FILTER_REFUSED = _("只能按本企业筛选在服务楼宇，不能查询其他企业的入驻情况。")
 
 
@@ -185,14 +188,7 @@ def building_filter(qs: QuerySet[Building], filters: BuildingFilters) -> QuerySe
             qs = qs.filter(**{flag: value})
     for name, wanted in filters.conditions:
         qs = qs.filter(condition_filter(name, wanted))
-    text = normalize_address(filters.q or "")[:100]
-    if text:
-        qs = qs.filter(
-            Q(normalized_name__contains=text.lower())
-            | Q(normalized_address__contains=text)
-            | Q(code__in={filters.q.strip(), filters.q.strip().upper()})
-            | Q(alias_text__contains=text.lower())
-        )
+    qs = qs.filter(text_match(filters.q))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
@@ -234,6 +230,44 @@ def intake_building_search(text: str, *, limit: int) -> list[dict]:
         .order_by("name", "id")
         .values("id", "name", "address")[:limit]
     )
+
+
+def intake_building_suggest(q: str, *, limit: int) -> list[Building]:
+    """At most ``limit`` active buildings of the whole registry matching ``q`` (name, alias,
+    address or code; two characters suffice), for intake's picker."""
+    return suggest(Building.objects.filter(is_active=True), q, jurisdiction_ids=None, limit=limit)
+
+
+def intake_address_candidates(address: str, *, limit: int) -> list[Building]:
+    """At most ``limit`` active buildings of the whole registry whose address looks like
+    ``address``: the same normalised address, else the same street address after the region
+    names, else the same road, within the address's county when it names one."""
+    text = normalize_address(address or "")[:300]
+    found = resolve_address(text) if text else None
+    rest = text
+    if found is not None and found.matched_text and found.matched_text in text:
+        rest = text[text.index(found.matched_text) + len(found.matched_text) :]
+    road = re.split(r"\d", rest, maxsplit=1)[0]
+    qs = Building.objects.filter(is_active=True)
+    if found is not None and found.county is not None:
+        qs = qs.filter(region_id=found.county.pk)
+    for fragment in (text, rest, road):
+        if len(fragment) >= ADDRESS_FRAGMENT_MIN:
+            rows = list(
+                qs.filter(normalized_address__contains=fragment).order_by("name", "id")[:limit]
+            )
+            if rows:
+                return rows
+    return []
+
+
+def building_suggest(*, user: User, q: str, limit: int) -> list[Building]:
+    """At most ``limit`` of the user's buildings matching ``q`` (two characters suffice)."""
+    scope = scope_for(user)
+    narrow = scope.jurisdiction_ids if scope.kind == ScopeKind.JURISDICTION else None
+    if scope.is_operator and user.organization.jurisdiction_id:
+        narrow = frozenset({user.organization.jurisdiction_id})
+    return suggest(building_list(user=user), q, jurisdiction_ids=narrow, limit=limit)
 
 
 def building_get(*, user: User, pk: int) -> Building:

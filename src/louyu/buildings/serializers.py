@@ -176,6 +176,32 @@ class BuildingWriteSerializer(serializers.Serializer):
     friendly_pledge = serializers.BooleanField(required=False)
 
 
+class BuildingSuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100,
+        help_text=_("楼宇名称、别名、地址片段或编码，至少两个字"),
+        error_messages={
+            "required": _("请输入楼宇名称、别名、地址片段或编码。"),
+            "blank": _("请输入楼宇名称、别名、地址片段或编码。"),
+            "max_length": _("查询内容最多 100 个字。"),
+        },
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=10)
+
+
+class BuildingSuggestionSerializer(serializers.ModelSerializer):
+    """A suggestion of the building picker: what tells buildings apart, nothing more."""
+
+    class Meta:
+        model = Building
+        fields = ["id", "code", "name", "address", "operator_count"]
+        read_only_fields = fields
+
+
+class BuildingSuggestionListSerializer(serializers.Serializer):
+    results = BuildingSuggestionSerializer(many=True)
+
+
 class BuildingFilterSerializer(serializers.Serializer):
     """The list filters of the web list, parsed from query parameters."""
 

@@ -21,6 +21,7 @@ from louyu.buildings.models import (
     PresenceStatus,
 )
 from louyu.buildings.search import KIND as SEARCH_KIND
+from louyu.buildings.suggest import index_buildings, normalize_name
 from louyu.core.audit import audit_record, model_changes
 from louyu.core.models import Organization, Region, RegionLevel, User
 from louyu.core.regions import normalize_address, resolve_address
@@ -48,14 +49,6 @@ EDITABLE_FIELDS = [
     "notice_posted",
     "friendly_pledge",
 ]
-
-
-def normalize_name(name: str) -> str:
-    """The matching key of a building name: address normalisation without spaces/brackets."""
-    text = normalize_address(name or "")
-    for ch in "()（）[]【】《》\"'“”‘’·.,，、-—_":
-        text = text.replace(ch, "")
-    return text.lower()
 
 
 def alias_text(aliases) -> str:
@@ -159,6 +152,7 @@ def building_create(*, actor: User | None, code: str = "", region=None, **data) 
         except IntegrityError:
             if code:
                 raise ValidationError({"code": "楼宇编码已存在。"})
+    index_buildings([building])
     audit_record(
         actor=actor,
         action="building.create",
@@ -196,6 +190,8 @@ def building_update(*, actor: User | None, building: Building, **data) -> Buildi
     if not changes:
         return locked
     locked.save()
+    if {"name", "aliases", "jurisdiction_id"} & set(changes):
+        index_buildings([locked])
     audit_record(actor=actor, action="building.update", obj=locked, changes=changes)
     index_later(SEARCH_KIND, [locked.pk])
     return locked

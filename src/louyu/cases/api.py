@@ -158,7 +158,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         summary=_("运营商报告进场受阻"),
-        request=s.CaseRefusedEntrySerializer,
+        description=_(
+            "立案（或并入在办案件），并把该企业在该楼宇的入驻状态记为被拒绝进场"
+            "（已提供服务的不变）；可用 multipart/form-data 附证据文件。"
+        ),
+        request={
+            "application/json": s.CaseRefusedEntrySerializer,
+            "multipart/form-data": s.CaseRefusedEntrySerializer,
+        },
         responses={201: s.CaseDetailSerializer, 200: s.CaseDetailSerializer, **RESPONSES},
     )
     @action(detail=False, methods=["post"], url_path="refused-entry")
@@ -169,7 +176,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return _detail(status.HTTP_403_FORBIDDEN, "只有基础电信企业可以报告进场受阻。")
         building = self._building(data.validated_data["building"])
         case, created = case_report_refused_entry(
-            actor=request.user, building=building, description=data.validated_data["description"]
+            actor=request.user,
+            building=building,
+            description=data.validated_data["description"],
+            files=_files(request),
         )
         return self._render(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -19,6 +19,7 @@ from louyu.cases.workflow import (
 )
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.core import uploads
+from louyu.core.forms import PICKER_HELP, BuildingPickerInput
 
 REQUIRED_MESSAGE = _("此项必填。")
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -155,11 +156,7 @@ class ViolationFieldsMixin:
 
 
 class CaseOpenForm(ViolationFieldsMixin, forms.Form):
-    building_code = forms.CharField(
-        label=_("楼宇编码"),
-        max_length=32,
-        help_text=_("本辖区已登记楼宇的编码，可在楼宇名录中查到。"),
-    )
+    building_code = forms.CharField(label=_("楼宇"), max_length=32, widget=forms.HiddenInput)
     title = forms.CharField(label=_("案件名称"), max_length=200, required=False)
     severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices)
     category = forms.ChoiceField(label=_("违规问题类别"), choices=())
@@ -399,15 +396,21 @@ class AcceptanceForm(VersionedForm):
 
 
 class RefusedEntryForm(forms.Form):
-    building_code = forms.CharField(label=_("楼宇编码"), max_length=32)
+    building_code = forms.CharField(
+        label=_("楼宇"), max_length=32, widget=BuildingPickerInput(), help_text=PICKER_HELP
+    )
     description = forms.CharField(
         label=_("受阻情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    files = _files_field(_("证据文件"), required=False)
 
     def __init__(self, *args, building_lookup=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.building_lookup = building_lookup
         _required_messages(self)
+
+    def clean_files(self):
+        return _checked_files(self)
 
     def clean_building_code(self):
         building = self.building_lookup(self.cleaned_data["building_code"])

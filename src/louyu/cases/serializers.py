@@ -356,6 +356,6 @@ class CaseAcceptanceCheckCreateSerializer(CaseFilesMixin):
     expected_version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
-class CaseRefusedEntrySerializer(serializers.Serializer):
+class CaseRefusedEntrySerializer(CaseFilesMixin):
     building = serializers.CharField(max_length=32, help_text=_("楼宇 id 或楼宇编码"))
     description = serializers.CharField(max_length=4000)

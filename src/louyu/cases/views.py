@@ -64,7 +64,7 @@ from louyu.complaints.models import Complaint
 from louyu.core.audit import audit_record
 from louyu.core.errors import ConcurrentEdit, InvalidTransition
 from louyu.core.exports import audit_filters, xlsx_download
-from louyu.core.forms import add_service_errors
+from louyu.core.forms import PICKER_HELP, STAFF_BUILDING_SUGGEST_URL, add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.core.scope import scope_for
 from louyu.core.selectors import jurisdiction_list
@@ -213,7 +213,13 @@ def case_new(request):
     return render(
         request,
         "cases/new.html",
-        {"nav_active": "cases", "form": form, "building": building},
+        {
+            "nav_active": "cases",
+            "form": form,
+            "building": building,
+            "picker_url": STAFF_BUILDING_SUGGEST_URL,
+            "picker_help": PICKER_HELP,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -260,6 +266,7 @@ def case_report(request):
     lookup = lambda c: web_selectors.building_by_code(user=user, code=c)  # noqa: E731
     form = RefusedEntryForm(
         request.POST or None,
+        request.FILES or None,
         building_lookup=lookup,
         initial={"building_code": request.GET.get("building", "")},
     )
@@ -269,6 +276,7 @@ def case_report(request):
                 actor=user,
                 building=form.cleaned_data["building_code"],
                 description=form.cleaned_data["description"],
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, building="building_code")

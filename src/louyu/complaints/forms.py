@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from louyu.complaints.evidence import EVIDENCE_MAX_FILES
@@ -14,8 +15,12 @@ from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
 from louyu.core import uploads
+from louyu.core.forms import PICKER_HELP, BuildingPickerInput
 
 REQUIRED_MESSAGE = _("此项必填。")
+# Intake and the later link may name any building of the registry (a complaint may concern
+# any), so their picker asks intake's lookup, not the caller's building list.
+INTAKE_SUGGEST_URL = reverse_lazy("complaints:building_suggest")
 STAFF_CHANNELS = [
     (value, label)
     for value, label in Channel.choices
@@ -307,10 +312,13 @@ class IntakeForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("问题类别"), choices=())
     building_code = forms.CharField(
-        label=_("楼宇编码"),
+        label=_("楼宇"),
         required=False,
         max_length=32,
-        help_text=_("已登记的楼宇填写编码；否则填写楼宇地址。"),
+        widget=BuildingPickerInput(url=INTAKE_SUGGEST_URL),
+        help_text=_(
+            "已登记的楼宇输入名称、地址片段或编码后从联想中选择；未登记的留空，填写楼宇地址。"
+        ),
     )
     address = forms.CharField(label=_("楼宇地址"), required=False, max_length=300)
     description = forms.CharField(
@@ -376,3 +384,28 @@ class IntakeForm(forms.Form):
         data = dict(self.cleaned_data)
         data["building"] = data.pop("building_code")
         return data
+
+
+class BuildingLinkForm(forms.Form):
+    """The building a complaint received with only an address concerns; ``transfer`` confirms
+    moving the complaint to the building's jurisdiction when the building lies elsewhere."""
+
+    building_code = forms.CharField(
+        label=_("楼宇"),
+        max_length=32,
+        widget=BuildingPickerInput(url=INTAKE_SUGGEST_URL),
+        help_text=PICKER_HELP,
+    )
+    transfer = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, building_lookup=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.building_lookup = building_lookup
+        _required_messages(self)
+        self.fields["building_code"].error_messages["required"] = _("请选择楼宇。")
+
+    def clean_building_code(self):
+        building = self.building_lookup(self.cleaned_data["building_code"])
+        if building is None:
+            raise ValidationError(_("找不到该编码的楼宇，请从联想中选择已登记的楼宇。"))
+        return building

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from louyu.complaints import views
+from louyu.complaints import building_views, views
 
 app_name = "complaints"
 
@@ -9,7 +9,10 @@ urlpatterns = [
     path("export.xlsx", views.complaint_export, name="export"),
     path("assign/", views.complaint_bulk_assign, name="bulk_assign"),
     path("new/", views.complaint_intake, name="intake"),
+    path("buildings/suggest/", building_views.building_suggest, name="building_suggest"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
+    path("<int:pk>/building/", building_views.complaint_link, name="building_link"),
+    path("<int:pk>/building/new/", building_views.complaint_building_new, name="building_new"),
     path("<int:pk>/personal/", views.complaint_reveal, name="reveal"),
     path("<int:pk>/public-text/", views.complaint_public_text, name="public_text"),
     path("<int:pk>/transition/", views.complaint_transition, name="transition"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from louyu.buildings import selectors as building_selectors
 from louyu.complaints import (
+    building_views,
     duplicate_services,
     evidence,
     exports,
@@ -89,7 +90,7 @@ def _require_view(user) -> None:
         raise PermissionDenied
 
 
-def _get_complaint(request, pk: int) -> Complaint:
+def get_complaint(request, pk: int) -> Complaint:
     _require_view(request.user)
     try:
         return selectors.complaint_get(user=request.user, pk=pk)
@@ -248,6 +249,8 @@ def _timeline(complaint: Complaint) -> list[dict]:
         if details.get("referral"):
             kind = Referral.Kind(details["referral"]).label
             extra.append(_("%(kind)s至 %(org)s") % {"kind": kind, "org": details.get("to", "")})
+        if details.get("transferred_to"):
+            extra.append(_("移交%(name)s办理") % {"name": details["transferred_to"]})
         if details.get("merged_into"):
             extra.append(_("并入 %(code)s") % {"code": details["merged_into"]})
         entries.append(
@@ -332,6 +335,7 @@ def _detail_context(
     letters_allowed = can_handle and is_handler_org
     receipt = request.session.pop(SECRET_SESSION_KEY.format(pk=complaint.pk), None)
     return {
+        **building_views.link_context(request, complaint, can_handle=can_handle),
         "nav_active": "complaints",
         "complaint": complaint,
         "state_css": STATE_CSS.get(complaint.state, ""),
@@ -367,7 +371,7 @@ def _detail_context(
 @login_required
 @require_GET
 def complaint_detail(request, pk: int):
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     context = _detail_context(request, complaint)
     response = render(request, "complaints/detail.html", context)
     if context["receipt"]:
@@ -380,7 +384,7 @@ def complaint_detail(request, pk: int):
 def complaint_reveal(request, pk: int):
     """Show the complainant's personal data: in full for the people handling it (each
     reveal audited by the service), masked for everyone else."""
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     personal = personal_data.complaint_personal_data(user=request.user, complaint=complaint)
     if not personal["full"]:
         messages.warning(request, _("只有承办人员可以查看申诉人的完整信息。"))
@@ -394,7 +398,7 @@ def complaint_reveal(request, pk: int):
 @require_POST
 def complaint_public_text(request, pk: int):
     """Save the public text as the handling staff corrected it (redacted again, audited)."""
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     try:
         public_text.complaint_public_text_edit(
             actor=request.user,
@@ -417,7 +421,7 @@ def _rerender(request, complaint: Complaint, key: str, form) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_transition(request, pk: int):
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     user = request.user
     if not services.can_handle(user, complaint):
         raise PermissionDenied
@@ -478,7 +482,7 @@ def complaint_transition(request, pk: int):
 @login_required
 @require_POST
 def complaint_refer(request, pk: int):
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     user = request.user
     if not services.can_handle(user, complaint):
         raise PermissionDenied
@@ -511,7 +515,7 @@ def complaint_refer(request, pk: int):
 @login_required
 @require_POST
 def referral_answer(request, pk: int, referral_pk: int):
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     referral = complaint.referrals.filter(pk=referral_pk).first()
     if referral is None:
         raise Http404
@@ -536,7 +540,7 @@ def referral_answer(request, pk: int, referral_pk: int):
 @login_required
 @require_POST
 def verification_add(request, pk: int):
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     form = VerificationForm(request.POST, request.FILES, auto_id="id_verify_%s")
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -562,7 +566,7 @@ def verification_add(request, pk: int):
 def _duplicate_request(request, pk: int, candidate_pk: int) -> tuple[Complaint, Complaint]:
     """The complaint (404 if not visible, 403 if the user does not handle it) and the
     candidate (404 unless the user can see it)."""
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     if not services.can_handle(request.user, complaint):
         raise PermissionDenied
     candidate = web_selectors.duplicate_candidate(
@@ -709,7 +713,7 @@ def complaint_intake(request):
 def complaint_letter(request, pk: int, kind: str):
     """A printable letter to the complainant. It carries the complainant's name, so only
     the handling organisation's staff may generate it, and each generation is audited."""
-    complaint = _get_complaint(request, pk)
+    complaint = get_complaint(request, pk)
     user = request.user
     if kind not in letters.KINDS or not letters.available(complaint, kind):
         raise Http404

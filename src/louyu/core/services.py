@@ -201,20 +201,46 @@ def work_item_complete(*, actor: User, item: WorkItem) -> WorkItem:
     return locked
 
 
-@transaction.atomic
-def work_items_close_for(*, actor: User | None, target: models.Model, state: str) -> int:
-    """Close every open work item about ``target`` (when the step it asked for is done)."""
-    items = WorkItem.objects.select_for_update().filter(
+def _open_items_for(target: models.Model):
+    return WorkItem.objects.select_for_update().filter(
         content_type=ContentType.objects.get_for_model(target),
         object_id=str(target.pk),
         state=WorkItemState.OPEN,
     )
+
+
+@transaction.atomic
+def work_items_close_for(*, actor: User | None, target: models.Model, state: str) -> int:
+    """Close every open work item about ``target`` (when the step it asked for is done)."""
+    items = _open_items_for(target)
     count = 0
     for item in items:
         item.state = state
         item.completed_at = timezone.now()
         item.save(update_fields=["state", "completed_at"])
         audit_record(actor=actor, action=f"work_item.{state}", obj=item)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def work_items_reassign_for(
+    *, actor: User | None, target: models.Model, organization: Organization, jurisdiction
+) -> int:
+    """Hand every open work item about ``target`` to ``organization`` (no person assigned),
+    in ``jurisdiction``: when the object moves to another handler."""
+    count = 0
+    for item in _open_items_for(target):
+        before = [item.assignee_organization_id, item.assignee_user_id]
+        item.assignee_organization, item.assignee_user = organization, None
+        item.jurisdiction = jurisdiction
+        item.save(update_fields=["assignee_organization", "assignee_user", "jurisdiction"])
+        audit_record(
+            actor=actor,
+            action="work_item.reassign",
+            obj=item,
+            changes={"assignee": [before, [organization.pk, None]]},
+        )
         count += 1
     return count
 

@@ -24,6 +24,7 @@ from louyu.buildings.models import (
 from louyu.buildings.search import KIND as SEARCH_KIND
 from louyu.buildings.services import alias_text, new_building_code, normalize_name
 from louyu.buildings.signals import presence_events_imported
+from louyu.buildings.suggest import index_buildings
 from louyu.core.bulk import bulk_insert
 from louyu.core.models import Region
 from louyu.core.regions import normalize_address
@@ -77,6 +78,7 @@ def write_changes(accepted, changes: Changes, registry: Registry, operators, act
             )
         )
     created = bulk_insert(Building, buildings, batch_size=WRITE_BATCH)
+    index_buildings(created)
     for parsed, building in zip(new_rows, created, strict=True):
         parsed.match_id = building.pk
     if changes.field_updates:
@@ -193,6 +195,7 @@ def _apply_field_updates(updates: dict[int, dict[str, Any]]) -> None:
         {"normalized_name", "normalized_address", "alias_text", "fibre_rule_applies", "updated_at"}
     )
     _update_rows(Building, objs, sorted(fields))
+    index_buildings(objs)
 
 
 def _refresh_counts(serving: dict[int, int]) -> None:

@@ -87,14 +87,22 @@ def case_files_add(*, actor: User, case: Case, files: list[CheckedFile]) -> list
     require_manager(actor, locked)
     if locked.state in FINAL_STATES:
         raise InvalidTransition("已结案的案件不能补充证据。")
+    return evidence_save(actor=actor, case=locked, files=files)
+
+
+def evidence_save(
+    *, actor: User | None, case: Case, files: list[CheckedFile], **details
+) -> list[CaseFile]:
+    """Store evidence files of a locked case with their audit event (``details`` added to
+    its changes). Call inside the write's transaction."""
     with StoredFiles() as stored:
         stored.saved += files_save(
-            case=locked, files=list(files), kind=CaseFile.Kind.EVIDENCE, actor=actor
+            case=case, files=list(files), kind=CaseFile.Kind.EVIDENCE, actor=actor
         )
         audit_record(
             actor=actor,
             action="case.evidence_add",
-            obj=locked,
-            changes={"files": [f.pk for f in stored.saved]},
+            obj=case,
+            changes={"files": [f.pk for f in stored.saved], **details},
         )
     return stored.saved

@@ -17,10 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from louyu.buildings.models import Building
+from louyu.buildings.models import Building, Presence, PresenceSource, PresenceStatus
+from louyu.buildings.services import presence_set
 from louyu.cases.models import Case, CaseComplaint, CaseStatusChange, Violation
 from louyu.cases.search import KIND as SEARCH_KIND
 from louyu.cases.services._common import actor_or_none, append_event, bump_version, lock_case
+from louyu.cases.services.files import evidence_save
 from louyu.cases.services.notifications import notify_administration
 from louyu.cases.services.permissions import can_manage_in, can_report_refused_entry
 from louyu.cases.services.violations import clean_violations
@@ -33,6 +35,7 @@ from louyu.core.audit import audit_record
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import User
 from louyu.core.scope import may_reference
+from louyu.core.uploads import CheckedFile
 from louyu.search.indexing import index_later
 
 CODE_ALPHABET = "0123456789"
@@ -214,7 +217,9 @@ def case_open_from_complaint(*, actor: User, complaint: Complaint) -> tuple[Case
     ):
         raise InvalidTransition("只有已答复且核查属实（或部分属实）的申诉可以立案整治。")
     if complaint.building_id is None:
-        raise ValidationError({"building": "该申诉未匹配到已登记楼宇，请先在楼宇名录中登记楼宇。"})
+        raise ValidationError(
+            {"building": "该申诉未匹配到已登记楼宇，请先在申诉页面关联楼宇或按申诉地址登记楼宇。"}
+        )
     building = complaint.building
     return case_open(
         actor=actor,
@@ -235,11 +240,15 @@ def case_open_from_complaint(*, actor: User, complaint: Complaint) -> tuple[Case
 
 
 def case_report_refused_entry(
-    *, actor: User, building: Building, description: str
+    *, actor: User, building: Building, description: str, files: list[CheckedFile] = ()
 ) -> tuple[Case, bool]:
     """An operator reports that it was refused entry to a building of its area: a case in
     ``identified`` with an ``entry_blocked`` violation by the property company, or that
-    violation added to the building's open case."""
+    violation added to the building's open case, with the report's evidence files.
+
+    The report also changes the registry: the operator's presence at the building becomes
+    ``refused`` (source: operator report) in the presence history, unless the operator
+    already serves there, which stays."""
     from louyu.buildings.selectors import building_list
 
     if not can_report_refused_entry(actor):
@@ -253,18 +262,42 @@ def case_report_refused_entry(
     if category is None:
         raise ValidationError({"category": "问题类别“阻碍进场”未启用，请联系系统管理员。"})
     operator_name = actor.organization.name
-    return case_open(
+    with transaction.atomic():
+        case, created = case_open(
+            actor=actor,
+            building=building,
+            title=f"{building.name}阻碍进场问题整治",
+            summary=f"{operator_name}报告：{description[:4000]}",
+            source=Source.OPERATOR_REPORT,
+            violations=[
+                {
+                    "category": category,
+                    "responsible_party": ResponsibleParty.PROPERTY_COMPANY,
+                    "responsible_organization": _building_company(actor, building),
+                    "description": f"{operator_name}：{description[:1900]}",
+                }
+            ],
+        )
+        _record_refused_presence(actor, building, note=description)
+        if files:
+            evidence_save(actor=actor, case=case, files=files, source=Source.OPERATOR_REPORT)
+    return case, created
+
+
+def _record_refused_presence(actor: User, building: Building, *, note: str) -> None:
+    """The reporting operator's presence at the building becomes ``refused`` unless it
+    serves there."""
+    operator = actor.organization.operator
+    if operator is None or not operator.is_basic_operator:
+        return
+    current = Presence.objects.filter(building=building, operator=operator).first()
+    if current is not None and current.status == PresenceStatus.SERVING:
+        return
+    presence_set(
         actor=actor,
         building=building,
-        title=f"{building.name}阻碍进场问题整治",
-        summary=f"{operator_name}报告：{description[:4000]}",
-        source=Source.OPERATOR_REPORT,
-        violations=[
-            {
-                "category": category,
-                "responsible_party": ResponsibleParty.PROPERTY_COMPANY,
-                "responsible_organization": _building_company(actor, building),
-                "description": f"{operator_name}：{description[:1900]}",
-            }
-        ],
+        operator=operator,
+        status=PresenceStatus.REFUSED,
+        source=PresenceSource.OPERATOR_REPORT,
+        note=note,
     )

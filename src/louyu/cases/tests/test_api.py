@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from louyu.cases.models import Case
+from louyu.cases.models import Case, CaseFile
 from louyu.cases.tests.conftest import png_upload
 from louyu.cases.workflow import State
 from louyu.core.tests.unchanged import assert_unchanged
@@ -226,6 +226,21 @@ def test_operator_reports_refused_entry_over_the_api(kenv):
             format="json",
         )
     assert refused.status_code == 403
+
+
+def test_refused_entry_over_the_api_takes_evidence_and_sets_presence(kenv):
+    url = f"{URL}refused-entry/"
+    report = {"building": kenv["building"].code, "description": "物业拒绝我司进场施工"}
+    fake = png_upload("x.png").__class__("x.png", b"<script>", "image/png")
+    with assert_unchanged():
+        bad = client_for(kenv["telecom"]).post(url, {**report, "files": [fake]}, format="multipart")
+    assert bad.status_code == 400 and "files" in str(bad.json()), bad.json()
+    response = client_for(kenv["telecom"]).post(
+        url, {**report, "files": [png_upload("门禁.png")]}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert CaseFile.objects.get(case_id=response.json()["id"]).original_name == "门禁.png"
+    assert kenv["building"].presences.get().status == "refused"
 
 
 def test_case_evidence_upload_checks_content_and_scope(kenv):

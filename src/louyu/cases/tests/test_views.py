@@ -208,11 +208,29 @@ def test_operator_report_page(kenv):
             "/cases/report/", {"building_code": kenv["dl_building"].code, "description": "受阻了"}
         )
     assert refused.status_code == 400 and "服务区域" in refused.content.decode()
+    with assert_unchanged():
+        not_a_picture = client.post(
+            "/cases/report/",
+            {
+                "building_code": kenv["building"].code,
+                "description": "物业拒绝进场施工",
+                "files": [io.BytesIO(b"MZ not a picture")],
+            },
+        )
+    assert not_a_picture.status_code == 400 and 'data-testid="error-files"' in (
+        not_a_picture.content.decode()
+    )
     ok = client.post(
         "/cases/report/",
-        {"building_code": kenv["building"].code, "description": "物业拒绝进场施工"},
+        {
+            "building_code": kenv["building"].code,
+            "description": "物业拒绝进场施工",
+            "files": [png_upload("门禁.png")],
+        },
     )
     case = Case.objects.get()
+    assert case.files.get().original_name == "门禁.png"
+    assert kenv["building"].presences.get().status == "refused"
     assert ok["Location"] == f"/cases/{case.pk}/"
     assert login(kenv["bj"]).get("/cases/report/").status_code == 403
 

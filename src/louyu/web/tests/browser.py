@@ -87,3 +87,18 @@ def browser_page(chromium_browser, browser_reference_data):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def staff_login(live_server, browser_page):
+    """``staff_login(username)``: log in on the browser page (password ``demo12345``, the
+    factories' default), from a context without cookies."""
+
+    def login(username: str, password: str = "demo12345") -> None:
+        browser_page.context.clear_cookies()
+        browser_page.goto(f"{live_server.url}/accounts/login/")
+        browser_page.get_by_label("用户名").fill(username)
+        browser_page.get_by_label("密码").fill(password)
+        browser_page.get_by_test_id("login-submit").click()
+
+    return login

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from louyu.buildings.models import Presence, PresenceEvent, PresenceSource, PresenceStatus
+from louyu.buildings.services import presence_set
 from louyu.cases.models import Case, CaseStatusChange
 from louyu.cases.services.opening import (
     case_open,
@@ -12,11 +14,13 @@ from louyu.cases.services.opening import (
     case_report_refused_entry,
 )
 from louyu.cases.services.transitions import case_transition
+from louyu.cases.tests.conftest import checked_png
 from louyu.cases.workflow import Source, State
 from louyu.complaints.models import Category
 from louyu.complaints.services import Intake, complaint_create, complaint_transition
 from louyu.core.errors import InvalidTransition
 from louyu.core.models import AuditEvent
+from louyu.core.tests.unchanged import assert_unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +157,43 @@ def test_operator_reports_refused_entry(kenv):
         case_report_refused_entry(
             actor=kenv["bj"], building=kenv["building"], description="管理局不能以运营商名义报告"
         )
+
+
+def test_refused_entry_report_sets_presence_refused_unless_serving(kenv):
+    building, telecom, mobile = kenv["building"], kenv["telecom"], kenv["mobile"]
+    presence_set(
+        actor=None,
+        building=building,
+        operator=mobile.organization.operator,
+        status=PresenceStatus.SERVING,
+        source=PresenceSource.MANUAL,
+    )
+    case, _created = case_report_refused_entry(
+        actor=telecom,
+        building=building,
+        description="物业拒绝我司进场施工",
+        files=checked_png("门禁.png"),
+    )
+    presence = Presence.objects.get(building=building, operator=telecom.organization.operator)
+    assert (presence.status, presence.source) == ("refused", PresenceSource.OPERATOR_REPORT)
+    event = PresenceEvent.objects.get(building=building, operator=presence.operator)
+    assert (event.new_status, event.source, event.actor) == ("refused", "operator_report", telecom)
+    assert [f.original_name for f in case.files.all()] == ["门禁.png"]
+    case_report_refused_entry(actor=mobile, building=building, description="物业同样拒绝移动进场")
+    serving = Presence.objects.get(building=building, operator=mobile.organization.operator)
+    assert serving.status == PresenceStatus.SERVING
+    assert PresenceEvent.objects.filter(operator=serving.operator).count() == 1
+
+
+def test_refused_entry_report_with_too_many_files_changes_nothing(kenv):
+    with assert_unchanged(), pytest.raises(ValidationError) as exc:
+        case_report_refused_entry(
+            actor=kenv["telecom"],
+            building=kenv["building"],
+            description="物业拒绝我司进场施工",
+            files=checked_png() * 6,
+        )
+    assert "最多" in exc.value.message_dict["files"][0]
 
 
 def test_status_changes_are_append_only(kenv):
