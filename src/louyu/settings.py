@@ -303,9 +303,9 @@ SPECTACULAR_SETTINGS = {
         "InspectionPlanStateEnum": "louyu.inspections.workflow.State",
         "StratumKindEnum": "louyu.inspections.workflow.StratumKind",
         "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
-        "BulletinStateEnum": "louyu.reporting.workflow.BulletinState",
+        # Bulletins and practices share one publication pipeline (draft, reviewed, published).
+        "PublicationStateEnum": "louyu.reporting.workflow.BulletinState",
         "BulletinActionEnum": "louyu.reporting.serializers.BULLETIN_ACTIONS",
-        "PracticeStateEnum": "louyu.library.workflow.PracticeState",
         "ActionItemStateEnum": "louyu.library.workflow.ActionState",
         "MeetingKindEnum": "louyu.library.workflow.MeetingKind",
         "AgendaKindEnum": "louyu.library.workflow.AgendaKind",
