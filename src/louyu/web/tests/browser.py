@@ -49,6 +49,7 @@ DATA_MIGRATIONS = [
     ("louyu.cases.migrations.0002_rectification_policies", "load", "cases.RectificationPolicy"),
     ("louyu.workplans.migrations.0002_measure_kinds", "load", "workplans.MeasureKind"),
     ("louyu.reporting.migrations.0002_report_policy", "load", "reporting.ReportPolicy"),
+    ("louyu.inspections.migrations.0002_checklist_v1", "seed", "inspections.ChecklistVersion"),
 ]
 
 
