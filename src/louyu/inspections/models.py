@@ -377,6 +377,18 @@ class InspectionAnswer(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id}={self.value}"
 
+    @property
+    def display_value(self) -> str:
+        if self.value is True:
+            return str(_("是"))
+        if self.value is False:
+            return str(_("否"))
+        if isinstance(self.value, list):
+            return "、".join(self.value) or "—"
+        if isinstance(self.value, float) and self.value.is_integer():
+            return str(int(self.value))
+        return str(self.value if self.value not in (None, "") else "—")
+
 
 def inspection_photo_upload_to(instance: InspectionPhoto, filename: str) -> str:
     now = timezone.now()

@@ -17,6 +17,7 @@ from louyu.core.scope import referable_organizations_q, reference_jurisdiction_i
 from louyu.inspections.models import (
     Assignment,
     ChecklistVersion,
+    Inspection,
     InspectionPlan,
     SampledBuilding,
     Team,
@@ -136,3 +137,26 @@ def plan_progress(sample: QuerySet[SampledBuilding]) -> list[dict]:
         .order_by("jurisdiction__sort_order", "jurisdiction__code")
     )
     return list(rows)
+
+
+def assignment_inspection(*, assignment: Assignment) -> Inspection | None:
+    """The record of an assignment ``assignment_get`` gave, with its answers and photos."""
+    return (
+        Inspection.objects.filter(assignment=assignment)
+        .select_related("submitted_by", "case")
+        .prefetch_related("answers__item", "photos__item")
+        .first()
+    )
+
+
+def inspection_list(*, user: User) -> QuerySet[Inspection]:
+    """Records of the assignments ``user`` may open."""
+    return (
+        Inspection.objects.filter(assignment__in=assignment_list(user=user).values("pk"))
+        .select_related("assignment__team__plan", "building", "submitted_by", "case")
+        .prefetch_related("answers__item", "photos__item")
+    )
+
+
+def inspection_get(*, user: User, pk) -> Inspection:
+    return inspection_list(user=user).get(pk=pk)

@@ -249,7 +249,7 @@ def inspection_submit(
                 reason=not_inspected_reason or "",
                 note=(note or "").strip()[:2000],
                 key=key,
-            ), True
+            )
     except IntegrityError:
         # A concurrent submission stored the record first.
         existing = Inspection.objects.filter(submission_key=key).first()
@@ -258,13 +258,18 @@ def inspection_submit(
         raise Conflict("该楼宇的检查记录已提交，不能重复提交。") from None
 
 
-def _submit(*, actor, assignment, answers, photos, outcome, reason, note, key) -> Inspection:
+def _submit(
+    *, actor, assignment, answers, photos, outcome, reason, note, key
+) -> tuple[Inspection, bool]:
     locked = (
         Assignment.objects.select_for_update()
         .select_related("team__plan", "sampled__building")
         .get(pk=assignment.pk)
     )
     plan = locked.team.plan
+    stored = Inspection.objects.filter(assignment=locked).first()
+    if stored is not None and stored.submission_key == key:
+        return stored, False
     if not can_submit(actor, locked):
         raise PermissionDenied("只有该检查组成员可以提交检查记录。")
     if plan.state != State.RUNNING:
@@ -272,7 +277,7 @@ def _submit(*, actor, assignment, answers, photos, outcome, reason, note, key) -
     building = locked.sampled.building
     if not building.is_active:
         raise ValidationError({"building": "该楼宇已停用，不能提交检查记录。"})
-    if Inspection.objects.filter(assignment=locked).exists():
+    if stored is not None:
         raise Conflict("该楼宇的检查记录已提交，不能重复提交。")
     items = list(applicable_items(locked))
     items_by_code = {item.code: item for item in items}
@@ -336,7 +341,7 @@ def _submit(*, actor, assignment, answers, photos, outcome, reason, note, key) -
         },
         jurisdiction=locked.sampled.jurisdiction_id,
     )
-    return inspection
+    return inspection, True
 
 
 def _update_presence(inspection, building, cleaned) -> dict[str, str]:
