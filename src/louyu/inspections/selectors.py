@@ -18,6 +18,7 @@ from louyu.inspections.models import (
     Assignment,
     ChecklistVersion,
     Inspection,
+    InspectionAnswer,
     InspectionPlan,
     SampledBuilding,
     Team,
@@ -160,3 +161,18 @@ def inspection_list(*, user: User) -> QuerySet[Inspection]:
 
 def inspection_get(*, user: User, pk) -> Inspection:
     return inspection_list(user=user).get(pk=pk)
+
+
+def plan_failure_rates(*, user: User, plan: InspectionPlan) -> list[dict]:
+    """Per checklist item with a passing answer: inspections that judged it, how many
+    failed, and the failure rate in percent, over the records ``user`` may see."""
+    rows = (
+        InspectionAnswer.objects.filter(
+            inspection__assignment__in=plan_assignments(user=user, plan=plan).values("pk"),
+            passed__isnull=False,
+        )
+        .values("item__code", "item__text", "item__sort_order")
+        .annotate(judged=Count("id"), failed=Count("id", filter=Q(passed=False)))
+        .order_by("item__sort_order", "item__code")
+    )
+    return [{**row, "rate": round(100 * row["failed"] / row["judged"], 1)} for row in rows]

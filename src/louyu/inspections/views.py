@@ -195,6 +195,7 @@ def _render_detail(request, plan, *, status=200, **forms):
             "teams": selectors.plan_teams(plan=plan),
             "assignments": selectors.plan_assignments(user=user, plan=plan),
             "progress": selectors.plan_progress(sample),
+            "failure_rates": selectors.plan_failure_rates(user=user, plan=plan),
             **_schedule_forms(request, plan, **forms),
         },
         status=status,

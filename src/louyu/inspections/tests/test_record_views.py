@@ -6,6 +6,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from louyu.core.tests.factories import UserFactory
+from louyu.inspections import selectors
 from louyu.inspections.models import Inspection
 from louyu.inspections.tests.conftest import nothing_changes
 from louyu.inspections.tests.records_fixtures import PASSING, jpeg, running, submit
@@ -119,3 +120,18 @@ def test_api_scoped_and_bad_input(running):
         )
     assert bad.status_code == 400
     assert "须填写数值" in json.dumps(bad.json(), ensure_ascii=False)
+
+
+def test_plan_page_shows_the_failure_rate_per_item(running):
+    submit(running, answers={**PASSING, "exclusive_deal": "yes"})
+    rates = {
+        row["item__code"]: row
+        for row in selectors.plan_failure_rates(user=running.bj, plan=running.plan_obj)
+    }
+    assert rates["exclusive_deal"]["failed"] == 1 and rates["exclusive_deal"]["rate"] == 100.0
+    assert rates["facilities_open"]["rate"] == 0.0
+    assert "operators_serving" not in rates  # no passing answer: not judged
+    page = client_for(running.bj).get(f"/inspections/plans/{running.plan_obj.pk}/")
+    assert 'data-testid="failure-rates"' in page.content.decode()
+    assert "100.0%" in page.content.decode()
+    assert selectors.plan_failure_rates(user=running.dl, plan=running.plan_obj) == []
