@@ -11,8 +11,9 @@ from louyu.cases.models import Case
 from louyu.cases.services.opening import case_open
 from louyu.complaints.models import Category
 from louyu.core.audit import AuditEvent
-from louyu.core.errors import Conflict
+from louyu.core.errors import Conflict, InvalidTransition
 from louyu.core.models import WorkItem
+from louyu.inspections import services
 from louyu.inspections.models import Inspection
 from louyu.inspections.services import photo_taken_at
 from louyu.inspections.tests.conftest import nothing_changes
@@ -141,3 +142,10 @@ def test_photo_capture_time_from_exif_else_upload_time_marked(running):
     assert without.captured_at_source == "upload"
     assert without.file.name.startswith("inspections/") and "photo" not in without.file.name
     assert photo_taken_at(with_exif.file.read()) is None  # the stored copy is stripped
+
+
+def test_only_a_running_plan_takes_records(running):
+    services.inspection_plan_transition(actor=running.bj, plan=running.plan_obj, to="closed")
+    with nothing_changes(), pytest.raises(InvalidTransition) as exc:
+        submit(running)
+    assert exc.value.messages == ["检查方案实施中才能提交检查记录。"]
