@@ -302,6 +302,9 @@ SPECTACULAR_SETTINGS = {
         "WorkPlanOutcomeEnum": "louyu.workplans.workflow.Outcome",
         "InspectionPlanStateEnum": "louyu.inspections.workflow.State",
         "StratumKindEnum": "louyu.inspections.workflow.StratumKind",
+        "InspectionOutcomeEnum": "louyu.inspections.workflow.Outcome",
+        "NotInspectedReasonEnum": "louyu.inspections.workflow.NotInspectedReason",
+        "PhotoCaptureSourceEnum": "louyu.inspections.workflow.CaptureSource",
         "MonthlyReportStateEnum": "louyu.reporting.workflow.ReportState",
         # Bulletins and practices share one publication pipeline (draft, reviewed, published).
         "PublicationStateEnum": "louyu.reporting.workflow.BulletinState",

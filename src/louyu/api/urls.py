@@ -37,6 +37,7 @@ router.register(
 router.register(
     "inspection-plans", inspections_api.InspectionPlanViewSet, basename="inspection-plan"
 )
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
 router.register(
     "building-imports", building_import_api.BuildingImportViewSet, basename="building-import"
 )

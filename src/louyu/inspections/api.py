@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from louyu.core.rest.pagination import CappedPagination
+from louyu.core.rest.parsers import JSONParser
 from louyu.inspections import selectors, services
 from louyu.inspections import serializers as s
+from louyu.inspections.models import Assignment
 
 CONFLICT = OpenApiResponse(description=_("当前状态不允许此操作，或已被他人更新"))
 BAD_REQUEST = OpenApiResponse(description=_("字段错误"))
@@ -202,3 +206,67 @@ class InspectionPlanViewSet(
             scheduled_on=values["scheduled_on"],
         )
         return self._render(plan, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("现场检查记录列表"),
+        responses={200: s.InspectionSerializer(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary=_("现场检查记录详情"),
+        responses={200: s.InspectionSerializer, 404: NOT_FOUND},
+    ),
+)
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """On-site inspection records of the assignments the caller may open (team members,
+    those running the plan, the administrations of the buildings' jurisdictions, national
+    users). A record is submitted once and never edited."""
+
+    pagination_class = CappedPagination
+    filter_backends = []
+    serializer_class = s.InspectionSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = selectors.inspection_list(user=self.request.user)
+        plan = self.request.query_params.get("plan")
+        return qs.filter(assignment__team__plan_id=plan) if str(plan or "").isdigit() else qs
+
+    @extend_schema(
+        summary=_("提交现场检查记录"),
+        description=_(
+            "multipart 表单（含照片）或 JSON。同一提交标识重复提交返回已保存的记录（200）；"
+            "该检查安排已有其他记录时返回 409。"
+        ),
+        request={"multipart/form-data": s.InspectionSubmitSerializer},
+        responses={
+            201: s.InspectionSerializer,
+            200: s.InspectionSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def create(self, request):
+        data = s.InspectionSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        try:
+            assignment = selectors.assignment_get(user=request.user, pk=values.pop("assignment"))
+        except Assignment.DoesNotExist:
+            raise NotFound("检查安排不存在或不在您的范围内。") from None
+        photos = [("", f) for f in request.FILES.getlist("photos")]
+        for name in request.FILES:
+            if name.startswith("photo_"):
+                photos.extend((name[6:], f) for f in request.FILES.getlist(name))
+        values.pop("photos", None)
+        inspection, created = services.inspection_submit(
+            actor=request.user, assignment=assignment, photos=photos, **values
+        )
+        fresh = selectors.inspection_get(user=request.user, pk=inspection.pk)
+        return Response(
+            s.InspectionSerializer(fresh).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

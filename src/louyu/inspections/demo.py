@@ -1,20 +1,25 @@
 """Demo inspection plans over the demo buildings, made through the real services so their
 samples, history, work items and audit trail are what the application would produce: a
 national plan of the ministry over 北京 and 大连 that is running, with two mixed teams and
-scheduled buildings; 北京's own plan closed and its new version still a draft; 大连's own
-plan approved. Idempotent: nothing is created when any plan exists."""
+scheduled buildings, three of them inspected (one with a failed item that opened or joined
+the building's case, one where entry was refused); 北京's own plan closed and its new
+version still a draft; 大连's own plan approved. Idempotent: nothing is created when any
+plan exists."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
 
+from louyu.buildings.models import PresenceStatus
 from louyu.core.models import Jurisdiction, Organization, User
 from louyu.inspections import services
-from louyu.inspections.models import ChecklistVersion, InspectionPlan
+from louyu.inspections.models import Assignment, ChecklistVersion, InspectionPlan
 from louyu.inspections.sampling import StratumSpec
+from louyu.inspections.workflow import AnswerType
 
 STRATA = (
     StratumSpec(kind="zero_operator", share=30),
@@ -67,6 +72,50 @@ def _staff(actor, plan, teams: dict[str, tuple[str, ...]], *, per_team: int) -> 
             )
 
 
+def _passing_answers(assignment: Assignment) -> dict:
+    """Answers that pass every item, with the operators the registry lists as serving."""
+    serving = list(
+        assignment.sampled.building.presences.filter(
+            status=PresenceStatus.SERVING, operator__is_basic_operator=True
+        ).values_list("operator__code", flat=True)
+    )
+    answers = {}
+    for item in services.applicable_items(assignment):
+        if item.answer_type == AnswerType.YES_NO:
+            answers[item.code] = "yes" if item.passing_answer else "no"
+        elif item.answer_type == AnswerType.CHOICE:
+            answers[item.code] = item.passing_answer or item.choices[0]
+        elif item.answer_type == AnswerType.NUMBER:
+            answers[item.code] = 200
+        elif item.answer_type == AnswerType.OPERATORS:
+            answers[item.code] = serving
+    return answers
+
+
+def _inspect(plan: InspectionPlan) -> None:
+    """The first assignment of each team inspected by its first member: all passed; an
+    exclusive deal found; entry refused."""
+    variants = [
+        {},
+        {"answers": {"exclusive_deal": "yes"}},
+        {"outcome": "could_not_inspect", "not_inspected_reason": "entry_refused"},
+    ]
+    for team, variant in zip(plan.teams.order_by("name"), variants, strict=False):
+        assignment = team.assignments.order_by("scheduled_on", "id").first()
+        member = team.members.order_by("username").first()
+        if assignment is None or member is None:
+            continue
+        services.inspection_submit(
+            actor=member,
+            assignment=assignment,
+            answers={**_passing_answers(assignment), **variant.get("answers", {})},
+            outcome=variant.get("outcome", "inspected"),
+            not_inspected_reason=variant.get("not_inspected_reason", ""),
+            note="现场物业拒绝检查组进入。" if variant.get("outcome") else "",
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"louyu-demo-inspection-{assignment.pk}"),
+        )
+
+
 @transaction.atomic
 def create_demo_inspection_plans() -> int:
     if InspectionPlan.objects.exists():
@@ -98,6 +147,7 @@ def create_demo_inspection_plans() -> int:
         },
         per_team=4,
     )
+    _inspect(national)
 
     closed = _plan(
         beijing,

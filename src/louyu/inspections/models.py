@@ -4,12 +4,22 @@ drawn sample, each building with the reason it was drawn."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from louyu.inspections.workflow import AnswerType, Evidence, State, StratumKind
+from louyu.inspections.workflow import (
+    AnswerType,
+    CaptureSource,
+    Evidence,
+    NotInspectedReason,
+    Outcome,
+    State,
+    StratumKind,
+)
 
 
 class ChecklistVersion(models.Model):
@@ -294,3 +304,127 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sampled.building} {self.scheduled_on}"
+
+
+class Inspection(models.Model):
+    """The on-site record of one assignment, submitted once by a team member. Append-only:
+    a submitted record is never edited."""
+
+    assignment = models.OneToOneField(
+        Assignment,
+        verbose_name=_("检查安排"),
+        on_delete=models.PROTECT,
+        related_name="inspection",
+    )
+    building = models.ForeignKey(
+        "buildings.Building", verbose_name=_("楼宇"), on_delete=models.PROTECT, related_name="+"
+    )
+    submission_key = models.UUIDField(_("提交标识"), unique=True)
+    outcome = models.CharField(_("检查结果"), max_length=24, choices=Outcome.choices)
+    not_inspected_reason = models.CharField(
+        _("未能检查的原因"), max_length=16, choices=NotInspectedReason.choices, blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("整治案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.submitted_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Inspections are append-only.")
+        super().save(*args, **kwargs)
+
+
+class InspectionAnswer(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查记录"), on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.JSONField(_("回答"), null=True, blank=True)
+    passed = models.BooleanField(_("合格"), null=True)
+
+    class Meta:
+        ordering = ["inspection", "item__sort_order", "item__code"]
+        verbose_name = _("检查项回答")
+        verbose_name_plural = _("检查项回答")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="answer_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}={self.value}"
+
+    @property
+    def display_value(self) -> str:
+        if self.value is True:
+            return str(_("是"))
+        if self.value is False:
+            return str(_("否"))
+        if isinstance(self.value, list):
+            return "、".join(self.value) or "—"
+        if isinstance(self.value, float) and self.value.is_integer():
+            return str(int(self.value))
+        return str(self.value if self.value not in (None, "") else "—")
+
+
+def inspection_photo_upload_to(instance: InspectionPhoto, filename: str) -> str:
+    now = timezone.now()
+    suffix = next((ext for ext in (".jpg", ".png") if filename.lower().endswith(ext)), "")
+    return f"inspections/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class InspectionPhoto(models.Model):
+    """Evidence photo, with the time it was taken (from the photo itself) or, where the
+    photo carries none, the upload time marked as such."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查记录"), on_delete=models.CASCADE, related_name="photos"
+    )
+    item = models.ForeignKey(
+        ChecklistItem,
+        verbose_name=_("检查项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("文件"), upload_to=inspection_photo_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    captured_at = models.DateTimeField(_("拍摄时间"))
+    captured_at_source = models.CharField(
+        _("时间来源"), max_length=8, choices=CaptureSource.choices
+    )
+
+    class Meta:
+        ordering = ["inspection", "id"]
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -17,6 +17,8 @@ from louyu.core.scope import referable_organizations_q, reference_jurisdiction_i
 from louyu.inspections.models import (
     Assignment,
     ChecklistVersion,
+    Inspection,
+    InspectionAnswer,
     InspectionPlan,
     SampledBuilding,
     Team,
@@ -136,3 +138,41 @@ def plan_progress(sample: QuerySet[SampledBuilding]) -> list[dict]:
         .order_by("jurisdiction__sort_order", "jurisdiction__code")
     )
     return list(rows)
+
+
+def assignment_inspection(*, assignment: Assignment) -> Inspection | None:
+    """The record of an assignment ``assignment_get`` gave, with its answers and photos."""
+    return (
+        Inspection.objects.filter(assignment=assignment)
+        .select_related("submitted_by", "case")
+        .prefetch_related("answers__item", "photos__item")
+        .first()
+    )
+
+
+def inspection_list(*, user: User) -> QuerySet[Inspection]:
+    """Records of the assignments ``user`` may open."""
+    return (
+        Inspection.objects.filter(assignment__in=assignment_list(user=user).values("pk"))
+        .select_related("assignment__team__plan", "building", "submitted_by", "case")
+        .prefetch_related("answers__item", "photos__item")
+    )
+
+
+def inspection_get(*, user: User, pk) -> Inspection:
+    return inspection_list(user=user).get(pk=pk)
+
+
+def plan_failure_rates(*, user: User, plan: InspectionPlan) -> list[dict]:
+    """Per checklist item with a passing answer: inspections that judged it, how many
+    failed, and the failure rate in percent, over the records ``user`` may see."""
+    rows = (
+        InspectionAnswer.objects.filter(
+            inspection__assignment__in=plan_assignments(user=user, plan=plan).values("pk"),
+            passed__isnull=False,
+        )
+        .values("item__code", "item__text", "item__sort_order")
+        .annotate(judged=Count("id"), failed=Count("id", filter=Q(passed=False)))
+        .order_by("item__sort_order", "item__code")
+    )
+    return [{**row, "rate": round(100 * row["failed"] / row["judged"], 1)} for row in rows]

@@ -3,12 +3,23 @@ services."""
 
 from __future__ import annotations
 
+import json
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from louyu.inspections.models import Assignment, InspectionPlan, SampledBuilding, Stratum, Team
+from louyu.inspections.models import (
+    Assignment,
+    Inspection,
+    InspectionAnswer,
+    InspectionPhoto,
+    InspectionPlan,
+    SampledBuilding,
+    Stratum,
+    Team,
+)
 from louyu.inspections.sampling import StratumSpec
-from louyu.inspections.workflow import State, StratumKind
+from louyu.inspections.workflow import NotInspectedReason, Outcome, State, StratumKind
 
 
 class StratumSerializer(serializers.ModelSerializer):
@@ -164,3 +175,86 @@ class AssignmentInputSerializer(serializers.Serializer):
     team = serializers.IntegerField()
     building = serializers.IntegerField(help_text=_("抽样楼宇的楼宇编号"))
     scheduled_on = serializers.DateField()
+
+
+class InspectionAnswerSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.code", read_only=True)
+    value = serializers.JSONField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = InspectionAnswer
+        fields = ["item", "value", "passed"]
+
+
+class InspectionPhotoSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = InspectionPhoto
+        fields = [
+            "item",
+            "original_name",
+            "content_type",
+            "size",
+            "captured_at",
+            "captured_at_source",
+        ]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="assignment.team.plan_id", read_only=True)
+    building_code = serializers.CharField(source="building.code", read_only=True)
+    building_name = serializers.CharField(source="building.name", read_only=True)
+    case = serializers.CharField(source="case.code", read_only=True, allow_null=True)
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", read_only=True, allow_null=True
+    )
+    answers = InspectionAnswerSerializer(many=True, read_only=True)
+    photos = InspectionPhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "assignment",
+            "plan",
+            "building_code",
+            "building_name",
+            "submission_key",
+            "outcome",
+            "not_inspected_reason",
+            "note",
+            "case",
+            "submitted_by",
+            "submitted_at",
+            "answers",
+            "photos",
+        ]
+
+
+class InspectionSubmitSerializer(serializers.Serializer):
+    """A record as submitted: ``answers`` maps checklist item codes to answers (a JSON
+    object, or its text in a multipart form); photos are files named ``photos`` or
+    ``photo_<item code>``."""
+
+    assignment = serializers.IntegerField()
+    submission_key = serializers.UUIDField(
+        help_text=_("客户端生成的提交标识；重复提交同一标识返回已保存的记录（200）。")
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, default=Outcome.INSPECTED)
+    not_inspected_reason = serializers.ChoiceField(
+        choices=NotInspectedReason.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    answers = serializers.JSONField(required=False, default=dict)
+    photos = serializers.ListField(child=serializers.FileField(), required=False)
+
+    def validate_answers(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value or "{}")
+            except ValueError:
+                raise serializers.ValidationError("回答须为有效的 JSON 对象。") from None
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("回答须为以检查项代码为键的对象。")
+        return value

@@ -17,4 +17,5 @@ urlpatterns = [
     path("plans/<int:pk>/teams/", views.team_add, name="team_add"),
     path("plans/<int:pk>/assignments/", views.assignment_add, name="assignment_add"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/inspection/", views.inspection_submit, name="inspection_submit"),
 ]

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +21,13 @@ from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.inspections import documents, exports, selectors, services
 from louyu.inspections.forms import AssignmentForm, PlanFilterForm, PlanForm, SpecForm, TeamForm
 from louyu.inspections.models import Assignment, InspectionPlan
-from louyu.inspections.workflow import State, allowed_targets
+from louyu.inspections.workflow import (
+    AnswerType,
+    NotInspectedReason,
+    Outcome,
+    State,
+    allowed_targets,
+)
 
 PAGE_SIZE = 25
 STATE_CSS = {
@@ -188,6 +195,7 @@ def _render_detail(request, plan, *, status=200, **forms):
             "teams": selectors.plan_teams(plan=plan),
             "assignments": selectors.plan_assignments(user=user, plan=plan),
             "progress": selectors.plan_progress(sample),
+            "failure_rates": selectors.plan_failure_rates(user=user, plan=plan),
             **_schedule_forms(request, plan, **forms),
         },
         status=status,
@@ -300,30 +308,91 @@ def assignment_add(request, pk: int):
     )
 
 
+def _get_assignment(request, pk: int) -> Assignment:
+    _require_view(request.user)
+    try:
+        return selectors.assignment_get(user=request.user, pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
 @login_required
 @require_GET
 def assignment_detail(request, pk: int):
-    _require_view(request.user)
-    try:
-        assignment = selectors.assignment_get(user=request.user, pk=pk)
-    except Assignment.DoesNotExist:
-        raise Http404 from None
+    assignment = _get_assignment(request, pk)
     building = assignment.sampled.building
-    items = assignment.team.plan.checklist.items.select_related("category")
-    if not building.fibre_rule_applies:
-        items = items.filter(applies_to_fibre_rule_only=False)
+    plan = assignment.team.plan
+    record = selectors.assignment_inspection(assignment=assignment)
+    may_submit = (
+        record is None
+        and plan.state == State.RUNNING
+        and building.is_active
+        and services.can_submit(request.user, assignment)
+    )
     return render(
         request,
         "inspections/assignment_detail.html",
         {
             "nav_active": "inspections",
             "assignment": assignment,
-            "plan": assignment.team.plan,
+            "plan": plan,
             "building": building,
             "members": assignment.team.members.select_related("organization"),
-            "items": items,
+            "items": services.applicable_items(assignment),
+            "record": record,
+            "may_submit": may_submit,
+            "operators": services.basic_operators() if may_submit else [],
+            "outcomes": Outcome.choices,
+            "reasons": NotInspectedReason.choices,
         },
     )
+
+
+def _record_input(request, assignment) -> dict:
+    answers, photos = {}, []
+    for item in services.applicable_items(assignment):
+        field = f"answer_{item.code}"
+        if item.answer_type == AnswerType.OPERATORS:
+            answers[item.code] = request.POST.getlist(field)
+        elif request.POST.get(field) is not None:
+            answers[item.code] = request.POST.get(field)
+        photos.extend((item.code, f) for f in request.FILES.getlist(f"photo_{item.code}"))
+    photos.extend(("", f) for f in request.FILES.getlist("photos"))
+    return {
+        "answers": answers,
+        "photos": photos,
+        "outcome": request.POST.get("outcome", ""),
+        "not_inspected_reason": request.POST.get("not_inspected_reason", ""),
+        "note": request.POST.get("note", ""),
+        "submission_key": request.POST.get("submission_key", ""),
+    }
+
+
+@login_required
+@require_POST
+def inspection_submit(request, pk: int):
+    """Submit the on-site record. The page's script posts it with ``fetch`` and gets JSON
+    (errors to show, or where to go); without the script the form posts and redirects."""
+    assignment = _get_assignment(request, pk)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    try:
+        _record, created = services.inspection_submit(
+            actor=request.user, assignment=assignment, **_record_input(request, assignment)
+        )
+    except PermissionDenied as exc:
+        errors, status = [str(exc) or _("无权执行此操作。")], 403
+    except (Conflict, ValidationError) as exc:
+        errors, status = exc.messages, 409 if isinstance(exc, Conflict) else 400
+    else:
+        url = reverse("inspections:assignment", args=[assignment.pk])
+        if wants_json:
+            return JsonResponse({"url": url}, status=201 if created else 200)
+        messages.success(request, _("检查记录已提交。"))
+        return redirect(url)
+    if wants_json:
+        return JsonResponse({"errors": errors}, status=status)
+    messages.error(request, "；".join(errors))
+    return redirect("inspections:assignment", assignment.pk)
 
 
 @login_required

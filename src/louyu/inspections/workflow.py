@@ -52,3 +52,19 @@ class Evidence(models.TextChoices):
 
 def allowed_targets(state: str) -> set[str]:
     return set(TRANSITIONS.get(state, set()))
+
+
+class Outcome(models.TextChoices):
+    INSPECTED = "inspected", _("已检查")
+    COULD_NOT_INSPECT = "could_not_inspect", _("未能检查")
+
+
+class NotInspectedReason(models.TextChoices):
+    ENTRY_REFUSED = "entry_refused", _("拒绝进入")
+    CLOSED = "closed", _("楼宇关闭")
+    OTHER = "other", _("其他原因")
+
+
+class CaptureSource(models.TextChoices):
+    EXIF = "exif", _("照片拍摄时间")
+    UPLOAD = "upload", _("上传时间（照片无拍摄时间）")

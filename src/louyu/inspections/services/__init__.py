@@ -1,5 +1,5 @@
 """Writes of joint inspections: plans and their sampling (``plans``), teams and their
-assignments (``teams``)."""
+assignments (``teams``), the on-site records (``records``)."""
 
 from louyu.inspections.services.plans import (
     FROZEN_MESSAGE,
@@ -16,6 +16,13 @@ from louyu.inspections.services.plans import (
     plan_spec,
     planning_jurisdiction_ids,
 )
+from louyu.inspections.services.records import (
+    applicable_items,
+    basic_operators,
+    can_submit,
+    inspection_submit,
+    photo_taken_at,
+)
 from louyu.inspections.services.teams import (
     SCHEDULING_STATES,
     assignment_create,
@@ -26,6 +33,11 @@ from louyu.inspections.services.teams import (
 )
 
 __all__ = [
+    "photo_taken_at",
+    "inspection_submit",
+    "can_submit",
+    "basic_operators",
+    "applicable_items",
     "FROZEN_MESSAGE",
     "SCHEDULING_STATES",
     "SPEC_FIELDS",

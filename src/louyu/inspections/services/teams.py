@@ -136,6 +136,7 @@ def assignment_create(
             target=assignment,
             link=assignment_link(assignment),
             kind="inspection_assignment",
+            step=True,
             jurisdiction=sampled.jurisdiction,
         )
     audit_record(

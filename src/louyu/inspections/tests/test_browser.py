@@ -71,3 +71,100 @@ def test_plan_drawn_approved_staffed_and_opened_on_a_phone(live_server, browser_
     page.get_by_test_id("assignment-link").click()
     expect(page.get_by_test_id("assignment-items")).to_contain_text("实际在楼内提供服务")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def _running_assignment():
+    """A running plan of 北京 with one building assigned to a team of the administration
+    and market regulation; the checklist is re-seeded (transactional tests flush it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from louyu.inspections import services
+    from louyu.inspections.models import ChecklistVersion
+    from louyu.inspections.sampling import StratumSpec
+
+    if not ChecklistVersion.objects.exists():
+        importlib.import_module("louyu.inspections.migrations.0002_checklist_v1").seed(apps, None)
+    load_reference_organizations()
+    admin = Organization.objects.get(code="ca-110000")
+    samr = Organization.objects.get(code="samr-110000")
+    planner = UserFactory(
+        username="rec-planner", organization=admin, roles=[roles.ADMINISTRATION_STAFF]
+    )
+    member = UserFactory(
+        username="rec-samr", organization=samr, roles=[roles.JOINT_DEPARTMENT_STAFF]
+    )
+    target = BuildingFactory(name="检查记录大厦", address="北京市朝阳区光华路1号")
+    today = datetime.date.today()
+    plan = services.inspection_plan_create(
+        actor=planner,
+        name="光华路联合检查",
+        period_start=today,
+        period_end=today + datetime.timedelta(days=10),
+        jurisdictions=[admin.jurisdiction],
+        checklist=ChecklistVersion.objects.get(code="2026-v1"),
+        strata=[StratumSpec(kind="random_rest")],
+        sample_size=1,
+        seed=7,
+    )
+    plan = services.inspection_plan_draw(actor=planner, plan=plan)
+    plan.organizations.add(samr)
+    services.inspection_plan_transition(actor=planner, plan=plan, to="approved")
+    team = services.team_create(actor=planner, plan=plan, name="光华一组", members=[member])
+    assignment = services.assignment_create(
+        actor=planner, team=team, sampled=plan.sample.get(building=target), scheduled_on=today
+    )
+    services.inspection_plan_transition(actor=planner, plan=plan, to="running")
+    return assignment
+
+
+def test_inspection_recorded_offline_is_kept_and_submitted_once(live_server, browser_page):
+    from playwright.sync_api import expect
+
+    from louyu.inspections.models import Inspection
+
+    assignment = _running_assignment()
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    url = f"{live_server.url}/inspections/assignments/{assignment.pk}/"
+    page.goto(url)
+    page.get_by_label("用户名").fill("rec-samr")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    form = page.get_by_test_id("inspection-form")
+    expect(form).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+    form.get_by_label("中国电信").first.check()
+    for name in ("exclusive_deal", "fee_to_operators", "fee_to_tenants", "forced_contractor"):
+        page.locator(f"#a-{name}-no").check()
+    page.locator("#a-exclusive_deal-yes").check()
+    page.locator("#a-facilities_open-yes").check()
+    page.locator("[name=answer_monthly_price]").fill("280")
+    page.locator("[name=answer_notice_posted]").select_option("全部公示")
+
+    page.context.set_offline(True)
+    page.get_by_test_id("inspection-submit").click()
+    status = page.get_by_test_id("inspection-status")
+    expect(status).to_have_text("已保存在本机，联网后提交")
+    assert not Inspection.objects.exists()
+
+    # The connection comes back but drops again during the automatic retry.
+    page.route("**/inspection/", lambda route: route.abort())
+    page.context.set_offline(False)
+    expect(status).to_have_text("已保存在本机，联网后提交")
+    page.reload()
+    expect(page.locator("#a-exclusive_deal-yes")).to_be_checked()
+    expect(page.locator("[name=answer_monthly_price]")).to_have_value("280")
+    expect(status).to_have_text("已保存在本机，联网后提交")
+    key = page.evaluate(f"JSON.parse(localStorage.getItem('louyu-inspection-{assignment.pk}')).key")
+    assert not Inspection.objects.exists()
+
+    page.unroute("**/inspection/")
+    page.get_by_test_id("inspection-submit").click()
+    expect(page.get_by_test_id("inspection-outcome")).to_have_text("已检查")
+    record = Inspection.objects.get()
+    assert str(record.submission_key) == key and record.case is not None
+    assert page.evaluate(f"localStorage.getItem('louyu-inspection-{assignment.pk}')") is None
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

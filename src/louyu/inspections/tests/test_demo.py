@@ -4,7 +4,7 @@ from louyu.buildings.demo import generate_buildings
 from louyu.core.demo import create_demo_users
 from louyu.core.models import WorkItem
 from louyu.inspections.demo import create_demo_inspection_plans
-from louyu.inspections.models import Assignment, InspectionPlan
+from louyu.inspections.models import Assignment, Inspection, InspectionPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,4 +21,8 @@ def test_demo_plans_in_every_state_with_samples_and_teams():
     assert Assignment.objects.filter(team__plan=running).exists()
     assert WorkItem.objects.filter(kind="inspection_assignment").exists()
     assert plans.filter(supersedes__isnull=False, state="draft").exists()
+    records = Inspection.objects.filter(assignment__team__plan=running)
+    assert set(records.values_list("outcome", flat=True)) == {"inspected", "could_not_inspect"}
+    assert records.filter(case__isnull=False).count() == 1
+    assert records.count() == 3
     assert create_demo_inspection_plans() == 0

@@ -1,0 +1,95 @@
+"""A running plan with one assignment to a mixed team (北京 administration + market
+regulation), two basic operators, and helpers to make photos and answers."""
+
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from louyu.buildings.models import PresenceSource, PresenceStatus
+from louyu.buildings.services import presence_set
+from louyu.core.models import OrganizationType
+from louyu.core.tests.factories import OrganizationFactory
+from louyu.inspections import services
+from louyu.inspections.tests.conftest import building
+
+PASSING = {
+    "operators_serving": ["telecom"],
+    "exclusive_deal": "no",
+    "fee_to_operators": "no",
+    "fee_to_tenants": "no",
+    "forced_contractor": "no",
+    "monthly_price": "300",
+    "notice_posted": "全部公示",
+    "facilities_open": "yes",
+    "complaints_known": "",
+}
+
+
+def jpeg(*, taken: str | None = None, name: str = "photo.jpg") -> SimpleUploadedFile:
+    """A small JPEG, with ``taken`` as its EXIF DateTimeOriginal when given."""
+    image = Image.new("RGB", (8, 8), "red")
+    out = io.BytesIO()
+    if taken:
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[36867] = taken
+        image.save(out, format="JPEG", exif=exif)
+    else:
+        image.save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def running(ins):
+    telecom = OrganizationFactory(
+        code="telecom",
+        name="中国电信",
+        type=OrganizationType.OPERATOR,
+        operator_key="telecom",
+        is_basic_operator=True,
+        jurisdiction=None,
+    )
+    mobile = OrganizationFactory(
+        code="mobile",
+        name="中国移动",
+        type=OrganizationType.OPERATOR,
+        operator_key="mobile",
+        is_basic_operator=True,
+        jurisdiction=None,
+    )
+    target = building("北京市朝阳区建国路1号", operators=0)
+    building("北京市朝阳区建国路2号")
+    for operator in (telecom, mobile):
+        presence_set(
+            actor=None,
+            building=target,
+            operator=operator,
+            status=PresenceStatus.SERVING,
+            source=PresenceSource.MANUAL,
+        )
+    plan = ins.plan(sample_size=2)
+    plan = services.inspection_plan_draw(actor=ins.bj, plan=plan)
+    plan.organizations.add(ins.orgs["samr-110000"])
+    services.inspection_plan_transition(actor=ins.bj, plan=plan, to="approved")
+    team = services.team_create(actor=ins.bj, plan=plan, name="第一组", members=[ins.bj, ins.samr])
+    assignment = services.assignment_create(
+        actor=ins.bj,
+        team=team,
+        sampled=plan.sample.get(building=target),
+        scheduled_on=ins.today,
+    )
+    services.inspection_plan_transition(actor=ins.bj, plan=plan, to="running")
+    ins.update(telecom=telecom, mobile=mobile, target=target, plan_obj=plan, assignment=assignment)
+    return ins
+
+
+def submit(env, *, actor=None, answers=None, key=None, **extra):
+    return services.inspection_submit(
+        actor=actor or env.samr,
+        assignment=env.assignment,
+        answers=PASSING if answers is None else answers,
+        submission_key=key or uuid.uuid4(),
+        **extra,
+    )
