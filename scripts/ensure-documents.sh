@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Official documents (louyu.core.documents) are rendered to PDF by WeasyPrint, which loads
 # Pango, PangoFT2 and HarfBuzz with its subsetter (so that only the glyphs used are embedded)
-# at run time; the tests read the PDFs back with poppler's pdffonts and pdftotext, which need
-# poppler-data's CMaps to read the non-embedded STSong-Light of the complaint letters.
-# Install them when missing.
+# at run time; the tests read the PDFs back with poppler's pdffonts and pdftotext (poppler-data
+# gives them the CMaps for Chinese text). Install them when missing.
 # Fonts: fonts-noto-cjk, because it is the one Debian package with both a Song-style serif
 # (Noto Serif CJK SC, for titles and body text as GB/T 9704 asks) and a matching sans (Noto
 # Sans CJK SC, for tables) covering simplified and traditional Chinese, under a licence (SIL OFL)

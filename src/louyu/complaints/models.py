@@ -536,3 +536,47 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} ≠ {self.candidate_id}"
+
+
+class Letter(models.Model):
+    """A letter to the complainant (受理通知书, 答复意见书) as first issued: the organisation
+    that issued it, its document number (文号) and the date it bears. A letter is issued
+    once; printing it again shows the same number and date."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("受理通知书")
+        REPLY = "reply", _("答复意见书")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("发文机构"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("文号"), max_length=64)
+    issued_at = models.DateTimeField(_("发文时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = _("申诉文书")
+        verbose_name_plural = _("申诉文书")
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind"], name="complaints_letter_once"),
+            models.UniqueConstraint(
+                fields=["organization", "year", "sequence"], name="complaints_letter_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -712,16 +712,15 @@ def complaint_intake(request):
 @require_GET
 def complaint_letter(request, pk: int, kind: str):
     """A printable letter to the complainant. It carries the complainant's name, so only
-    the handling organisation's staff may generate it, and each generation is audited."""
+    the handling organisation's staff may issue it, and each printing is audited."""
     complaint = get_complaint(request, pk)
     user = request.user
     if kind not in letters.KINDS or not letters.available(complaint, kind):
         raise Http404
     if not (services.can_handle(user, complaint) and services.handles(user, complaint)):
         raise PermissionDenied
-    with transaction.atomic():
-        audit_record(actor=user, action="complaint.letter", obj=complaint, changes={"kind": kind})
-        pdf = letters.render(complaint, kind)
+    letter = letters.letter_issue(actor=user, complaint=complaint, kind=kind)
+    pdf = letters.render(letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{complaint.tracking_code}-{kind}.pdf"'
     response["Cache-Control"] = "no-store"

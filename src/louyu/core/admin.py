@@ -10,6 +10,7 @@ from louyu.core.models import (
     AuditEvent,
     CalendarDay,
     CalendarYear,
+    DocumentNumber,
     Jurisdiction,
     Notification,
     Organization,
@@ -162,6 +163,16 @@ class WorkItemAdmin(ReadOnlyAdmin):
     list_filter = ["state", "kind"]
     search_fields = ["title"]
     raw_id_fields = ["assignee_organization", "assignee_user", "created_by", "jurisdiction"]
+
+
+@admin.register(DocumentNumber)
+class DocumentNumberAdmin(ReadOnlyAdmin):
+    """A series advances only when a document is issued (louyu.core.document_numbers), so
+    that no number is given twice."""
+
+    list_display = ["organization", "kind", "year", "last"]
+    list_filter = ["kind", "year"]
+    raw_id_fields = ["organization"]
 
 
 @admin.register(Notification)

@@ -432,3 +432,32 @@ class AuthorizationVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class DocumentNumber(models.Model):
+    """The last sequence number an organisation gave to a series (``kind``) of its
+    documents in a calendar year: the counter behind document numbers (文号) such as
+    〔2026〕123号. Only ``louyu.core.document_numbers`` writes it, under a row lock, so a
+    number is never given twice and no number is skipped."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("机构"),
+        on_delete=models.PROTECT,
+        related_name="document_numbers",
+    )
+    kind = models.SlugField(_("文书类别"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        verbose_name = _("文号序列")
+        verbose_name_plural = _("文号序列")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "kind"], name="core_document_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.kind} {self.year}: {self.last}"

@@ -130,6 +130,10 @@ class Document:
     recipients: str | None = None
     copy_to: str | None = None
     attachments: Sequence[Attachment] = ()
+    # The letter format (信函格式, GB/T 9704-2012 10.1): the issuer's name at the top of the
+    # text area instead of 35 mm below it and the title one line closer, for a short letter
+    # that fits on one page.
+    letter_format: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "blocks", _blocks(self.blocks))
