@@ -19,11 +19,17 @@ from louyu.core.rest.pagination import CappedPagination
     list=extend_schema(
         summary=_("参考文章列表"),
         parameters=[s.ArticleFilterSerializer],
-        responses={200: s.ArticleSerializer(many=True), 400: OpenApiResponse(description=_("筛选条件有误"))},
+        responses={
+            200: s.ArticleSerializer(many=True),
+            400: OpenApiResponse(description=_("筛选条件有误")),
+        },
     ),
     retrieve=extend_schema(
         summary=_("参考文章详情"),
-        responses={200: s.ArticleDetailSerializer, 404: OpenApiResponse(description=_("文章不存在"))},
+        responses={
+            200: s.ArticleDetailSerializer,
+            404: OpenApiResponse(description=_("文章不存在")),
+        },
     ),
 )
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
