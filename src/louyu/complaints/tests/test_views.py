@@ -553,7 +553,11 @@ def test_intake_of_a_registered_building_by_code(client, cenv):
         ({"complainant_phone": "12"}, "complainant_phone", "请填写正确的联系电话"),
         ({"complainant_name": ""}, "complainant_name", "此项必填。"),
         ({"channel": "web"}, "channel", "请从列表中选择。"),
-        ({"received_at": "yesterday"}, "received_at", "请输入有效的日期和时间。"),
+        (
+            {"received_at": "yesterday"},
+            "received_at",
+            "请输入有效的日期和时间，例如 2026-12-03 14:30",
+        ),
     ],
 )
 def test_bad_intake_is_shown_on_the_form(client, cenv, overrides, field, message):
