@@ -6,17 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from louyu.articles.selectors import ArticleFilters
-from louyu.core.forms import MultipleFileField, MultipleFileInput
+from louyu.core.forms import DateField, MultipleFileField, MultipleFileInput
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 ACCEPT = ".md,.markdown,.html,.htm,.txt"
 
 
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(label=_("标题"), required=False, max_length=100, strip=True)
     jurisdiction = forms.ChoiceField(label=_("涉及管辖范围"), required=False, choices=())
-    date_from = forms.DateField(label=_("发布日期自"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("发布日期至"), required=False, widget=DATE_WIDGET)
+    date_from = DateField(label=_("发布日期自"), required=False)
+    date_to = DateField(label=_("发布日期至"), required=False)
 
     def __init__(self, *args, jurisdictions=(), **kwargs):
         super().__init__(*args, **kwargs)

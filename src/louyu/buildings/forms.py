@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from louyu.buildings.conditions import conditions
 from louyu.buildings.models import BuildingType, PresenceStatus
 from louyu.buildings.selectors import FLAG_FIELDS, BuildingFilters
+from louyu.core.forms import DateField
 from louyu.core.models import Region, RegionLevel
 
 REGION_CODE = re.compile(r"^\d{6}$")
@@ -266,10 +267,9 @@ class BuildingForm(forms.Form):
 class PresenceForm(forms.Form):
     operator = forms.ChoiceField(label=_("基础电信企业"), choices=())
     status = forms.ChoiceField(label=_("状态"), choices=PresenceStatus.choices)
-    since = forms.DateField(
+    since = DateField(
         label=_("起始日期"),
         required=False,
-        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("请输入有效日期，格式为 YYYY-MM-DD。")},
     )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)

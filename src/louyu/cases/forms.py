@@ -19,11 +19,9 @@ from louyu.cases.workflow import (
 )
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.core import uploads
-from louyu.core.forms import PICKER_HELP, BuildingPickerInput
+from louyu.core.forms import DATE_INVALID, PICKER_HELP, BuildingPickerInput, DateField
 
 REQUIRED_MESSAGE = _("此项必填。")
-DATE_FORMATS = ["%Y-%m-%d"]
-DATE_INVALID = _("请输入有效日期，格式为 YYYY-MM-DD。")
 FILE_HELP = _("最多 5 个图片或 PDF 文件；图片会去除拍摄位置等信息。")
 
 
@@ -35,13 +33,8 @@ def _required_messages(form: forms.Form) -> None:
             field.error_messages["invalid"] = DATE_INVALID
 
 
-def _date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        **kwargs,
-    )
+def _date_field(label, **kwargs) -> DateField:
+    return DateField(label=label, **kwargs)
 
 
 def _files_field(label, *, required: bool) -> MultipleFileField:

@@ -15,7 +15,7 @@ from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.complaints.selectors import ComplaintFilters
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
 from louyu.core import uploads
-from louyu.core.forms import PICKER_HELP, BuildingPickerInput
+from louyu.core.forms import PICKER_HELP, BuildingPickerInput, DateField, DateTimeField
 
 REQUIRED_MESSAGE = _("此项必填。")
 # Intake and the later link may name any building of the registry (a complaint may concern
@@ -26,8 +26,6 @@ STAFF_CHANNELS = [
     for value, label in Channel.choices
     if value in (Channel.PHONE, Channel.LETTER, Channel.WALK_IN, Channel.OPERATOR)
 ]
-DATE_FORMATS = ["%Y-%m-%d"]
-DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def _required_messages(form: forms.Form) -> None:
@@ -262,11 +260,8 @@ class ReferralAnswerForm(forms.Form):
 
 class VerificationForm(forms.Form):
     method = forms.ChoiceField(label=_("核查方式"), choices=Verification.Method.choices)
-    performed_on = forms.DateField(
+    performed_on = DateField(
         label=_("核查日期"),
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("请输入有效日期，格式为 YYYY-MM-DD。")},
     )
     findings = forms.CharField(
         label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -281,9 +276,6 @@ class VerificationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _required_messages(self)
-        self.fields["performed_on"].error_messages["invalid"] = _(
-            "请输入有效日期，格式为 YYYY-MM-DD。"
-        )
 
     def clean_evidence(self) -> list[uploads.CheckedFile]:
         """The files checked by content (images re-encoded); all problems reported."""
@@ -304,10 +296,8 @@ class VerificationForm(forms.Form):
 
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label=_("渠道"), choices=STAFF_CHANNELS)
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("收到时间"),
-        input_formats=DATETIME_LOCAL_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("北京时间；可以是过去的时间，不能晚于现在。"),
     )
     category = forms.ChoiceField(label=_("问题类别"), choices=())
@@ -329,17 +319,13 @@ class IntakeForm(forms.Form):
     complainant_company = forms.CharField(label=_("单位名称"), required=False, max_length=128)
     complainant_address = forms.CharField(label=_("联系地址"), required=False, max_length=300)
     operator = forms.ChoiceField(label=_("被申诉企业"), required=False, choices=())
-    first_raised_with_operator_on = forms.DateField(
+    first_raised_with_operator_on = DateField(
         label=_("首次向企业投诉日期"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    matter_date = forms.DateField(
+    matter_date = DateField(
         label=_("争议事项发生日期"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, categories=(), operators=(), building_lookup=None, **kwargs):
@@ -356,10 +342,6 @@ class IntakeForm(forms.Form):
             *((str(o.pk), o.name) for o in operators),
         ]
         _required_messages(self)
-        invalid_date = _("请输入有效日期，格式为 YYYY-MM-DD。")
-        for name in ("first_raised_with_operator_on", "matter_date"):
-            self.fields[name].error_messages["invalid"] = invalid_date
-        self.fields["received_at"].error_messages["invalid"] = _("请输入有效的日期和时间。")
 
     def clean_category(self):
         return self.categories[self.cleaned_data["category"]]

@@ -674,8 +674,8 @@ def complaint_intake(request):
     if request.method == "POST":
         form = IntakeForm(request.POST, **kwargs)
     else:
-        now = timezone.localtime()
-        form = IntakeForm(initial={"received_at": f"{now:%Y-%m-%dT%H:%M}"}, **kwargs)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        form = IntakeForm(initial={"received_at": now}, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             complaint, secret = services.complaint_create(

@@ -7,11 +7,11 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.forms import DateField
 from louyu.inspections.sampling import StratumSpec
 from louyu.inspections.services import SPEC_FIELDS
 from louyu.inspections.workflow import State, StratumKind
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 STRATUM_KINDS = list(StratumKind)
 
 
@@ -35,8 +35,8 @@ class PlanForm(forms.Form):
     not used), a count per jurisdiction or a share of the quota."""
 
     name = forms.CharField(label=_("方案名称"), max_length=200)
-    period_start = forms.DateField(label=_("开始日期"), widget=DATE_WIDGET)
-    period_end = forms.DateField(label=_("结束日期"), widget=DATE_WIDGET)
+    period_start = DateField(label=_("开始日期"))
+    period_end = DateField(label=_("结束日期"))
     checklist = forms.ModelChoiceField(label=_("检查表版本"), queryset=None, empty_label=None)
     sample_size = _number(_("样本量"), required=True, minimum=1)
     minimum_per_jurisdiction = _number(_("每个辖区最少抽取"))
@@ -186,7 +186,7 @@ class TeamForm(forms.Form):
 class AssignmentForm(forms.Form):
     sampled = forms.ModelChoiceField(label=_("抽样楼宇"), queryset=None)
     team = forms.ModelChoiceField(label=_("检查组"), queryset=None)
-    scheduled_on = forms.DateField(label=_("检查日期"), widget=DATE_WIDGET)
+    scheduled_on = DateField(label=_("检查日期"))
 
     def __init__(self, *args, sample, teams, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from louyu.complaints.public_forms import MultipleFileField, MultipleFileInput
 from louyu.core import uploads
+from louyu.core.forms import DateField
 from louyu.library.workflow import AgendaKind, MeetingKind, PracticeState
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 DOCUMENT_ACCEPT = (
     "image/*,application/pdf,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,7 +43,7 @@ class PracticeForm(forms.Form):
     tags = forms.CharField(
         label=_("标签"), required=False, max_length=400, help_text=_("多个标签用逗号分隔")
     )
-    started_on = forms.DateField(label=_("开始实施日期"), required=False, widget=DATE_WIDGET)
+    started_on = DateField(label=_("开始实施日期"), required=False)
     metrics = forms.MultipleChoiceField(label=_("涉及指标"), required=False, choices=())
     attachments = MultipleFileField(
         label=_("附件"),
@@ -90,7 +90,7 @@ class AdoptForm(forms.Form):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("会议名称"), max_length=200)
-    date = forms.DateField(label=_("会议日期"), widget=DATE_WIDGET)
+    date = DateField(label=_("会议日期"))
     kind = forms.ChoiceField(label=_("会议形式"), choices=MeetingKind.choices)
     minutes = forms.CharField(
         label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 6})
@@ -123,7 +123,7 @@ class ActionItemForm(forms.Form):
         label=_("工作要求"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     assignee = forms.ChoiceField(label=_("落实单位"), choices=())
-    due_date = forms.DateField(label=_("完成时限"), widget=DATE_WIDGET)
+    due_date = DateField(label=_("完成时限"))
 
     def __init__(self, *args, assignees=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.forms import DateField
 from louyu.reporting.figures import Period
 from louyu.reporting.metrics import BY_CODE, METRICS
 from louyu.reporting.models import MonthlyReport
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
 PRESETS = [
     ("month", _("本月")),
     ("last_month", _("上月")),
@@ -50,8 +50,8 @@ class FigureQueryForm(forms.Form):
     jurisdiction = forms.RegexField(r"^\d{6}$", required=False, label=_("管辖范围"))
     city = forms.RegexField(r"^\d{6}$", required=False, label=_("地市"))
     preset = forms.ChoiceField(choices=PRESETS, required=False, label=_("时段"))
-    start = forms.DateField(required=False, input_formats=DATE_FORMATS, label=_("起始日期"))
-    end = forms.DateField(required=False, input_formats=DATE_FORMATS, label=_("截止日期"))
+    start = DateField(required=False, label=_("起始日期"))
+    end = DateField(required=False, label=_("截止日期"))
     metric = forms.ChoiceField(
         choices=[(m.code, m.label) for m in METRICS], required=False, label=_("地图与趋势指标")
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.forms import DateField
 from louyu.search.query import MAX_QUERY_LENGTH, SearchRequest, query_words
 from louyu.search.registry import kinds
 
@@ -20,8 +21,8 @@ class SearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     jurisdiction = forms.ChoiceField(label=_("管辖范围"), required=False, choices=())
-    date_from = forms.DateField(label=_("开始日期"), required=False)
-    date_to = forms.DateField(label=_("结束日期"), required=False)
+    date_from = DateField(label=_("开始日期"), required=False)
+    date_to = DateField(label=_("结束日期"), required=False)
 
     def __init__(self, *args, jurisdictions=(), **kwargs):
         super().__init__(*args, **kwargs)

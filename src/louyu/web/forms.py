@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.forms import DateField
 from louyu.core.models import WorkItemState
 
 DATE_ERRORS = {"invalid": _("请输入有效日期，格式为 YYYY-MM-DD，例如 2026-11-28。")}
@@ -56,12 +57,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("动作"), required=False, choices=())
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     jurisdiction = forms.ChoiceField(label=_("管辖范围"), required=False, choices=())
-    date_from = forms.DateField(
-        label=_("开始日期"), required=False, error_messages=DATE_ERRORS, input_formats=["%Y-%m-%d"]
-    )
-    date_to = forms.DateField(
-        label=_("结束日期"), required=False, error_messages=DATE_ERRORS, input_formats=["%Y-%m-%d"]
-    )
+    date_from = DateField(label=_("开始日期"), required=False, error_messages=DATE_ERRORS)
+    date_to = DateField(label=_("结束日期"), required=False, error_messages=DATE_ERRORS)
 
     def __init__(
         self, *args, jurisdictions=(), people=(), organizations=(), kinds=(), actions=(), **kw

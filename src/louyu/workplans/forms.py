@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from louyu.buildings.forms import REGION_CODE
 from louyu.buildings.models import BuildingType
+from louyu.core.forms import DateField
 from louyu.workplans.selectors import PlanFilters, ZeroOperatorFilters
 from louyu.workplans.workflow import MeasureStatus, Outcome, State
 
 YES_NO = [("", _("全部")), ("yes", _("是")), ("no", _("否"))]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
 
 
 def _jurisdiction_choices(jurisdictions):
@@ -90,18 +90,17 @@ class PlanCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：年底前推动至少一家基础电信企业入驻并提供服务。"),
     )
-    target_date = forms.DateField(label=_("目标日期"), widget=DATE_WIDGET)
+    target_date = DateField(label=_("目标日期"))
 
 
 class MeasureForm(forms.Form):
     kind = forms.ModelChoiceField(label=_("措施类型"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("措施内容"), max_length=200)
     owner = forms.ModelChoiceField(label=_("责任单位"), queryset=None)
-    due_date = forms.DateField(label=_("完成时限"), widget=DATE_WIDGET)
-    committed_entry_date = forms.DateField(
+    due_date = DateField(label=_("完成时限"))
+    committed_entry_date = DateField(
         label=_("承诺入驻日期"),
         required=False,
-        widget=DATE_WIDGET,
         help_text=_("仅“运营商入驻承诺”填写；责任单位须为基础电信企业或其分公司。"),
     )
 

@@ -137,6 +137,15 @@ def test_disguised_files_are_refused_in_chinese(client, cenv, name, content):
     assert not Complaint.objects.exists()
 
 
+def test_a_refused_form_names_the_files_to_choose_again(client, cenv):
+    upload = SimpleUploadedFile("现场.pdf", PDF)
+    data = {**form_data(cenv), "description": "", "attachments": [upload]}
+    with assert_unchanged():
+        response = client.post(NEW, data)
+    assert response.status_code == 400
+    assert "所选文件未保存，请重新选择：现场.pdf" in response.content.decode()
+
+
 def test_oversized_file_is_refused(client, cenv, settings):
     settings.LOUYU_ATTACHMENT_MAX_BYTES = 1000
     upload = SimpleUploadedFile("big.pdf", PDF + b"x" * 2000 + b"%%EOF")

@@ -553,7 +553,11 @@ def test_intake_of_a_registered_building_by_code(client, cenv):
         ({"complainant_phone": "12"}, "complainant_phone", "请填写正确的联系电话"),
         ({"complainant_name": ""}, "complainant_name", "此项必填。"),
         ({"channel": "web"}, "channel", "请从列表中选择。"),
-        ({"received_at": "yesterday"}, "received_at", "请输入有效的日期和时间。"),
+        (
+            {"received_at": "yesterday"},
+            "received_at",
+            "请输入有效的日期和时间，例如 2026-12-03 14:30",
+        ),
     ],
 )
 def test_bad_intake_is_shown_on_the_form(client, cenv, overrides, field, message):
@@ -662,3 +666,22 @@ def test_others_cannot_change_the_public_text(client, cenv):
         assert client.post(url, {"public_description": "改"}).status_code in (403, 404)
         client.logout()
         assert client.post(url, {"public_description": "改"}).status_code == 302
+
+
+def test_intake_offers_a_calendar_filled_with_the_present_minute(client, cenv):
+    client.force_login(cenv["bj"])
+    html = client.get(reverse("complaints:intake")).content.decode()
+    now = timezone.localtime()
+    assert 'data-louyu-date="datetime"' in html
+    assert f'value="{now:%Y-%m-%d} ' in html
+    assert 'data-louyu-date="date"' in html
+
+
+def test_intake_reads_a_time_typed_the_chinese_way(client, cenv):
+    client.force_login(cenv["bj"])
+    earlier = timezone.localtime() - datetime.timedelta(days=2)
+    typed = f"{earlier.year}年{earlier.month}月{earlier.day}日 09:05"
+    response = client.post(reverse("complaints:intake"), _intake(received_at=typed))
+    assert response.status_code == 302
+    received = timezone.localtime(Complaint.objects.get().received_at)
+    assert (received.date(), received.hour, received.minute) == (earlier.date(), 9, 5)

@@ -10,7 +10,7 @@ from louyu.core.clean import FieldErrors, clean_date, clean_text
 @pytest.mark.parametrize(
     ("value", "future", "message"),
     [
-        ("2026-13-01", False, "格式应为 YYYY-MM-DD"),
+        ("2026-13-01", False, "格式应为 2026-12-03、2026/12/03 或 2026年12月3日"),
         (None, False, "请填写日期"),
         ("2020-01-01", True, "不能早于今天"),
     ],
