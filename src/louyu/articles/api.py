@@ -59,7 +59,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         request={"multipart/form-data": s.ArticleImportSerializer},
         responses={
             200: s.ArticleImportResponseSerializer,
-            400: s.ArticleImportResponseSerializer,
+            # Refused files answer with the 200 shape; a request without files with field errors.
+            400: OpenApiResponse(description=_("全部文件被拒绝（结果格式同 200），或字段错误")),
             403: OpenApiResponse(description=_("无权导入文章")),
         },
     )
