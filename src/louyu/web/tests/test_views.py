@@ -216,6 +216,16 @@ def test_inbox_lists_only_own_items_and_filters(client_a, two_jurisdictions):
     assert titles(state="all") == ["十天后到期", "已经办完", "已超期的事项"]
 
 
+def test_items_assigned_to_a_person_alone_render_on_the_inbox_and_home(client_a, two_jurisdictions):
+    # Inspection assignments go to each team member, with no organisation on the item.
+    env = two_jurisdictions
+    _item(env, title="现场检查：华贸中心", assignee_organization=None, assignee_user=env["user_a"])
+    for name in ("web:inbox", "web:home"):
+        response = client_a.get(reverse(name))
+        assert response.status_code == 200
+        assert "现场检查：华贸中心" in response.content.decode()
+
+
 def test_inbox_bad_filter_shows_a_chinese_error_not_a_crash(client_a, two_jurisdictions):
     _item(two_jurisdictions)
     response = client_a.get(reverse("web:inbox"), {"due_within": "abc", "state": "bogus"})
