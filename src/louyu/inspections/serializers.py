@@ -26,6 +26,7 @@ class StratumSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stratum
         fields = ["position", "kind", "size", "share", "min_complaints", "complaint_days"]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class StratumInputSerializer(serializers.Serializer):
@@ -52,6 +53,7 @@ class SampledBuildingSerializer(serializers.ModelSerializer):
             "stratum",
             "reason",
         ]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class InspectionPlanSerializer(serializers.ModelSerializer):
@@ -83,6 +85,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
             "created_at",
             "version",
         ]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -92,6 +95,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ["id", "team", "building", "building_name", "scheduled_on"]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -100,6 +104,7 @@ class TeamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name", "members"]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class InspectionPlanDetailSerializer(InspectionPlanSerializer):
@@ -118,6 +123,7 @@ class InspectionPlanDetailSerializer(InspectionPlanSerializer):
             "teams",
             "assignments",
         ]
+        read_only_fields = fields  # answers only; input has its own serializers
 
     def get_assignments(self, plan) -> list[dict]:
         return AssignmentSerializer(self.context["assignments"], many=True).data
@@ -184,6 +190,7 @@ class InspectionAnswerSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionAnswer
         fields = ["item", "value", "passed"]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class InspectionPhotoSerializer(serializers.ModelSerializer):
@@ -199,6 +206,7 @@ class InspectionPhotoSerializer(serializers.ModelSerializer):
             "captured_at",
             "captured_at_source",
         ]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -230,6 +238,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "answers",
             "photos",
         ]
+        read_only_fields = fields  # answers only; input has its own serializers
 
 
 class InspectionSubmitSerializer(serializers.Serializer):
