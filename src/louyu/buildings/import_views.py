@@ -1,5 +1,6 @@
 """Staff pages of the building import: upload with a dry run, the job page with progress
-(polled with htmx), counts, column mapping, rejected rows, and the confirmation."""
+(polled with htmx), counts, the row preview (filtered by action with ``?action=``), column
+mapping, rejected rows, and the confirmation."""
 
 from __future__ import annotations
 
