@@ -17,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("LOUYU_SHOTS", "/tmp/shots-buildings"))
 
 
@@ -96,7 +97,6 @@ def test_a_dry_run_previews_each_row_with_its_action(live_server, browser_page, 
 
     from louyu.buildings import services
     from louyu.buildings.models import Building
-    from louyu.web.tests.browser import MOBILE
 
     settings.MEDIA_ROOT = tmp_path / "media"
     beijing = Jurisdiction.objects.get(code="110000")
@@ -154,7 +154,7 @@ def test_a_dry_run_previews_each_row_with_its_action(live_server, browser_page, 
     page.get_by_test_id("preview-filter-all").click()
     expect(rows).to_have_count(4)
 
-    page.set_viewport_size(MOBILE)
+    page.set_viewport_size(PHONE)
     page.reload()
     expect(rows).to_have_count(4)
     expect(rows.nth(0)).to_contain_text("楼层数：30 → 31")
