@@ -57,7 +57,7 @@ class PreviewChangeSerializer(serializers.Serializer):
 class PreviewRowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text=_("源文件中的行号"))
     action = serializers.ChoiceField(
-        choices=ACTIONS, help_text=_("new 新增、updated 更新、unchanged 无变化、rejected 拒绝")
+        choices=ACTIONS, help_text=_("new 新增、updated 更新、unchanged 未变、rejected 未通过")
     )
     action_label = serializers.CharField()
     code = serializers.CharField(help_text=_("楼宇编码（文件中填写的，或匹配到的已登记楼宇的）"))
@@ -185,7 +185,7 @@ class BuildingImportCreateSerializer(serializers.Serializer):
     retrieve=extend_schema(
         summary=_("楼宇导入任务状态"),
         description=_(
-            "含逐行预览：文件前 50 行各自的处理结果（新增、更新及改动的字段、无变化、拒绝及原因）。"
+            "含逐行预览：文件前 50 行各自的处理结果（新增、更新及改动的字段、未变、未通过及原因）。"
         ),
         responses=BuildingImportDetailSerializer,
     ),

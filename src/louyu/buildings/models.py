@@ -300,7 +300,7 @@ class BuildingImport(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            "文件前 50 行各自的处理结果：新增、更新（含改动的字段）、无变化或拒绝（含原因）。"
+            "文件前 50 行各自的处理结果：新增、更新（含改动的字段）、未变或未通过（含原因）。"
         ),
     )
     rejected_file = models.FileField(

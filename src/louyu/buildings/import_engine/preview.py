@@ -27,8 +27,8 @@ ACTIONS = ("new", "updated", "unchanged", "rejected")
 ACTION_LABELS = {
     "new": _("新增"),
     "updated": _("更新"),
-    "unchanged": _("无变化"),
-    "rejected": _("拒绝"),
+    "unchanged": _("未变"),
+    "rejected": _("未通过"),
 }
 # The fields an import can change, as the preview names them ("district" is the county the
 # building moves to; "op:<key>" an operator's presence).

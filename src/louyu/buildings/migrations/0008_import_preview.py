@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='buildingimport',
             name='preview',
-            field=models.JSONField(blank=True, default=list, help_text='文件前 50 行各自的处理结果：新增、更新（含改动的字段）、无变化或拒绝（含原因）。', verbose_name='逐行预览'),
+            field=models.JSONField(blank=True, default=list, help_text='文件前 50 行各自的处理结果：新增、更新（含改动的字段）、未变或未通过（含原因）。', verbose_name='逐行预览'),
         ),
     ]

@@ -140,7 +140,7 @@ def test_a_dry_run_previews_each_row_with_its_action(live_server, browser_page, 
     expect(table).to_be_visible()
     rows = table.get_by_test_id("preview-row")
     expect(rows).to_have_count(4)
-    expect(rows.get_by_test_id("preview-action")).to_have_text(["更新", "无变化", "新增", "拒绝"])
+    expect(rows.get_by_test_id("preview-action")).to_have_text(["更新", "未变", "新增", "未通过"])
     expect(rows.nth(0)).to_contain_text("楼层数：30 → 31")
     expect(rows.nth(0)).to_contain_text("国贸大厦")
     expect(rows.nth(2)).to_contain_text("北京市朝阳区")

@@ -647,7 +647,7 @@ def test_the_preview_page_shows_each_action_and_filters(env, run_tasks, client, 
     page = client.get(url).content.decode()
     assert 'data-testid="import-preview-table"' in page
     assert page.count('data-testid="preview-row"') == 4
-    for label in ("新增", "更新", "无变化", "拒绝"):
+    for label in ("新增", "更新", "未变", "未通过"):
         assert f'data-testid="preview-action">{label}</span>' in page
     assert "楼层数：</span>30 → 31" in page and "无法从地址识别所在区县" in page
     assert "仅显示前" not in page
@@ -693,9 +693,9 @@ def test_the_api_job_detail_carries_the_preview(env, run_tasks, settings):
     rows = body["preview"]
     assert [(r["row"], r["action"], r["action_label"]) for r in rows] == [
         (2, "updated", "更新"),
-        (3, "unchanged", "无变化"),
+        (3, "unchanged", "未变"),
         (4, "new", "新增"),
-        (5, "rejected", "拒绝"),
+        (5, "rejected", "未通过"),
     ]
     assert rows[0]["changes"] == [{"field": "floors", "label": "楼层数", "old": "30", "new": "31"}]
     assert rows[0]["name"] == "国贸大厦" and rows[0]["jurisdiction"] == "北京"
