@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "BuildingImportStatusEnum": "louyu.buildings.models.ImportStatus",
+        "ImportRowActionEnum": "louyu.buildings.import_engine.preview.ACTIONS",
         "PresenceStatusEnum": "louyu.buildings.models.PresenceStatus",
         "ComplaintStateEnum": "louyu.complaints.workflow.State",
         "ReplyResultEnum": "louyu.complaints.workflow.ReplyResult",

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from louyu.buildings import import_jobs, selectors
+from louyu.buildings.import_engine.preview import ACTION_LABELS, ACTIONS, describe_change
 from louyu.buildings.models import BuildingImport
 from louyu.core.exports import XLSX_CONTENT_TYPE
 
@@ -42,6 +43,30 @@ class ImportCountsSerializer(serializers.Serializer):
 class RejectedSampleSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="源文件中的行号")
     reason = serializers.CharField()
+
+
+class PreviewChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text=_("字段：name、address、district、floors 等，运营商入驻为 op:<运营商>")
+    )
+    label = serializers.CharField(help_text=_("字段名称（按请求语言）"))
+    old = serializers.CharField(help_text=_("原值（无则为“—”）"))
+    new = serializers.CharField(help_text=_("新值（无则为“—”）"))
+
+
+class PreviewRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("源文件中的行号"))
+    action = serializers.ChoiceField(
+        choices=ACTIONS, help_text=_("new 新增、updated 更新、unchanged 未变、rejected 未通过")
+    )
+    action_label = serializers.CharField()
+    code = serializers.CharField(help_text=_("楼宇编码（文件中填写的，或匹配到的已登记楼宇的）"))
+    name = serializers.CharField()
+    address = serializers.CharField()
+    district = serializers.CharField(help_text=_("识别出的区县（被拒绝的行为文件中填写的）"))
+    jurisdiction = serializers.CharField(help_text=_("所属管辖范围（被拒绝的行为空）"))
+    changes = PreviewChangeSerializer(many=True, help_text=_("更新的字段：原值 → 新值"))
+    reason = serializers.CharField(help_text=_("拒绝的原因（其他行为空）"))
 
 
 class BuildingImportSerializer(serializers.ModelSerializer):
@@ -96,6 +121,33 @@ class BuildingImportSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class BuildingImportDetailSerializer(BuildingImportSerializer):
+    """One job with its row preview: the first rows of the file and what the import does
+    (or did) to each."""
+
+    preview = serializers.SerializerMethodField()
+
+    class Meta(BuildingImportSerializer.Meta):
+        fields = [*BuildingImportSerializer.Meta.fields, "preview"]
+        read_only_fields = fields
+
+    @extend_schema_field(PreviewRowSerializer(many=True))
+    def get_preview(self, job) -> list[dict]:
+        return [
+            {
+                "row": int(row.get("row", 0)),
+                "action": row.get("action", ""),
+                "action_label": str(ACTION_LABELS.get(row.get("action"), "")),
+                **{
+                    key: str(row.get(key) or "")
+                    for key in ("code", "name", "address", "district", "jurisdiction", "reason")
+                },
+                "changes": [describe_change(change) for change in row.get("changes", [])],
+            }
+            for row in job.preview or []
+        ]
+
+
 class BuildingImportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text=_("Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK）文件"),
@@ -130,7 +182,13 @@ class BuildingImportCreateSerializer(serializers.Serializer):
     list=extend_schema(
         summary=_("楼宇导入任务列表"), responses=BuildingImportSerializer(many=True)
     ),
-    retrieve=extend_schema(summary=_("楼宇导入任务状态"), responses=BuildingImportSerializer),
+    retrieve=extend_schema(
+        summary=_("楼宇导入任务状态"),
+        description=_(
+            "含逐行预览：文件前 50 行各自的处理结果（新增、更新及改动的字段、未变、未通过及原因）。"
+        ),
+        responses=BuildingImportDetailSerializer,
+    ),
 )
 class BuildingImportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -145,6 +203,11 @@ class BuildingImportViewSet(
 
     def get_queryset(self):
         return selectors.building_import_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return BuildingImportDetailSerializer
+        return BuildingImportSerializer
 
     def get_object(self):
         try:

@@ -412,6 +412,7 @@ def _run_claimed(import_id: int) -> str:
         "rejected_sample": [
             {"row": r.row, "reason": r.reason} for r in result.rejected[:REJECTED_SAMPLE]
         ],
+        "preview": result.preview,
         "headers": list(table.headers),
         "progress_done": len(table.rows),
         "progress_total": len(table.rows),

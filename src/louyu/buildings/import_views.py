@@ -1,5 +1,6 @@
 """Staff pages of the building import: upload with a dry run, the job page with progress
-(polled with htmx), counts, column mapping, rejected rows, and the confirmation."""
+(polled with htmx), counts, the row preview (filtered by action with ``?action=``), column
+mapping, rejected rows, and the confirmation."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from louyu.buildings import import_jobs, permissions, selectors
 from louyu.buildings.import_engine.headers import FIELD_LABELS, HEADER_ALIASES
+from louyu.buildings.import_engine.preview import (
+    ACTION_LABELS,
+    ACTIONS,
+    PREVIEW_ROWS,
+    describe_change,
+)
 from louyu.buildings.models import BuildingImport, ImportStatus
 from louyu.core.exports import XLSX_CONTENT_TYPE
 from louyu.core.scope import scope_for
@@ -28,6 +35,12 @@ STATUS_CSS = {
     ImportStatus.RUNNING: "ly-tag-open",
     ImportStatus.DONE: "ly-tag-done",
     ImportStatus.FAILED: "ly-tag-overdue",
+}
+ACTION_CSS = {
+    "new": "ly-tag-done",
+    "updated": "ly-tag-open",
+    "unchanged": "ly-tag-cancelled",
+    "rejected": "ly-tag-overdue",
 }
 # Columns of the downloadable template: every field except the operator list, which is the
 # alternative to one column per operator.
@@ -181,6 +194,47 @@ def _counts(job: BuildingImport) -> list[dict]:
     ]
 
 
+def _preview(request, job: BuildingImport) -> dict:
+    """The stored preview rows for the page, narrowed to one action by ``?action=``, with
+    how many rows of each action it holds."""
+    rows = job.preview or []
+    chosen = request.GET.get("action", "")
+    if chosen not in ACTIONS:
+        chosen = ""
+    tally = {key: 0 for key in ACTIONS}
+    for row in rows:
+        tally[row.get("action")] = tally.get(row.get("action"), 0) + 1
+    total_rows = sum(int((job.counts or {}).get(key, 0)) for key in ACTIONS)
+    return {
+        "rows": [
+            {
+                **row,
+                "action_label": ACTION_LABELS.get(row.get("action"), ""),
+                "action_css": ACTION_CSS.get(row.get("action"), ""),
+                "changes": [describe_change(c) for c in row.get("changes", [])],
+            }
+            for row in rows
+            if not chosen or row.get("action") == chosen
+        ],
+        "filters": [
+            {"key": "", "label": _("全部"), "count": len(rows), "active": not chosen},
+            *(
+                {
+                    "key": key,
+                    "label": ACTION_LABELS[key],
+                    "count": tally[key],
+                    "active": chosen == key,
+                }
+                for key in ACTIONS
+            ),
+        ],
+        "shown": len(rows),
+        "limit": PREVIEW_ROWS,
+        "truncated": total_rows > len(rows),
+        "total_rows": total_rows,
+    }
+
+
 def _detail_context(request, job: BuildingImport) -> dict:
     user = request.user
     confirmation = selectors.building_import_confirmation(job) if job.dry_run else None
@@ -191,6 +245,7 @@ def _detail_context(request, job: BuildingImport) -> dict:
         "status_css": STATUS_CSS.get(job.status, ""),
         "counts": _counts(job),
         "mapping_rows": _mapping_rows(job),
+        "preview": _preview(request, job) if job.status == ImportStatus.DONE else None,
         "field_choices": list(FIELD_LABELS.items()),
         "can_remap": job.dry_run
         and not job.is_active

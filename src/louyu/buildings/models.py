@@ -295,6 +295,14 @@ class BuildingImport(models.Model):
         blank=True,
         help_text=_("前 20 个未通过的行号与原因，不含单元格内容。"),
     )
+    preview = models.JSONField(
+        _("逐行预览"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "文件前 50 行各自的处理结果：新增、更新（含改动的字段）、未变或未通过（含原因）。"
+        ),
+    )
     rejected_file = models.FileField(
         _("未通过行清单"), upload_to="imports/%Y/%m/", max_length=300, null=True, blank=True
     )

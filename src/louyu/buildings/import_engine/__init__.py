@@ -28,6 +28,8 @@ One module per step, in the order ``run.run_import`` takes them:
   existing buildings of the file's counties;
 - ``matching``: which existing building each row is (code, name, fuzzy name);
 - ``diff``: what each matched row would change;
+- ``preview``: the first 50 rows with what the import does to each (``build_preview``) and
+  a change as the reader sees it (``describe_change``);
 - ``writer``: the bulk statements that apply those changes;
 - ``run``: ``run_import``, tying the steps together in one transaction;
 - ``rejected``: the refused rows as an XLSX for the clerk.

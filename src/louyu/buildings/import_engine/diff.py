@@ -4,7 +4,7 @@ an operator no longer listed withdrawn); for each new building its listed operat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,8 @@ class Changes:
     updated_ids: set[int]
     field_updates: dict[int, dict[str, Any]]
     presence: list[tuple[ParsedRow, str, str]]  # (row, operator key, status)
+    # The status each changed presence of an existing building had ("" = none).
+    presence_before: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def _normalise_for_compare(key: str, value: Any) -> Any:
@@ -36,6 +38,7 @@ def diff_rows(
     field_updates: dict[int, dict[str, Any]] = {}
     updated: set[int] = set()
     presence_changes: list[tuple[ParsedRow, str, str]] = []
+    presence_before: dict[tuple[int, str], str] = {}
     matched_ids = [p.match_id for p in accepted if p.match_id is not None]
     current: dict[tuple[int, str], str] = {}
     for start in range(0, len(matched_ids), 500):
@@ -79,5 +82,11 @@ def diff_rows(
                     else:
                         continue
                 presence_changes.append((parsed, key, status))
+                presence_before[(parsed.match_id, key)] = old
                 updated.add(parsed.match_id)
-    return Changes(updated_ids=updated, field_updates=field_updates, presence=presence_changes)
+    return Changes(
+        updated_ids=updated,
+        field_updates=field_updates,
+        presence=presence_changes,
+        presence_before=presence_before,
+    )

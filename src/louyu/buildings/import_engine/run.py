@@ -12,6 +12,7 @@ from louyu.buildings.import_engine.diff import diff_rows
 from louyu.buildings.import_engine.errors import ImportFileError, RowError
 from louyu.buildings.import_engine.headers import guess_mapping
 from louyu.buildings.import_engine.matching import match_rows
+from louyu.buildings.import_engine.preview import PREVIEW_ROWS, build_preview
 from louyu.buildings.import_engine.readers import Table
 from louyu.buildings.import_engine.registry import (
     Registry,
@@ -35,6 +36,8 @@ class ImportResult:
     mapping: dict[int, str]
     unknown_columns: list[str]
     created_ids: list[int] = field(default_factory=list)
+    # The first rows of the file with what the import does to each (preview.build_preview).
+    preview: list[dict] = field(default_factory=list)
 
 
 def run_import(
@@ -48,7 +51,8 @@ def run_import(
 ) -> ImportResult:
     """Import ``table`` as ``actor`` (None = a national system import).
 
-    Returns counts of new, updated, unchanged and rejected rows. With ``dry_run`` nothing is
+    Returns counts of new, updated, unchanged and rejected rows and the first
+    ``PREVIEW_ROWS`` rows with what the import does to each. With ``dry_run`` nothing is
     written. Otherwise every change is written in one transaction together with one audit
     event; presence changes append PresenceEvents with source "import"."""
     mapping = {int(k): v for k, v in (mapping or guess_mapping(table.headers)).items()}
@@ -109,6 +113,14 @@ def run_import(
             rejected=sorted(rejected, key=lambda r: r.row),
             mapping=mapping,
             unknown_columns=unknown,
+            preview=build_preview(
+                accepted=accepted,
+                rejected=rejected,
+                changes=changes,
+                registry=registry,
+                mapping=mapping,
+                limit=PREVIEW_ROWS,
+            ),
         )
         if not dry_run:
             result.created_ids = write_changes(accepted, changes, registry, operators, actor)

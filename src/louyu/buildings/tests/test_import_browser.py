@@ -17,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("LOUYU_SHOTS", "/tmp/shots-buildings"))
 
 
@@ -87,3 +88,80 @@ def test_upload_dry_run_confirm_and_find_the_building(
     page.get_by_test_id("import-committed").get_by_role("link").click()
     expect(page.get_by_test_id("building-row")).to_have_count(2)
     expect(page.get_by_test_id("building-table")).to_contain_text("望京创新大厦")
+
+
+def test_a_dry_run_previews_each_row_with_its_action(live_server, browser_page, settings, tmp_path):
+    """An administration clerk uploads a file mixing the four kinds of row and reads, row by
+    row, what the import would do, on a desktop and on a 390 px phone."""
+    from playwright.sync_api import expect
+
+    from louyu.buildings import services
+    from louyu.buildings.models import Building
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    beijing = Jurisdiction.objects.get(code="110000")
+    org = OrganizationFactory(code="ca-110000", name="北京市通信管理局", jurisdiction=beijing)
+    UserFactory(username="clerk", organization=org, roles=[roles.ADMINISTRATION_STAFF])
+    services.building_create(
+        actor=None,
+        name="国贸大厦",
+        address="北京市朝阳区建国路88号",
+        building_type="office_tower",
+        floors=30,
+    )
+    services.building_create(
+        actor=None,
+        name="光华创业园",
+        address="北京市朝阳区光华路9号",
+        building_type="business_park",
+        floors=5,
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["楼宇名称", "地址", "楼宇类型", "楼层数"])
+    sheet.append(["国贸大厦", "北京市朝阳区建国路88号", "写字楼", "31"])
+    sheet.append(["光华创业园", "北京市朝阳区光华路9号", "产业园区", "5"])
+    sheet.append(["望京创新大厦", "北京市朝阳区望京街10号", "写字楼", "28"])
+    sheet.append(["无处大厦", "火星某地1号", "写字楼", "3"])
+    path = tmp_path / "朝阳楼宇更新.xlsx"
+    workbook.save(path)
+    page = browser_page
+
+    page.goto(f"{live_server.url}/buildings/imports/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("import-dry-run")).to_be_checked()
+    page.get_by_test_id("import-file").set_input_files(str(path))
+    page.get_by_test_id("import-submit").click()
+
+    expect(page.get_by_test_id("import-status")).to_have_text("已完成")
+    table = page.get_by_test_id("import-preview-table")
+    expect(table).to_be_visible()
+    rows = table.get_by_test_id("preview-row")
+    expect(rows).to_have_count(4)
+    expect(rows.get_by_test_id("preview-action")).to_have_text(["更新", "未变", "新增", "未通过"])
+    expect(rows.nth(0)).to_contain_text("楼层数：30 → 31")
+    expect(rows.nth(0)).to_contain_text("国贸大厦")
+    expect(rows.nth(2)).to_contain_text("北京市朝阳区")
+    expect(rows.nth(3).get_by_test_id("preview-reason")).to_contain_text("无法从地址识别所在区县")
+    expect(page.get_by_test_id("import-preview-limit")).to_have_count(0)
+    _shot(page, "import-preview")
+
+    page.get_by_test_id("preview-filter-rejected").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("无处大厦")
+    page.get_by_test_id("preview-filter-all").click()
+    expect(rows).to_have_count(4)
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(rows).to_have_count(4)
+    expect(rows.nth(0)).to_contain_text("楼层数：30 → 31")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    _shot(page, "import-preview-390")
+    assert Building.objects.get(name="国贸大厦").floors == 30
+    assert not Building.objects.filter(name="望京创新大厦").exists()

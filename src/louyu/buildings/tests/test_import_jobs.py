@@ -607,6 +607,110 @@ def test_api_confirm_of_someone_elses_dry_run_is_403(env, run_tasks):
     )
 
 
+# --- row preview -------------------------------------------------------------------------------
+
+PREVIEW_ROWS = [
+    ["国贸大厦", "北京市朝阳区建国路88号", "写字楼", "31"],  # 30 floors in the registry
+    ["光华创业园", "北京市朝阳区光华路9号", "产业园区", "5"],  # as registered
+    ["望京创新大厦", "北京市朝阳区望京街10号", "写字楼", "28"],
+    ["无处大厦", "火星某地1号", "写字楼", "3"],
+]
+
+
+def _previewed(env, run_tasks):
+    start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS), dry_run=False)
+    return start(run_tasks, env["bj"], xlsx_bytes(PREVIEW_ROWS))
+
+
+def test_a_dry_run_keeps_a_preview_of_every_kind_of_row(env, run_tasks):
+    job = _previewed(env, run_tasks)
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.counts == {"new": 1, "updated": 1, "unchanged": 1, "rejected": 1}
+    assert [(r["row"], r["action"]) for r in job.preview] == [
+        (2, "updated"),
+        (3, "unchanged"),
+        (4, "new"),
+        (5, "rejected"),
+    ]
+    assert job.preview[0]["changes"] == [{"field": "floors", "old": 30, "new": 31}]
+    assert job.preview[0]["code"] == Building.objects.get(name="国贸大厦").code
+    assert "无法从地址识别所在区县" in job.preview[3]["reason"]
+    assert Building.objects.get(name="国贸大厦").floors == 30
+    committed = confirm(run_tasks, env["bj"], job)
+    assert committed.preview == job.preview
+
+
+def test_the_preview_page_shows_each_action_and_filters(env, run_tasks, client, settings):
+    job = _previewed(env, run_tasks)
+    client.force_login(env["bj"])
+    url = reverse("buildings:import_detail", args=[job.public_id])
+    page = client.get(url).content.decode()
+    assert 'data-testid="import-preview-table"' in page
+    assert page.count('data-testid="preview-row"') == 4
+    for label in ("新增", "更新", "未变", "未通过"):
+        assert f'data-testid="preview-action">{label}</span>' in page
+    assert "楼层数：</span>30 → 31" in page and "无法从地址识别所在区县" in page
+    assert "仅显示前" not in page
+    rejected = client.get(url, {"action": "rejected"}).content.decode()
+    assert rejected.count('data-testid="preview-row"') == 1 and "无处大厦" in rejected
+    assert client.get(url, {"action": "bogus"}).content.decode().count("preview-row") == 4
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Row preview" in english and "Floors：</span>30 → 31" in english
+    assert 'data-testid="preview-action">Unchanged</span>' in english
+
+
+def test_a_long_file_keeps_and_shows_only_the_first_50_rows(env, run_tasks, client):
+    rows = [[f"测试大厦{i}号楼", f"北京市朝阳区建国路{i}号", "写字楼", "3"] for i in range(60)]
+    job = start(run_tasks, env["bj"], xlsx_bytes(rows))
+    assert job.status == ImportStatus.DONE, job.error
+    assert job.counts["new"] == 60
+    assert [r["row"] for r in job.preview] == list(range(2, 52))
+    client.force_login(env["bj"])
+    page = client.get(reverse("buildings:import_detail", args=[job.public_id])).content.decode()
+    assert page.count('data-testid="preview-row"') == 50
+    assert "仅显示前 50 行（共 60 行）" in page
+
+
+def test_a_malformed_file_fails_clearly_with_no_preview(env, run_tasks, client):
+    job = start(run_tasks, env["bj"], "这不是表格\n只是文字".encode(), name="假的.xlsx")
+    assert job.status == ImportStatus.FAILED and "Excel" in job.error
+    assert job.preview == []
+    headers = ["大厦", "地址", "楼宇类型", "楼层数"]
+    unmapped = start(run_tasks, env["bj"], xlsx_bytes(GOOD_ROWS, headers=headers))
+    assert unmapped.status == ImportStatus.FAILED and "楼宇名称" in unmapped.error
+    assert unmapped.preview == []
+    client.force_login(env["bj"])
+    page = client.get(reverse("buildings:import_detail", args=[job.public_id])).content.decode()
+    assert 'data-testid="import-error"' in page and "Excel" in page
+    assert 'data-testid="import-preview"' not in page
+
+
+def test_the_api_job_detail_carries_the_preview(env, run_tasks, settings):
+    job = _previewed(env, run_tasks)
+    client = api(env["bj"])
+    body = client.get(f"/api/v1/building-imports/{job.public_id}/").json()
+    rows = body["preview"]
+    assert [(r["row"], r["action"], r["action_label"]) for r in rows] == [
+        (2, "updated", "更新"),
+        (3, "unchanged", "未变"),
+        (4, "new", "新增"),
+        (5, "rejected", "未通过"),
+    ]
+    assert rows[0]["changes"] == [{"field": "floors", "label": "楼层数", "old": "30", "new": "31"}]
+    assert rows[0]["name"] == "国贸大厦" and rows[0]["jurisdiction"] == "北京"
+    assert rows[0]["district"] == "北京市朝阳区" and rows[0]["reason"] == ""
+    assert rows[2]["code"] == "" and rows[2]["changes"] == []
+    assert "无法从地址识别所在区县" in rows[3]["reason"] and rows[3]["name"] == "无处大厦"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/api/v1/building-imports/{job.public_id}/").json()
+    assert english["preview"][0]["changes"][0]["label"] == "Floors"
+    assert english["preview"][1]["action_label"] == "Unchanged"
+    listed = client.get("/api/v1/building-imports/").json()["results"]
+    assert listed and all("preview" not in item for item in listed)
+    assert api(env["dl"]).get(f"/api/v1/building-imports/{job.public_id}/").status_code == 404
+
+
 # --- CLI ---------------------------------------------------------------------------------------
 
 
