@@ -19,7 +19,7 @@ from louyu.core.models import Jurisdiction, User
 from louyu.core.scope import scope_for
 from louyu.search import fulltext
 from louyu.search.models import Audience, Document
-from louyu.search.registry import kinds
+from louyu.search.registry import Reach, kinds
 from louyu.search.segment import query_terms
 from louyu.search.snippets import highlight, snippet
 
@@ -29,6 +29,10 @@ MAX_TOKENS = 12
 # capped count can say "more than".
 RESULT_CAP = 200
 CANDIDATES = RESULT_CAP + 1
+# How many matches within the user's reach the first read takes over the full-text index
+# (in no order). When there are no more, the newest CANDIDATES of them are ranked; beyond,
+# the words are common in the reach and the matches are read newest first instead.
+PROBE = 2000
 _MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
 
 
@@ -70,17 +74,29 @@ def check_request(request: SearchRequest) -> None:
         raise ValidationError(errors)
 
 
-def visible_documents(*, user: User | None) -> QuerySet[Document]:
+def _reaches(user: User | None, keys: Iterable[str] = ()) -> list[tuple[str, Reach]]:
+    """(kind, reach) of the kinds the user may find anything of, of ``keys`` or all."""
+    found = []
+    for registered in kinds():
+        if keys and registered.key not in keys:
+            continue
+        reach = registered.reach(user)
+        if reach.q() is not None:
+            found.append((registered.key, reach))
+    return found
+
+
+def visible_documents(
+    *, user: User | None, reaches: list[tuple[str, Reach]] | None = None
+) -> QuerySet[Document]:
     """The index rows the user may find: per kind, the rows its reach covers, and of those
     only the rows meant for the user's audience (a handling organisation's full text is
     found only by its members, the public fields by everyone else)."""
     if scope_for(user).kind == "none":
         return Document.objects.none()
     reachable = Q(pk__in=[])
-    for found in kinds():
-        where = found.reach(user).q()
-        if where is not None:
-            reachable |= Q(kind=found.key) & where
+    for key, reach in _reaches(user) if reaches is None else reaches:
+        reachable |= Q(kind=key) & reach.q()
     org = user.organization_id
     audience = Q(audience=Audience.ALL)
     if org is None:
@@ -91,13 +107,37 @@ def visible_documents(*, user: User | None) -> QuerySet[Document]:
     return Document.objects.filter(reachable & audience)
 
 
+def _newest(matching: QuerySet[Document]) -> list[int]:
+    """The ids of the newest ``CANDIDATES`` rows of ``matching`` (undated rows last).
+
+    First at most ``PROBE + 1`` matches are read in no order, which PostgreSQL answers from
+    the GIN bitmap of the words and the reach keys however rare the words are. When that is
+    all of them, the newest are picked here. When there are more, the words are common in
+    the user's reach, and reading the (date, id) index backwards finds CANDIDATES matches
+    after about CANDIDATES / density rows, density being at least PROBE / rows."""
+    probe = list(matching.order_by().values_list("pk", "date")[: PROBE + 1])
+    if len(probe) <= PROBE:
+        probe.sort(key=lambda row: (row[1] is not None, row[1] or datetime.date.min, row[0]))
+        return [pk for pk, _ in reversed(probe[-CANDIDATES:])]
+    newest = list(
+        matching.filter(date__isnull=False)
+        .order_by("-date", "-id")
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+    if len(newest) < CANDIDATES:
+        undated = matching.filter(date__isnull=True).order_by("-id").values_list("pk", flat=True)
+        newest += list(undated[: CANDIDATES - len(newest)])
+    return newest
+
+
 def document_search(*, user: User | None, request: SearchRequest) -> tuple[QuerySet, list[str]]:
     """The user's matching rows, best first (then newest), and the words looked for (to
-    mark them). Only the newest ``CANDIDATES`` matches are ranked. Raises ValidationError
-    for bad input (``query_words``, ``check_request``)."""
+    mark them). Only the newest ``CANDIDATES`` matches are ranked (``_newest``). Raises
+    ValidationError for bad input (``query_words``, ``check_request``)."""
     terms = query_words(request.text)
     check_request(request)
-    qs = visible_documents(user=user)
+    reaches = _reaches(user, request.kinds)
+    qs = visible_documents(user=user, reaches=reaches)
     if request.kinds:
         qs = qs.filter(kind__in=request.kinds)
     if request.jurisdiction:
@@ -107,14 +147,18 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
         qs = qs.filter(date__gte=request.date_from)
     if request.date_to:
         qs = qs.filter(date__lte=request.date_to)
+    # The reach keys narrow the full-text match to the user's reach (a superset of it; the
+    # exact reach is the filter above). Left out when every kind is reached whole: then
+    # they would narrow nothing.
+    keys = fulltext.reach_keys(reaches)
+    whole = len(reaches) == len(kinds()) and all(
+        reach.everything or reach.object_ids is not None for _, reach in reaches
+    )
+    matching = qs.filter(fulltext.matches(terms, reach=None if whole else keys))
     # Ranked among the newest CANDIDATES matches: a bounded cost however common the words
     # (ADR 0018); the page says "more than RESULT_CAP" beyond them.
-    # Plain DESC, so that PostgreSQL can read the (date, id) index backwards and stop early.
-    candidates = qs.filter(fulltext.matches(terms)).order_by("-date", "-id")[:CANDIDATES]
     # alias, not annotate: the rank orders the page but stays out of the capped count.
-    ranked = Document.objects.filter(pk__in=candidates.values("pk")).alias(
-        rank=fulltext.rank(terms)
-    )
+    ranked = Document.objects.filter(pk__in=_newest(matching)).alias(rank=fulltext.rank(terms))
     words = [token for term in terms for token in term]
     return ranked.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
 
