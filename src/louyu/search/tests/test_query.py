@@ -229,6 +229,8 @@ def test_few_and_many_matches_give_the_same_newest_candidates(test_kind, monkeyp
         for n in range(12)
     ]
     undated = _row(ja, "宽带接入整治", object_id=99)
+    # Newer than every match, in the window, but of another jurisdiction.
+    _row(test_kind["jb"], "宽带接入整治", date=day, object_id=100)
     monkeypatch.setattr(query, "CANDIDATES", 4)
     user = test_kind["user_a"]
 
@@ -237,8 +239,13 @@ def test_few_and_many_matches_give_the_same_newest_candidates(test_kind, monkeyp
         documents, _ = query.document_search(user=user, request=SearchRequest(text="宽带接入"))
         return set(documents.values_list("pk", flat=True))
 
-    newest = sorted(rows, key=lambda r: (r.date, r.pk), reverse=True)[:4]
-    assert candidates(100) == candidates(2) == {r.pk for r in newest}
-    assert undated.pk not in candidates(100)
+    newest = {r.pk for r in sorted(rows, key=lambda r: (r.date, r.pk), reverse=True)[:4]}
+    assert candidates(100) == candidates(2) == newest
     monkeypatch.setattr(query, "CANDIDATES", 14)
-    assert undated.pk in candidates(100) and undated.pk in candidates(2)
+    assert candidates(100) == {r.pk for r in rows} | {undated.pk}
+    # Beyond PROBE matches only the newest WINDOW rows are searched in full; older matches
+    # come from the rows read first (a sample), never from another jurisdiction.
+    monkeypatch.setattr(query, "WINDOW", 3)
+    sampled = candidates(2)
+    assert 2 <= len(sampled) <= 5
+    assert sampled <= {r.pk for r in rows} | {undated.pk}
