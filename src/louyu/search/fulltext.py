@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, FloatField, Q
+from django.db.models import BooleanField, Expression, F, FloatField
 
 from louyu.search.registry import Reach
 
@@ -108,20 +108,20 @@ class _OnRow(Expression):
         return sql, [*params, self.param, *extra]
 
 
-def matches(terms: Terms, *, reach: list[str] | None = None) -> Q | Expression:
+def matches(terms: Terms, *, reach: list[str] | None = None, indexed: bool = True) -> Expression:
     """Rows with every term; on PostgreSQL, when ``reach`` (from ``reach_keys``) is given,
-    only rows with one of those keys as well (SQLite ignores it)."""
+    only rows with one of those keys as well (SQLite ignores it). ``indexed=False`` gives
+    the same test in a form the GIN index cannot answer, for rows read another way (its
+    bitmap of two common words costs more than testing a few thousand rows)."""
     if connection.vendor == "postgresql":
+        test = "{vector} @@ to_tsquery('simple', %s)"
+        extra = None
         if reach is not None:
-            return _OnRow(
-                "{vector} @@ (to_tsquery('simple', %s) && %s::tsquery)",
-                tsquery(terms),
-                output_field=BooleanField(),
-                extra=_reach_tsquery(reach) if reach else "'~'",
-            )
-        return _OnRow(
-            "{vector} @@ to_tsquery('simple', %s)", tsquery(terms), output_field=BooleanField()
-        )
+            test = "{vector} @@ (to_tsquery('simple', %s) && %s::tsquery)"
+            extra = _reach_tsquery(reach) if reach else "'~'"
+        if not indexed:
+            test = f"COALESCE({test}, false)"
+        return _OnRow(test, tsquery(terms), output_field=BooleanField(), extra=extra)
     return _OnRow(
         "{id} IN (SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s)",
         fts5_query(terms),

@@ -124,21 +124,29 @@ def _newest_first(rows: Iterable[tuple[int, datetime.date | None]]) -> list[int]
 
 
 def _candidates(
-    rows: QuerySet[Document], match: Expression, visible: Q, *, window_first: bool
+    rows: QuerySet[Document],
+    match: Expression,
+    visible: Q,
+    *,
+    match_row: Expression,
+    window_first: bool,
 ) -> list[int]:
     """The ids of the rows to rank: the newest ``CANDIDATES`` matches the user may find
     when they are few or common, else a bounded set of them (ADR 0018, addendum). At most
-    ``WINDOW`` rows are read by primary key and ``PROBE + 1`` from the full-text index.
+    ``WINDOW`` rows are read from the (date, id) index and ``PROBE + 1`` from the full-text
+    index.
 
     ``rows`` are the rows the request's filters leave; ``match`` keeps a superset of the
     user's matches among them (the words and the reach keys, which PostgreSQL answers from
-    one GIN bitmap); ``visible`` is the exact reach, read as a column rather than filtered
-    on so that the plan stays that bitmap (or the primary key).
+    one GIN bitmap; ``match_row`` is the same test for rows read another way);
+    ``visible`` is the exact reach, read as a column rather than filtered on so that the
+    plan stays that bitmap.
 
-    - The window: the ``WINDOW`` newest rows of the whole index, matched one by one. When
-      it holds ``CANDIDATES`` matches, they are the newest (a national user's common
-      words: the GIN bitmap of two common words alone costs more). Read first when the
-      user's reach is the whole index (``window_first``), else only when needed below.
+    - The window: the ``WINDOW`` newest rows of the whole index, read newest first until
+      ``CANDIDATES`` matches are found. When they are, they are the newest (a national
+      user's common words, for whom the GIN bitmap of two common words alone costs more).
+      Read first when the user's reach is the whole index (``window_first``), else only
+      when needed below.
     - The probe: at most ``PROBE + 1`` matches from the GIN bitmap, in no order. When that
       is all of them, the newest are exact (rare words, or a jurisdiction's scope).
     - Else the words are common in the reach but rare among the newest rows: the
@@ -147,14 +155,15 @@ def _candidates(
 
     def window() -> list[tuple[int, datetime.date | None]]:
         newest = Document.objects.filter(date__isnull=False).order_by("-date", "-id")
-        # The ids first, as a list: as a subquery PostgreSQL may join it row by row.
-        ids = list(newest.values_list("pk", flat=True)[:WINDOW])
-        found = (
-            rows.filter(pk__in=ids)
-            .annotate(hit=ExpressionWrapper(Q(match) & visible, output_field=BooleanField()))
-            .values_list("pk", "date", "hit")
-        )
-        return [(pk, date) for pk, date, hit in found if hit]
+        # The window's oldest row, from the (date, id) index alone.
+        edge = newest.values_list("date", "pk")[WINDOW - 1 : WINDOW].first()
+        within = Q(date__isnull=False)
+        if edge is not None:
+            # A range on date alone, so that the index is read in order and can stop.
+            within = Q(date__gte=edge[0]) & (Q(date__gt=edge[0]) | Q(pk__gte=edge[1]))
+        # Newest first over the (date, id) index, so that common words stop early.
+        found = rows.filter(within, Q(match_row) & visible).order_by("-date", "-id")
+        return list(found.values_list("pk", "date")[:CANDIDATES])
 
     if window_first:
         recent = window()
@@ -204,7 +213,13 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
     keys = None if whole else fulltext.reach_keys(reaches)
     match = fulltext.matches(terms, reach=keys)
     visible = visible_q(user=user, reaches=reaches)
-    candidates = _candidates(qs, match, visible, window_first=keys is None)
+    candidates = _candidates(
+        qs,
+        match,
+        visible,
+        match_row=fulltext.matches(terms, reach=keys, indexed=False),
+        window_first=keys is None,
+    )
     # alias, not annotate: the rank orders the page but stays out of the capped count.
     ranked = Document.objects.filter(pk__in=candidates).alias(rank=fulltext.rank(terms))
     return ranked.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words

@@ -249,3 +249,38 @@ def test_few_and_many_matches_give_the_same_newest_candidates(test_kind, monkeyp
     sampled = candidates(2)
     assert 2 <= len(sampled) <= 5
     assert sampled <= {r.pk for r in rows} | {undated.pk}
+
+
+def test_a_national_user_gets_the_newest_matches_from_the_window_or_the_probe(
+    test_kind, monkeypatch
+):
+    import datetime
+
+    from louyu.search import query
+
+    day = datetime.date(2026, 11, 1)
+    rows = [
+        _row(
+            test_kind["ja" if n % 2 else "jb"],
+            "宽带接入整治" if n % 3 else "无关内容",
+            date=day - datetime.timedelta(days=n),
+            object_id=n,
+        )
+        for n in range(12)
+    ]
+    matches = [r for r in rows if r.object_id % 3]
+    newest = {r.pk for r in matches[:3]}
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+
+    def candidates(window, probe):
+        monkeypatch.setattr(query, "WINDOW", window)
+        monkeypatch.setattr(query, "PROBE", probe)
+        documents, _ = query.document_search(
+            user=test_kind["ministry"], request=SearchRequest(text="宽带接入")
+        )
+        return set(documents.values_list("pk", flat=True))
+
+    # Enough matches in the window; none in it, the probe holds them all; neither.
+    assert candidates(100, 1) == candidates(2, 100) == newest
+    sampled = candidates(2, 1)
+    assert sampled <= {r.pk for r in matches} and {matches[0].pk} <= sampled
