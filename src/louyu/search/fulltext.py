@@ -8,8 +8,8 @@ On PostgreSQL the vector also holds each row's reach keys (migration 0002): ``~k
 ``~k:<kind>:j:<jurisdiction id>``, ``~k:<kind>:o:<organisation id>``. ``matches`` ANDs the
 words with the user's keys OR'ed, so the GIN bitmap holds only matches within reach instead
 of every match in the country. The keys are a superset of the reach (a reach by object ids
-gives its whole kind) and only speed the search up: the exact reach stays the SQL filter
-(``query.visible_documents``). No text can give a key: text lexemes are letters and digits
+gives its whole kind) and only speed the search up: the exact reach stays the SQL test
+(``query.visible_q``). No text can give a key: text lexemes are letters and digits
 only, keys have ``~`` and ``:``, and keys reach the query as a ``tsquery`` literal written
 here from kind keys and integers, never through ``to_tsquery``'s parser.
 
