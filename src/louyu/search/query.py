@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Expression, ExpressionWrapper, F, Q, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from louyu.core.models import Jurisdiction, User
 from louyu.core.scope import scope_for
 from louyu.search import fulltext
 from louyu.search.models import Audience, Document
-from louyu.search.registry import kinds
+from louyu.search.registry import Reach, kinds
 from louyu.search.segment import query_terms
 from louyu.search.snippets import highlight, snippet
 
@@ -29,6 +29,11 @@ MAX_TOKENS = 12
 # capped count can say "more than".
 RESULT_CAP = 200
 CANDIDATES = RESULT_CAP + 1
+# How many matches the first read takes over the full-text index, in no order (see
+# ``_candidates``).
+PROBE = 1000
+# How many of the newest rows of the whole index are matched one by one (``_candidates``).
+WINDOW = 2000
 _MEANINGFUL = re.compile(r"[^\W_]", re.UNICODE)
 
 
@@ -70,17 +75,23 @@ def check_request(request: SearchRequest) -> None:
         raise ValidationError(errors)
 
 
-def visible_documents(*, user: User | None) -> QuerySet[Document]:
-    """The index rows the user may find: per kind, the rows its reach covers, and of those
-    only the rows meant for the user's audience (a handling organisation's full text is
-    found only by its members, the public fields by everyone else)."""
-    if scope_for(user).kind == "none":
-        return Document.objects.none()
+def _reaches(user: User | None, keys: Iterable[str] = ()) -> list[tuple[str, Reach]]:
+    """(kind, reach) of the kinds the user may find anything of, of ``keys`` or all."""
+    found = []
+    for registered in kinds():
+        if keys and registered.key not in keys:
+            continue
+        reach = registered.reach(user)
+        if reach.q() is not None:
+            found.append((registered.key, reach))
+    return found
+
+
+def visible_q(*, user: User, reaches: list[tuple[str, Reach]]) -> Q:
+    """The filter on index rows the user may find (``visible_documents``)."""
     reachable = Q(pk__in=[])
-    for found in kinds():
-        where = found.reach(user).q()
-        if where is not None:
-            reachable |= Q(kind=found.key) & where
+    for key, reach in reaches:
+        reachable |= Q(kind=key) & reach.q()
     org = user.organization_id
     audience = Q(audience=Audience.ALL)
     if org is None:
@@ -88,16 +99,102 @@ def visible_documents(*, user: User | None) -> QuerySet[Document]:
     else:
         audience |= Q(audience=Audience.ORGANIZATION, organization_id=org)
         audience |= Q(audience=Audience.OTHERS) & ~Q(organization_id=org)
-    return Document.objects.filter(reachable & audience)
+    return reachable & audience
+
+
+def visible_documents(
+    *, user: User | None, reaches: list[tuple[str, Reach]] | None = None
+) -> QuerySet[Document]:
+    """The index rows the user may find: per kind, the rows its reach covers, and of those
+    only the rows meant for the user's audience (a handling organisation's full text is
+    found only by its members, the public fields by everyone else)."""
+    if scope_for(user).kind == "none":
+        return Document.objects.none()
+    return Document.objects.filter(
+        visible_q(user=user, reaches=_reaches(user) if reaches is None else reaches)
+    )
+
+
+def _newest_first(rows: Iterable[tuple[int, datetime.date | None]]) -> list[int]:
+    """The ids of the newest ``CANDIDATES`` of these (id, date) rows, undated ones last."""
+    ordered = sorted(
+        set(rows), key=lambda row: (row[1] is not None, row[1] or datetime.date.min, row[0])
+    )
+    return [pk for pk, _ in reversed(ordered[-CANDIDATES:])]
+
+
+def _candidates(
+    rows: QuerySet[Document],
+    match: Expression,
+    visible: Q,
+    *,
+    match_row: Expression,
+    window_first: bool,
+) -> list[int]:
+    """The ids of the rows to rank: the newest ``CANDIDATES`` matches the user may find
+    when they are few or common, else a bounded set of them (ADR 0018, addendum). At most
+    ``WINDOW`` rows are read from the (date, id) index and ``PROBE + 1`` from the full-text
+    index.
+
+    ``rows`` are the rows the request's filters leave; ``match`` keeps a superset of the
+    user's matches among them (the words and the reach keys, which PostgreSQL answers from
+    one GIN bitmap; ``match_row`` is the same test for rows read another way);
+    ``visible`` is the exact reach, read as a column rather than filtered on so that the
+    plan stays that bitmap.
+
+    - The window: the ``WINDOW`` newest rows of the whole index, read newest first until
+      ``CANDIDATES`` matches are found. When they are, they are the newest (a national
+      user's common words, for whom the GIN bitmap of two common words alone costs more).
+      Read first when the user's reach is the whole index (``window_first``), else only
+      when needed below.
+    - The probe: at most ``PROBE + 1`` matches from the GIN bitmap, in no order. When that
+      is all of them, the newest are exact (rare words, or a jurisdiction's scope).
+    - Else the words are common in the reach but rare among the newest rows: the
+      candidates are the window's matches and the probe's, a sample of the older ones."""
+    recent: list[tuple[int, datetime.date | None]] | None = None
+
+    def window() -> list[tuple[int, datetime.date | None]]:
+        newest = Document.objects.filter(date__isnull=False).order_by("-date", "-id")
+        # The window's oldest row, from the (date, id) index alone.
+        edge = newest.values_list("date", "pk")[WINDOW - 1 : WINDOW].first()
+        within = Q(date__isnull=False)
+        if edge is not None:
+            # A range on date alone, so that the index is read in order and can stop.
+            within = Q(date__gte=edge[0]) & (Q(date__gt=edge[0]) | Q(pk__gte=edge[1]))
+        # Newest first over the (date, id) index, so that common words stop early.
+        found = rows.filter(within, Q(match_row) & visible).order_by("-date", "-id")
+        return list(found.values_list("pk", "date")[:CANDIDATES])
+
+    if window_first:
+        recent = window()
+        if len(recent) >= CANDIDATES:
+            return _newest_first(recent)
+    probe = (
+        rows.filter(match)
+        .order_by()
+        .annotate(visible=ExpressionWrapper(visible, output_field=BooleanField()))
+    )
+    read = list(probe.values_list("pk", "date", "visible")[: PROBE + 1])
+    found = [(pk, date) for pk, date, seen in read if seen]
+    if len(read) <= PROBE:
+        return _newest_first(found)
+    if recent is None:
+        recent = window()
+    return _newest_first([*recent, *found])
 
 
 def document_search(*, user: User | None, request: SearchRequest) -> tuple[QuerySet, list[str]]:
     """The user's matching rows, best first (then newest), and the words looked for (to
-    mark them). Only the newest ``CANDIDATES`` matches are ranked. Raises ValidationError
-    for bad input (``query_words``, ``check_request``)."""
+    mark them). Only a bounded set of candidates, the newest when the matches are few, is
+    ranked (``_candidates``). Raises ValidationError for bad input (``query_words``,
+    ``check_request``)."""
     terms = query_words(request.text)
     check_request(request)
-    qs = visible_documents(user=user)
+    words = [token for term in terms for token in term]
+    if scope_for(user).kind == "none":
+        return Document.objects.none(), words
+    reaches = _reaches(user, request.kinds)
+    qs = Document.objects.all()
     if request.kinds:
         qs = qs.filter(kind__in=request.kinds)
     if request.jurisdiction:
@@ -107,15 +204,24 @@ def document_search(*, user: User | None, request: SearchRequest) -> tuple[Query
         qs = qs.filter(date__gte=request.date_from)
     if request.date_to:
         qs = qs.filter(date__lte=request.date_to)
-    # Ranked among the newest CANDIDATES matches: a bounded cost however common the words
-    # (ADR 0018); the page says "more than RESULT_CAP" beyond them.
-    # Plain DESC, so that PostgreSQL can read the (date, id) index backwards and stop early.
-    candidates = qs.filter(fulltext.matches(terms)).order_by("-date", "-id")[:CANDIDATES]
-    # alias, not annotate: the rank orders the page but stays out of the capped count.
-    ranked = Document.objects.filter(pk__in=candidates.values("pk")).alias(
-        rank=fulltext.rank(terms)
+    # The reach keys narrow the full-text match to the user's reach (a superset of it; the
+    # exact reach is ``visible_q``). Left out when every kind is reached whole: then they
+    # would narrow nothing.
+    whole = len(reaches) == len(kinds()) and all(
+        reach.everything or reach.object_ids is not None for _, reach in reaches
     )
-    words = [token for term in terms for token in term]
+    keys = None if whole else fulltext.reach_keys(reaches)
+    match = fulltext.matches(terms, reach=keys)
+    visible = visible_q(user=user, reaches=reaches)
+    candidates = _candidates(
+        qs,
+        match,
+        visible,
+        match_row=fulltext.matches(terms, reach=keys, indexed=False),
+        window_first=keys is None,
+    )
+    # alias, not annotate: the rank orders the page but stays out of the capped count.
+    ranked = Document.objects.filter(pk__in=candidates).alias(rank=fulltext.rank(terms))
     return ranked.order_by(F("rank").desc(), F("date").desc(nulls_last=True), "-id"), words
 
 

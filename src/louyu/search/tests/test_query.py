@@ -127,3 +127,160 @@ def test_reindex_command_rebuilds_a_kind_and_refuses_unknown_ones(test_kind):
     with pytest.raises(CommandError, match="批量大小必须是正整数"):
         call_command("search_reindex", "--batch-size", "0")
     assert Document.objects.count() == before
+
+
+def _row(jurisdiction, text, *, date=None, object_id=1, organization=None):
+    from louyu.search.segment import index_tokens
+
+    return Document.objects.create(
+        kind=KIND,
+        object_id=object_id,
+        jurisdiction=jurisdiction,
+        organization=organization,
+        title=text[:20],
+        body=text,
+        tokens=index_tokens(text),
+        date=date,
+    )
+
+
+def test_reach_keys_name_the_kind_its_jurisdictions_and_organisations():
+    from louyu.search.fulltext import reach_keys
+    from louyu.search.registry import EVERYTHING, Reach
+
+    keys = reach_keys(
+        [
+            ("complaint", Reach(jurisdiction_ids=frozenset({3, 1}), organization_ids={7})),
+            ("article", EVERYTHING),
+            ("practice", Reach(jurisdiction_ids=frozenset({1}), object_ids=Document.objects.all())),
+        ]
+    )
+    assert keys == [
+        "~k:complaint:j:1",
+        "~k:complaint:j:3",
+        "~k:complaint:o:7",
+        "~k:article",
+        "~k:practice",
+    ]
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        "j{a}",
+        "~k:test_org:j:{a}",
+        "'~k:test_org:j:{a}' | '~k:test_org'",
+        "宽带接入 j{a} ~k:test_org",
+        "970001 ca-970001",
+        "test_org:j:{a}",
+    ],
+)
+def test_text_shaped_like_a_reach_key_finds_nothing_of_another_jurisdiction(test_kind, crafted):
+    a = test_kind["ja"].pk
+    org_a = test_kind["org_a"]
+    org_a.name = f"甲 j{a} ~k:test_org:j:{a} test_org:j:{a} 宽带接入 970001"
+    org_a.save()
+    reindex()
+    found = _search(test_kind["user_b"], crafted.format(a=a))
+    assert org_a.pk not in {h.object_id for h in found}
+
+
+def test_reach_keys_in_the_vector_cannot_be_forged_by_text(test_kind):
+    """Without the SQL reach filter: on PostgreSQL the vector's keys alone narrow a match,
+    so a row must carry only the keys of its own jurisdiction, whatever its text says."""
+    from django.db import connection
+
+    from louyu.search import fulltext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the reach keys are in the PostgreSQL vector only")
+    a, b = test_kind["ja"].pk, test_kind["jb"].pk
+    forged = f"宽带 j{b} ~k:{KIND}:j:{b} k {KIND} j {b} ~k:{KIND}"
+    row = _row(test_kind["ja"], forged)
+    key_a, key_b = f"~k:{KIND}:j:{a}", f"~k:{KIND}:j:{b}"
+
+    def found(text, keys):
+        terms = query_words(text)
+        return list(
+            Document.objects.filter(fulltext.matches(terms, reach=keys)).values_list(
+                "pk", flat=True
+            )
+        )
+
+    assert found("宽带", [key_a]) == [row.pk]
+    assert found("宽带", [key_b]) == []
+    assert found(f"宽带 ~k:{KIND}:j:{b}", [key_b]) == []
+    assert found(f"~k:{KIND}:j:{a} 宽带", [key_b]) == []
+    assert found("宽带", [f"~k:{KIND}"]) == [row.pk]
+    assert found("宽带", []) == []
+    with pytest.raises(ValueError):
+        found("宽带", ["~k:x' | 'y"])
+
+
+def test_few_and_many_matches_give_the_same_newest_candidates(test_kind, monkeypatch):
+    import datetime
+
+    from louyu.search import query
+
+    ja = test_kind["ja"]
+    day = datetime.date(2026, 11, 1)
+    rows = [
+        _row(ja, "宽带接入整治", date=day - datetime.timedelta(days=n % 5), object_id=n)
+        for n in range(12)
+    ]
+    undated = _row(ja, "宽带接入整治", object_id=99)
+    # Newer than every match, in the window, but of another jurisdiction.
+    _row(test_kind["jb"], "宽带接入整治", date=day, object_id=100)
+    monkeypatch.setattr(query, "CANDIDATES", 4)
+    user = test_kind["user_a"]
+
+    def candidates(probe):
+        monkeypatch.setattr(query, "PROBE", probe)
+        documents, _ = query.document_search(user=user, request=SearchRequest(text="宽带接入"))
+        return set(documents.values_list("pk", flat=True))
+
+    newest = {r.pk for r in sorted(rows, key=lambda r: (r.date, r.pk), reverse=True)[:4]}
+    assert candidates(100) == candidates(2) == newest
+    monkeypatch.setattr(query, "CANDIDATES", 14)
+    assert candidates(100) == {r.pk for r in rows} | {undated.pk}
+    # Beyond PROBE matches only the newest WINDOW rows are searched in full; older matches
+    # come from the rows read first (a sample), never from another jurisdiction.
+    monkeypatch.setattr(query, "WINDOW", 3)
+    sampled = candidates(2)
+    assert 2 <= len(sampled) <= 5
+    assert sampled <= {r.pk for r in rows} | {undated.pk}
+
+
+def test_a_national_user_gets_the_newest_matches_from_the_window_or_the_probe(
+    test_kind, monkeypatch
+):
+    import datetime
+
+    from louyu.search import query
+
+    day = datetime.date(2026, 11, 1)
+    rows = [
+        _row(
+            test_kind["ja" if n % 2 else "jb"],
+            "宽带接入整治" if n % 3 else "无关内容",
+            date=day - datetime.timedelta(days=n),
+            object_id=n,
+        )
+        for n in range(12)
+    ]
+    matches = [r for r in rows if r.object_id % 3]
+    newest = {r.pk for r in matches[:3]}
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+
+    def candidates(window, probe):
+        monkeypatch.setattr(query, "WINDOW", window)
+        monkeypatch.setattr(query, "PROBE", probe)
+        documents, _ = query.document_search(
+            user=test_kind["ministry"], request=SearchRequest(text="宽带接入")
+        )
+        return set(documents.values_list("pk", flat=True))
+
+    # Enough matches in the window; none in it, the probe holds them all; neither.
+    assert candidates(100, 1) == candidates(2, 100) == newest
+    sampled = candidates(2, 1)
+    assert sampled <= {r.pk for r in matches} and {matches[0].pk} <= sampled
