@@ -220,6 +220,8 @@ class ReinspectionForm(forms.Form):
     scheduled_on = DateField(label=_("复查日期"))
 
     def __init__(self, *args, inspections, teams, **kwargs):
+        # Its own ids: the board's assignment form has fields of the same names.
+        kwargs.setdefault("auto_id", "reinspect_%s")
         super().__init__(*args, **kwargs)
         self.fields["inspections"].queryset = inspections
         self.fields["team"].queryset = teams

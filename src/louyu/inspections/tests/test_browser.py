@@ -214,7 +214,11 @@ def test_board_progress_reinspection_inbox_and_building_report(live_server, brow
     services.inspection_submit(
         actor=member,
         assignment=assignment,
-        answers={**PASSING, "exclusive_deal": "yes"},
+        answers={
+            **PASSING,
+            "exclusive_deal": "yes",
+            "operators_serving": [services.basic_operators().first().code],
+        },
         photos=[
             (code, SimpleUploadedFile(f"{code}.jpg", _jpeg(), content_type="image/jpeg"))
             for code in EVIDENCE
