@@ -16,7 +16,7 @@ from louyu.inspections.models import Inspection, InspectionPlan
 from louyu.inspections.workflow import Outcome
 
 logger = logging.getLogger(__name__)
-PHOTO_PIXELS = 1200
+PHOTO_PIXELS = 640
 PHOTO_WIDTH_MM = 110
 
 
