@@ -5,7 +5,9 @@ sees the plan but may not act on it."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,7 +17,7 @@ from rest_framework.response import Response
 
 from louyu.core.rest.pagination import CappedPagination
 from louyu.core.rest.parsers import JSONParser
-from louyu.inspections import selectors, services
+from louyu.inspections import documents, selectors, services
 from louyu.inspections import serializers as s
 from louyu.inspections.models import Assignment
 
@@ -78,6 +80,7 @@ class InspectionPlanViewSet(
             **self.get_serializer_context(),
             "sample": selectors.plan_sample(user=self.request.user, plan=fresh),
             "assignments": selectors.plan_assignments(user=self.request.user, plan=fresh),
+            "team_progress": selectors.team_progress(user=self.request.user, plan=fresh),
         }
         data = s.InspectionPlanDetailSerializer(fresh, context=context).data
         return Response(data, status=status_code)
@@ -207,6 +210,45 @@ class InspectionPlanViewSet(
         )
         return self._render(plan, status_code=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary=_("安排复查（不合格或未能检查的楼宇、检查组、日期）"),
+        description=_(
+            "方案实施中才能安排（409）。每栋楼宇复查其在本方案中最近一次检查记录；"
+            "合格、已有未完成复查、其他辖区的楼宇，其他方案的检查组或早于今天的日期返回 400，"
+            "且不安排任何复查。"
+        ),
+        request=s.ReinspectionInputSerializer,
+        responses={**ACTION_RESPONSES, 201: s.InspectionPlanDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reinspections(self, request, pk=None):
+        plan = self.get_object()
+        data = s.ReinspectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        visible = selectors.plan_inspections(user=request.user, plan=plan).order_by(
+            "-submitted_at", "-id"
+        )
+        records, unknown = [], []
+        for building in dict.fromkeys(values["buildings"]):
+            latest = visible.filter(building_id=building).first()
+            if latest is None:
+                unknown.append(str(building))
+            else:
+                records.append(latest)
+        if unknown:
+            raise ValidationError(
+                {"buildings": f"楼宇 {'、'.join(unknown)} 在本方案中没有您可见的检查记录。"}
+            )
+        services.reinspection_schedule(
+            actor=request.user,
+            plan=plan,
+            inspections=records,
+            team=plan.teams.filter(pk=values["team"]).first(),
+            scheduled_on=values["scheduled_on"],
+        )
+        return self._render(plan, status_code=status.HTTP_201_CREATED)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -270,3 +312,21 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             s.InspectionSerializer(fresh).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        summary=_("楼宇检查报告（PDF）"),
+        description=_(
+            "检查项、回答、不合格项及问题类别、照片及拍摄时间、检查组成员、提交人、日期和关联案件。"
+        ),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        record = self.get_object()
+        response = HttpResponse(
+            documents.render_inspection_report_pdf(inspection=record),
+            content_type="application/pdf",
+        )
+        name = f"inspection-{record.pk}-{record.building.code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

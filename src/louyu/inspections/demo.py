@@ -1,25 +1,28 @@
 """Demo inspection plans over the demo buildings, made through the real services so their
 samples, history, work items and audit trail are what the application would produce: a
 national plan of the ministry over 北京 and 大连 that is running, with two mixed teams and
-scheduled buildings, three of them inspected (one with a failed item that opened or joined
-the building's case, one where entry was refused); 北京's own plan closed and its new
-version still a draft; 大连's own plan approved. Idempotent: nothing is created when any
-plan exists."""
+scheduled buildings (some days already past, so the board shows overdue work), three of
+them inspected with the photos their checklist items ask for (one with a failed item that
+opened or joined the building's case, one where entry was refused), and a re-inspection of
+each failed building scheduled for tomorrow; 北京's own plan closed and its new version still
+a draft; 大连's own plan approved. Idempotent: nothing is created when any plan exists."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import uuid
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from louyu.buildings.models import PresenceStatus
 from louyu.core.models import Jurisdiction, Organization, User
 from louyu.inspections import services
-from louyu.inspections.models import Assignment, ChecklistVersion, InspectionPlan
+from louyu.inspections.models import Assignment, ChecklistVersion, Inspection, InspectionPlan
 from louyu.inspections.sampling import StratumSpec
-from louyu.inspections.workflow import AnswerType
+from louyu.inspections.workflow import AnswerType, Evidence
 
 STRATA = (
     StratumSpec(kind="zero_operator", share=30),
@@ -59,7 +62,7 @@ def _advance(actor, plan, *states: str) -> None:
 
 def _staff(actor, plan, teams: dict[str, tuple[str, ...]], *, per_team: int) -> None:
     sample = iter(plan.sample.select_related("building").filter(building__is_active=True))
-    day = max(plan.period_start, timezone.localdate())
+    day = max(plan.period_start, timezone.localdate() - datetime.timedelta(days=2))
     for name, usernames in teams.items():
         members = _users(*usernames)
         if not members:
@@ -92,6 +95,41 @@ def _passing_answers(assignment: Assignment) -> dict:
     return answers
 
 
+def _photo(code: str) -> SimpleUploadedFile:
+    """A small generated JPEG standing in for a site photo."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 140, 160)).save(out, format="JPEG")
+    return SimpleUploadedFile(f"{code}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _evidence(assignment: Assignment) -> list[tuple[str, SimpleUploadedFile]]:
+    return [
+        (item.code, _photo(item.code))
+        for item in services.applicable_items(assignment)
+        if item.evidence != Evidence.NONE
+    ]
+
+
+def _reinspect(actor, plan: InspectionPlan) -> None:
+    """A re-inspection of each failed building of the plan, tomorrow, by the team that
+    found the failure."""
+    day = min(timezone.localdate() + datetime.timedelta(days=1), plan.period_end)
+    records = Inspection.objects.filter(assignment__team__plan=plan).select_related(
+        "assignment__team"
+    )
+    for record in records.order_by("id"):
+        if services.inspection_failed(record):
+            services.reinspection_schedule(
+                actor=actor,
+                plan=plan,
+                inspections=[record],
+                team=record.assignment.team,
+                scheduled_on=day,
+            )
+
+
 def _inspect(plan: InspectionPlan) -> None:
     """The first assignment of each team inspected by its first member: all passed; an
     exclusive deal found; entry refused."""
@@ -111,6 +149,7 @@ def _inspect(plan: InspectionPlan) -> None:
             answers={**_passing_answers(assignment), **variant.get("answers", {})},
             outcome=variant.get("outcome", "inspected"),
             not_inspected_reason=variant.get("not_inspected_reason", ""),
+            photos=_evidence(assignment) if not variant.get("outcome") else [],
             note="现场物业拒绝检查组进入。" if variant.get("outcome") else "",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"louyu-demo-inspection-{assignment.pk}"),
         )
@@ -148,6 +187,7 @@ def create_demo_inspection_plans() -> int:
         per_team=4,
     )
     _inspect(national)
+    _reinspect(ministry, national)
 
     closed = _plan(
         beijing,

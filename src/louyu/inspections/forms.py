@@ -195,3 +195,33 @@ class AssignmentForm(forms.Form):
             f"{row.position}. {row.building.name}（{row.jurisdiction.short_name}）"
         )
         self.fields["team"].queryset = teams
+
+
+class ReinspectionForm(forms.Form):
+    """Failed buildings of the board to re-inspect, with a team and a day. The records are
+    those of the plan the user sees; whether each failed and has no open re-inspection is
+    the service's rule."""
+
+    inspections = forms.ModelMultipleChoiceField(
+        label=_("需复查的楼宇"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请选择需要复查的楼宇。"),
+            "invalid_choice": _("所选楼宇不在您可见的本方案检查记录中。"),
+            "invalid_pk_value": _("所选楼宇不在您可见的本方案检查记录中。"),
+        },
+    )
+    team = forms.ModelChoiceField(
+        label=_("复查检查组"),
+        queryset=None,
+        error_messages={"invalid_choice": _("请选择本方案的检查组。")},
+    )
+    scheduled_on = DateField(label=_("复查日期"))
+
+    def __init__(self, *args, inspections, teams, **kwargs):
+        # Its own ids: the board's assignment form has fields of the same names.
+        kwargs.setdefault("auto_id", "reinspect_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["inspections"].queryset = inspections
+        self.fields["team"].queryset = teams

@@ -275,18 +275,29 @@ class Team(models.Model):
 
 
 class Assignment(models.Model):
-    """A sampled building given to a team for a day; a work item of each member."""
+    """A sampled building given to a team for a day; a work item of each member. A
+    building has one first assignment; a re-inspection (复查) is a further assignment of the
+    same building, linked to the failed inspection it follows up."""
 
     team = models.ForeignKey(
         Team, verbose_name=_("检查组"), on_delete=models.PROTECT, related_name="assignments"
     )
-    sampled = models.OneToOneField(
+    sampled = models.ForeignKey(
         SampledBuilding,
         verbose_name=_("抽样楼宇"),
         on_delete=models.PROTECT,
-        related_name="assignment",
+        related_name="assignments",
+        related_query_name="assignment",
     )
     scheduled_on = models.DateField(_("检查日期"))
+    reinspection_of = models.OneToOneField(
+        "Inspection",
+        verbose_name=_("复查的检查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reinspection",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("安排人"),
@@ -301,6 +312,13 @@ class Assignment(models.Model):
         ordering = ["scheduled_on", "id"]
         verbose_name = _("检查安排")
         verbose_name_plural = _("检查安排")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sampled"],
+                condition=models.Q(reinspection_of__isnull=True),
+                name="assignment_first_per_sample",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sampled.building} {self.scheduled_on}"

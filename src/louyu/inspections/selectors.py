@@ -10,7 +10,10 @@ Inside a plan, an administration sees the sample in its own jurisdiction only.""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from louyu.core.models import Jurisdiction, Organization, User
 from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
@@ -24,7 +27,7 @@ from louyu.inspections.models import (
     Team,
 )
 from louyu.inspections.services.plans import planning_jurisdiction_ids
-from louyu.inspections.workflow import PUBLISHED_STATES, StratumKind
+from louyu.inspections.workflow import PUBLISHED_STATES, Outcome, StratumKind
 
 
 def plan_list(*, user: User) -> QuerySet[InspectionPlan]:
@@ -176,3 +179,78 @@ def plan_failure_rates(*, user: User, plan: InspectionPlan) -> list[dict]:
         .order_by("item__sort_order", "item__code")
     )
     return [{**row, "rate": round(100 * row["failed"] / row["judged"], 1)} for row in rows]
+
+
+def _failed_q() -> Q:
+    """An inspection that failed: could not be inspected, or any item answered failing."""
+    failing = InspectionAnswer.objects.filter(inspection=OuterRef("pk"), passed=False)
+    return Q(outcome=Outcome.COULD_NOT_INSPECT) | Exists(failing)
+
+
+def team_progress(*, user: User, plan: InspectionPlan, today: datetime.date | None = None):
+    """Per team of ``plan``, over the assignments ``user`` sees: assigned, inspected, could
+    not inspect, remaining (no record yet), overdue (no record and its day has passed),
+    and failed (records with a failed item or that could not inspect)."""
+    today = today or timezone.localdate()
+    visible = plan_assignments(user=user, plan=plan).values("pk")
+    failing = InspectionAnswer.objects.filter(inspection__assignment=OuterRef("pk"), passed=False)
+    rows = {
+        row["team"]: row
+        for row in Assignment.objects.filter(pk__in=visible)
+        .annotate(has_failure=Exists(failing))
+        .values("team")
+        .annotate(
+            assigned=Count("id"),
+            inspected=Count("id", filter=Q(inspection__outcome=Outcome.INSPECTED)),
+            could_not=Count("id", filter=Q(inspection__outcome=Outcome.COULD_NOT_INSPECT)),
+            remaining=Count("id", filter=Q(inspection__isnull=True)),
+            overdue=Count("id", filter=Q(inspection__isnull=True, scheduled_on__lt=today)),
+            failed=Count(
+                "id",
+                filter=Q(inspection__outcome=Outcome.COULD_NOT_INSPECT)
+                | Q(has_failure=True, inspection__isnull=False),
+            ),
+        )
+        .order_by()
+    }
+    empty = dict.fromkeys(
+        ("assigned", "inspected", "could_not", "remaining", "overdue", "failed"), 0
+    )
+    return [
+        {"team": team, **{key: rows.get(team.pk, empty)[key] for key in empty}}
+        for team in plan.teams.order_by("name", "id")
+    ]
+
+
+def failed_inspections(*, user: User, plan: InspectionPlan) -> QuerySet[Inspection]:
+    """The records of ``plan`` that ``user`` may see and that failed (any failed item, or
+    the building could not be inspected), newest first, each with its re-inspection if
+    one was scheduled."""
+    return (
+        inspection_list(user=user)
+        .filter(assignment__team__plan=plan)
+        .filter(_failed_q())
+        .annotate(failed_items=Count("answers", filter=Q(answers__passed=False)))
+        .select_related(
+            "assignment__sampled__jurisdiction", "reinspection__team", "reinspection__inspection"
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def plan_inspections(*, user: User, plan: InspectionPlan) -> QuerySet[Inspection]:
+    return inspection_list(user=user).filter(assignment__team__plan=plan)
+
+
+def reinspection_original(*, user: User, assignment: Assignment) -> Inspection | None:
+    """For a re-inspection, the record it follows up, if ``user`` may see it."""
+    if assignment.reinspection_of_id is None:
+        return None
+    return inspection_list(user=user).filter(pk=assignment.reinspection_of_id).first()
+
+
+def reinspection_of_record(*, user: User, record: Inspection | None) -> Assignment | None:
+    """The re-inspection scheduled after ``record``, if any and ``user`` may see it."""
+    if record is None:
+        return None
+    return assignment_list(user=user).filter(reinspection_of=record).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from louyu.inspections.models import (
@@ -94,7 +95,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "team", "building", "building_name", "scheduled_on"]
+        fields = ["id", "team", "building", "building_name", "scheduled_on", "reinspection_of"]
         read_only_fields = fields  # answers only; input has its own serializers
 
 
@@ -107,12 +108,26 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields  # answers only; input has its own serializers
 
 
+class TeamProgressSerializer(serializers.Serializer):
+    team = serializers.IntegerField(source="team.pk", read_only=True)
+    name = serializers.CharField(source="team.name", read_only=True)
+    assigned = serializers.IntegerField(read_only=True)
+    inspected = serializers.IntegerField(read_only=True)
+    could_not = serializers.IntegerField(read_only=True, help_text=_("未能检查"))
+    remaining = serializers.IntegerField(read_only=True, help_text=_("尚无检查记录"))
+    overdue = serializers.IntegerField(read_only=True, help_text=_("尚无检查记录且已过检查日期"))
+    failed = serializers.IntegerField(read_only=True, help_text=_("不合格或未能检查的记录"))
+
+
 class InspectionPlanDetailSerializer(InspectionPlanSerializer):
     strata = StratumSerializer(many=True, read_only=True)
     draw_notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     sample = serializers.SerializerMethodField(help_text=_("调用者可见范围内的抽样楼宇"))
     teams = TeamSerializer(many=True, read_only=True)
     assignments = serializers.SerializerMethodField(help_text=_("调用者可见的检查安排"))
+    team_progress = serializers.SerializerMethodField(
+        help_text=_("各检查组进度（调用者可见的检查安排）")
+    )
 
     class Meta(InspectionPlanSerializer.Meta):
         fields = [
@@ -122,9 +137,15 @@ class InspectionPlanDetailSerializer(InspectionPlanSerializer):
             "sample",
             "teams",
             "assignments",
+            "team_progress",
         ]
         read_only_fields = fields  # answers only; input has its own serializers
 
+    @extend_schema_field(TeamProgressSerializer(many=True))
+    def get_team_progress(self, plan) -> list[dict]:
+        return TeamProgressSerializer(self.context["team_progress"], many=True).data
+
+    @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, plan) -> list[dict]:
         return AssignmentSerializer(self.context["assignments"], many=True).data
 
@@ -183,6 +204,16 @@ class AssignmentInputSerializer(serializers.Serializer):
     scheduled_on = serializers.DateField()
 
 
+class ReinspectionInputSerializer(serializers.Serializer):
+    buildings = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_empty=False,
+        help_text=_("需复查的楼宇编号（本方案中不合格或未能检查的楼宇）"),
+    )
+    team = serializers.IntegerField(help_text=_("本方案的检查组"))
+    scheduled_on = serializers.DateField(help_text=_("复查日期，不早于今天"))
+
+
 class InspectionAnswerSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code", read_only=True)
     value = serializers.JSONField(read_only=True, allow_null=True)
@@ -219,6 +250,15 @@ class InspectionSerializer(serializers.ModelSerializer):
     )
     answers = InspectionAnswerSerializer(many=True, read_only=True)
     photos = InspectionPhotoSerializer(many=True, read_only=True)
+    reinspection_of = serializers.IntegerField(
+        source="assignment.reinspection_of_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("本次为复查时，复查的检查记录编号"),
+    )
+    reinspection = serializers.SerializerMethodField(
+        help_text=_("本记录之后安排的复查（检查安排编号）")
+    )
 
     class Meta:
         model = Inspection
@@ -237,8 +277,14 @@ class InspectionSerializer(serializers.ModelSerializer):
             "submitted_at",
             "answers",
             "photos",
+            "reinspection_of",
+            "reinspection",
         ]
         read_only_fields = fields  # answers only; input has its own serializers
+
+    def get_reinspection(self, inspection) -> int | None:
+        follow_up = Assignment.objects.filter(reinspection_of=inspection).only("pk").first()
+        return follow_up.pk if follow_up else None
 
 
 class InspectionSubmitSerializer(serializers.Serializer):

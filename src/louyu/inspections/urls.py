@@ -16,6 +16,8 @@ urlpatterns = [
     path("plans/<int:pk>/revise/", views.plan_revise, name="revise"),
     path("plans/<int:pk>/teams/", views.team_add, name="team_add"),
     path("plans/<int:pk>/assignments/", views.assignment_add, name="assignment_add"),
+    path("plans/<int:pk>/reinspections/", views.reinspection_add, name="reinspection_add"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/report.pdf", views.inspection_report_pdf, name="report_pdf"),
     path("assignments/<int:pk>/inspection/", views.inspection_submit, name="inspection_submit"),
 ]

@@ -19,8 +19,15 @@ from louyu.core.exports import xlsx_download
 from louyu.core.forms import add_service_errors
 from louyu.core.pagination import CappedPaginator, query_without_page
 from louyu.inspections import documents, exports, selectors, services
-from louyu.inspections.forms import AssignmentForm, PlanFilterForm, PlanForm, SpecForm, TeamForm
-from louyu.inspections.models import Assignment, InspectionPlan
+from louyu.inspections.forms import (
+    AssignmentForm,
+    PlanFilterForm,
+    PlanForm,
+    ReinspectionForm,
+    SpecForm,
+    TeamForm,
+)
+from louyu.inspections.models import Assignment, Inspection, InspectionPlan
 from louyu.inspections.workflow import (
     AnswerType,
     NotInspectedReason,
@@ -143,11 +150,23 @@ def plan_edit(request, pk: int):
     )
 
 
-def _schedule_forms(request, plan, *, team_form=None, assignment_form=None) -> dict:
+def _reinspection_form(request, plan, data=None) -> ReinspectionForm:
+    return ReinspectionForm(
+        data,
+        inspections=selectors.plan_inspections(user=request.user, plan=plan),
+        teams=plan.teams.all(),
+    )
+
+
+def _schedule_forms(
+    request, plan, *, team_form=None, assignment_form=None, reinspection_form=None
+) -> dict:
     if plan.state not in services.SCHEDULING_STATES or not services.can_manage_teams(
         request.user, plan
     ):
         return {}
+    if plan.state == State.RUNNING:
+        reinspection_form = reinspection_form or _reinspection_form(request, plan)
     unassigned = plan.sample.filter(assignment__isnull=True).select_related(
         "building", "jurisdiction"
     )
@@ -155,6 +174,12 @@ def _schedule_forms(request, plan, *, team_form=None, assignment_form=None) -> d
         "team_form": team_form or TeamForm(members=services.team_member_choices(plan)),
         "assignment_form": assignment_form
         or AssignmentForm(sample=unassigned, teams=plan.teams.all()),
+        "reinspection_form": reinspection_form,
+        "reinspection_selected": (
+            set(reinspection_form.data.getlist("inspections"))
+            if reinspection_form is not None and reinspection_form.is_bound
+            else set()
+        ),
     }
 
 
@@ -196,6 +221,8 @@ def _render_detail(request, plan, *, status=200, **forms):
             "assignments": selectors.plan_assignments(user=user, plan=plan),
             "progress": selectors.plan_progress(sample),
             "failure_rates": selectors.plan_failure_rates(user=user, plan=plan),
+            "team_progress": selectors.team_progress(user=user, plan=plan),
+            "failed": selectors.failed_inspections(user=user, plan=plan),
             **_schedule_forms(request, plan, **forms),
         },
         status=status,
@@ -272,7 +299,9 @@ def _schedule(request, plan, form, call, success: str):
         else:
             messages.success(request, success)
             return redirect("inspections:detail", plan.pk)
-    key = "team_form" if isinstance(form, TeamForm) else "assignment_form"
+    key = {TeamForm: "team_form", ReinspectionForm: "reinspection_form"}.get(
+        type(form), "assignment_form"
+    )
     return _render_detail(request, plan, status=400, **{key: form})
 
 
@@ -305,6 +334,21 @@ def assignment_add(request, pk: int):
         form,
         lambda plan, data: services.assignment_create(actor=request.user, **data),
         _("检查已安排，检查组成员的待办中已出现该任务。"),
+    )
+
+
+@login_required
+@require_POST
+def reinspection_add(request, pk: int):
+    """Schedule re-inspections of failed buildings chosen on the board."""
+    plan = _get_plan(request, pk)
+    form = _reinspection_form(request, plan, request.POST)
+    return _schedule(
+        request,
+        plan,
+        form,
+        lambda plan, data: services.reinspection_schedule(actor=request.user, plan=plan, **data),
+        _("复查已安排，检查组成员的待办中已出现复查任务。"),
     )
 
 
@@ -344,6 +388,8 @@ def assignment_detail(request, pk: int):
             "operators": services.basic_operators() if may_submit else [],
             "outcomes": Outcome.choices,
             "reasons": NotInspectedReason.choices,
+            "original": selectors.reinspection_original(user=request.user, assignment=assignment),
+            "follow_up": selectors.reinspection_of_record(user=request.user, record=record),
         },
     )
 
@@ -404,9 +450,29 @@ def sample_export(request, pk: int):
         actor=request.user,
         action="inspection_plan.export_sample",
         filters={"plan": plan.pk},
-        write=lambda fileobj: exports.write_sample_xlsx(fileobj, sample),
+        write=lambda fileobj: exports.write_sample_xlsx(
+            fileobj, sample, selectors.team_progress(user=request.user, plan=plan)
+        ),
         filename=f"inspection-sample-{plan.pk}",
     )
+    return response
+
+
+@login_required
+@require_GET
+def inspection_report_pdf(request, pk: int):
+    """The inspection report of one building: the record of the assignment ``pk``."""
+    assignment = _get_assignment(request, pk)
+    record = selectors.assignment_inspection(assignment=assignment)
+    if record is None:
+        raise Http404
+    return _pdf_response(documents.render_inspection_report_pdf(inspection=record), record)
+
+
+def _pdf_response(data: bytes, record: Inspection) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"inspection-{record.pk}-{record.building.code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -20,6 +20,7 @@ from louyu.inspections.services.records import (
     applicable_items,
     basic_operators,
     can_submit,
+    evidence_needed,
     inspection_submit,
     photo_taken_at,
 )
@@ -28,12 +29,17 @@ from louyu.inspections.services.teams import (
     assignment_create,
     assignment_link,
     can_manage_teams,
+    inspection_failed,
+    reinspection_schedule,
     team_create,
     team_member_choices,
 )
 
 __all__ = [
     "photo_taken_at",
+    "evidence_needed",
+    "inspection_failed",
+    "reinspection_schedule",
     "inspection_submit",
     "can_submit",
     "basic_operators",

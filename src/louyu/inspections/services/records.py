@@ -41,6 +41,7 @@ from louyu.inspections.services.plans import can_approve, can_edit
 from louyu.inspections.workflow import (
     AnswerType,
     CaptureSource,
+    Evidence,
     NotInspectedReason,
     Outcome,
     State,
@@ -206,6 +207,36 @@ def _check_photos(photos, items_by_code) -> list[tuple[ChecklistItem | None, Che
     return checked
 
 
+def evidence_needed(item: ChecklistItem, passed: bool | None) -> bool:
+    """Whether an answer of ``item`` must come with a photo attached to it: always for a
+    photo or a photographed document, and for "photo when failing" when it failed."""
+    if item.evidence in (Evidence.PHOTO, Evidence.DOCUMENT):
+        return True
+    return item.evidence == Evidence.PHOTO_ON_FAIL and passed is False
+
+
+MISSING_EVIDENCE = {
+    Evidence.PHOTO: "须上传现场照片",
+    Evidence.DOCUMENT: "须上传书面材料照片",
+    Evidence.PHOTO_ON_FAIL: "不合格，须上传现场照片",
+}
+NOT_INSPECTED_EVIDENCE = "未能检查时须上传现场照片（如楼门、告示）或填写说明（至少 2 个字）。"
+
+
+def _check_evidence(cleaned, checked) -> None:
+    """Refuse answers lacking the evidence their item asks for, naming every such item."""
+    with_photo = {item.pk for item, _file, _when in checked if item is not None}
+    missing = [
+        item
+        for item, _value, passed in cleaned
+        if evidence_needed(item, passed) and item.pk not in with_photo
+    ]
+    if missing:
+        raise ValidationError(
+            {"photos": [f"{_label(item)}{MISSING_EVIDENCE[item.evidence]}。" for item in missing]}
+        )
+
+
 def _clean_key(submission_key) -> uuid.UUID:
     try:
         return uuid.UUID(str(submission_key))
@@ -231,7 +262,9 @@ def inspection_submit(
 
     Refuses (nothing written) a submitter who is not on the team nor running the plan, a
     plan that is not running, a building deactivated since it was drawn, unanswered or
-    invalid answers, and evidence files that are not images."""
+    invalid answers, evidence files that are not images, answers without the photo their
+    checklist item asks for (``evidence_needed``), and a building that could not be
+    inspected with neither a photo nor a note."""
     key = _clean_key(submission_key)
     existing = Inspection.objects.filter(submission_key=key).first()
     if existing is not None:
@@ -293,6 +326,10 @@ def _submit(
     else:
         raise ValidationError({"outcome": "检查结果只能是“已检查”或“未能检查”。"})
     checked = _check_photos(photos, items_by_code)
+    if outcome == Outcome.INSPECTED:
+        _check_evidence(cleaned, checked)
+    elif not checked and len(note) < 2:
+        raise ValidationError({"photos": NOT_INSPECTED_EVIDENCE})
     authority = plan_administration(locked)
     inspection = Inspection.objects.create(
         assignment=locked,

@@ -15,6 +15,17 @@ from louyu.core.tests.factories import OrganizationFactory
 from louyu.inspections import services
 from louyu.inspections.tests.conftest import building
 
+# The items of the 2026 checklist that may ask for a photo (the fibre item does not apply
+# to the fixtures' buildings).
+EVIDENCE_CODES = (
+    "operators_serving",
+    "exclusive_deal",
+    "fee_to_operators",
+    "fee_to_tenants",
+    "monthly_price",
+    "notice_posted",
+    "facilities_open",
+)
 PASSING = {
     "operators_serving": ["telecom"],
     "exclusive_deal": "no",
@@ -85,11 +96,27 @@ def running(ins):
     return ins
 
 
-def submit(env, *, actor=None, answers=None, key=None, **extra):
+def evidence(assignment) -> list[tuple[str, SimpleUploadedFile]]:
+    """A photo for every checklist item of ``assignment`` that may ask for one."""
+    return [
+        (item.code, jpeg(name=f"{item.code}.jpg"))
+        for item in services.applicable_items(assignment)
+        if item.evidence != "none"
+    ]
+
+
+def submit(env, *, actor=None, answers=None, key=None, assignment=None, **extra):
+    """Submit a record; unless ``evidence=False``, with the photos its items ask for
+    after any ``photos`` given."""
+    assignment = assignment or env.assignment
+    photos = list(extra.pop("photos", []))
+    if extra.pop("evidence", True) and extra.get("outcome", "inspected") == "inspected":
+        photos = photos + evidence(assignment)
     return services.inspection_submit(
         actor=actor or env.samr,
-        assignment=env.assignment,
+        assignment=assignment,
         answers=PASSING if answers is None else answers,
         submission_key=key or uuid.uuid4(),
+        photos=photos,
         **extra,
     )

@@ -73,6 +73,20 @@ def test_plan_drawn_approved_staffed_and_opened_on_a_phone(live_server, browser_
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
+EVIDENCE = ("operators_serving", "exclusive_deal", "monthly_price", "notice_posted")
+EVIDENCE += ("facilities_open",)
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+    return out.getvalue()
+
+
 def _running_assignment():
     """A running plan of 北京 with one building assigned to a team of the administration
     and market regulation; the checklist is re-seeded (transactional tests flush it)."""
@@ -162,9 +176,98 @@ def test_inspection_recorded_offline_is_kept_and_submitted_once(live_server, bro
     assert not Inspection.objects.exists()
 
     page.unroute("**/inspection/")
+    # Photos cannot be kept offline: the record is refused, naming the items lacking one.
+    page.get_by_test_id("inspection-submit").click()
+    errors = page.get_by_test_id("inspection-errors")
+    expect(errors).to_contain_text("检查项“实际在楼内提供服务的基础电信企业”须上传现场照片。")
+    expect(errors).to_contain_text("不合格，须上传现场照片")
+    assert not Inspection.objects.exists()
+    for code in EVIDENCE:
+        page.locator(f"#p-{code}").set_input_files(
+            {"name": f"{code}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}
+        )
     page.get_by_test_id("inspection-submit").click()
     expect(page.get_by_test_id("inspection-outcome")).to_have_text("已检查")
     record = Inspection.objects.get()
     assert str(record.submission_key) == key and record.case is not None
     assert page.evaluate(f"localStorage.getItem('louyu-inspection-{assignment.pk}')") is None
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_board_progress_reinspection_inbox_and_building_report(live_server, browser_page):
+    """The planner sees each team's progress, schedules a re-inspection of the failed
+    building (an empty choice is refused in Chinese, nothing scheduled); the team member
+    finds it in the inbox, follows it to the failed record and downloads its PDF report."""
+    import io
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    from louyu.inspections import services
+    from louyu.inspections.models import Assignment
+    from louyu.inspections.tests.records_fixtures import PASSING
+
+    assignment = _running_assignment()
+    member = assignment.team.members.get()
+    services.inspection_submit(
+        actor=member,
+        assignment=assignment,
+        answers={
+            **PASSING,
+            "exclusive_deal": "yes",
+            "operators_serving": [services.basic_operators().first().code],
+        },
+        photos=[
+            (code, SimpleUploadedFile(f"{code}.jpg", _jpeg(), content_type="image/jpeg"))
+            for code in EVIDENCE
+        ],
+        submission_key=uuid.uuid4(),
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/inspections/plans/{assignment.team.plan_id}/")
+    page.get_by_label("用户名").fill("rec-planner")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    row = page.get_by_test_id("team-progress-row")
+    expect(row).to_contain_text("光华一组")
+    expect(row.get_by_test_id("tp-assigned")).to_have_text("1")
+    expect(row.get_by_test_id("tp-inspected")).to_have_text("1")
+    expect(row.get_by_test_id("tp-failed")).to_have_text("1")
+    expect(row.get_by_test_id("tp-remaining")).to_have_text("0")
+
+    form = page.get_by_test_id("form-reinspect")
+    form.get_by_label("复查检查组").select_option(label="光华一组")
+    form.get_by_label("复查日期").fill(datetime.date.today().isoformat())
+    page.get_by_test_id("submit-reinspect").click()
+    expect(page.get_by_test_id("error-inspections")).to_have_text("请选择需要复查的楼宇。")
+    assert Assignment.objects.count() == 1
+
+    page.get_by_label("复查检查记录大厦").check()
+    page.get_by_test_id("form-reinspect").get_by_label("复查检查组").select_option(label="光华一组")
+    page.get_by_test_id("form-reinspect").get_by_label("复查日期").fill(
+        datetime.date.today().isoformat()
+    )
+    page.get_by_test_id("submit-reinspect").click()
+    expect(page.get_by_test_id("failed-reinspection")).to_contain_text("光华一组 · 待复查")
+    expect(row.get_by_test_id("tp-assigned")).to_have_text("2")
+    assert Assignment.objects.filter(reinspection_of__isnull=False).count() == 1
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/inbox/")
+    page.get_by_label("用户名").fill("rec-samr")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_test_id("login-submit").click()
+    item = page.get_by_test_id("inbox-item").filter(has_text="联合检查复查：检查记录大厦")
+    expect(item).to_have_count(1)
+    item.get_by_role("link", name="联合检查复查：检查记录大厦（光华一组").click()
+    expect(page.get_by_test_id("reinspection-tag")).to_be_visible()
+    page.get_by_test_id("reinspection-of").get_by_role("link").click()
+    expect(page.get_by_test_id("reinspection-scheduled")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_test_id("report-pdf").click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "检查记录大厦" in text and "不合格" in text

@@ -9,7 +9,13 @@ from louyu.core.tests.factories import UserFactory
 from louyu.inspections import selectors
 from louyu.inspections.models import Inspection
 from louyu.inspections.tests.conftest import nothing_changes
-from louyu.inspections.tests.records_fixtures import PASSING, jpeg, running, submit
+from louyu.inspections.tests.records_fixtures import (
+    EVIDENCE_CODES,
+    PASSING,
+    jpeg,
+    running,
+    submit,
+)
 
 __all__ = ["running"]
 API = "/api/v1/inspections/"
@@ -31,6 +37,8 @@ def form_data(key, **extra):
     data = {"submission_key": str(key), "outcome": "inspected"}
     for code, value in PASSING.items():
         data[f"answer_{code}"] = value
+    for code in EVIDENCE_CODES:
+        data[f"photo_{code}"] = jpeg(name=f"{code}.jpg")
     data.update(extra)
     return data
 
@@ -83,6 +91,7 @@ def test_api_submit_with_photo_list_and_retrieve(running):
         "submission_key": key,
         "answers": json.dumps({**PASSING, "exclusive_deal": "yes"}, ensure_ascii=False),
         "photo_exclusive_deal": jpeg(taken="2026:03:05 09:30:00"),
+        **{f"photo_{code}": jpeg() for code in EVIDENCE_CODES if code != "exclusive_deal"},
     }
     response = api_for(running.samr).post(API, data, format="multipart")
     assert response.status_code == 201, response.content

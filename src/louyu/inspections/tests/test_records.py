@@ -78,8 +78,19 @@ def test_could_not_inspect_is_recorded_without_case_or_presence_change(running):
     with nothing_changes(), pytest.raises(ValidationError) as exc:
         submit(running, answers={}, outcome="could_not_inspect", not_inspected_reason="")
     assert "请选择未能检查的原因。" in exc.value.messages
+    with nothing_changes(), pytest.raises(ValidationError) as exc:
+        submit(
+            running, answers={}, outcome="could_not_inspect", not_inspected_reason="entry_refused"
+        )
+    assert exc.value.messages == [
+        "未能检查时须上传现场照片（如楼门、告示）或填写说明（至少 2 个字）。"
+    ]
     inspection, _ = submit(
-        running, answers={}, outcome="could_not_inspect", not_inspected_reason="entry_refused"
+        running,
+        answers={},
+        outcome="could_not_inspect",
+        not_inspected_reason="entry_refused",
+        photos=[("", jpeg(name="楼门.jpg"))],
     )
     assert inspection.outcome == "could_not_inspect"
     assert inspection.not_inspected_reason == "entry_refused"
@@ -135,7 +146,7 @@ def test_photo_capture_time_from_exif_else_upload_time_marked(running):
         running,
         photos=[("operators_serving", jpeg(taken="2026:03:05 09:30:00")), ("", jpeg())],
     )
-    with_exif, without = inspection.photos.order_by("id")
+    with_exif, without = inspection.photos.order_by("id")[:2]
     assert with_exif.captured_at_source == "exif"
     assert with_exif.captured_at == datetime.datetime(2026, 3, 5, 9, 30, tzinfo=SHANGHAI)
     assert with_exif.item.code == "operators_serving"
