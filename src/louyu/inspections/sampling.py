@@ -24,7 +24,7 @@ the method it was drawn with):
   positions are fetched and a proposal that an earlier stratum or an exclusion already
   claimed is skipped. The strata defined by other tables (open case, complaint hot spot)
   and the exclusions are read whole, with each building's operator count. Only the drawn
-  buildings' ids cross from the database.
+  buildings' ids cross from the database (``sampling_rows``).
 - ``ids`` (earlier plans): every candidate id of every stratum is read, sorted, and drawn
   with ``random.Random(...).sample``.
 """
@@ -38,7 +38,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -46,6 +45,7 @@ from louyu.buildings.models import Building
 from louyu.cases.models import Case
 from louyu.cases.workflow import FINAL_STATES, OPEN_STATES
 from louyu.complaints.models import Complaint
+from louyu.inspections.sampling_rows import DatabaseRows
 from louyu.inspections.workflow import SamplingMethod, StratumKind
 
 # Strata whose membership is a property of the building row: the operator counts they claim
@@ -114,9 +114,10 @@ class Rows(Protocol):
     (operator count, id), counted from 0."""
 
     def ids_at(
-        self, jurisdiction_id: int, classes: tuple[int, ...], positions: list[int]
-    ) -> dict[int, int]:
-        """position → building id for each of ``positions`` that exists."""
+        self, requests: list[tuple[int, tuple[int, ...], list[int]]]
+    ) -> list[dict[int, int]]:
+        """For each (jurisdiction id, classes, positions): position → building id of each
+        position that exists."""
 
     def ids_in(self, jurisdiction_id: int, classes: tuple[int, ...]) -> list[int]:
         """Every building id, in order."""
@@ -242,43 +243,61 @@ def _proposals(rng: random.Random, size: int) -> Iterator[int]:
             yield position
 
 
-def _draw_rows(
-    rows: Rows, jid: int, classes: tuple[int, ...], *, size: int, holes: set[int], asked: int, rng
-) -> list[int]:
-    """``asked`` of the ``size`` buildings of ``classes`` that are not ``holes``, uniformly
-    at random: the first ``asked`` proposed positions that hold no hole. Which positions
-    are fetched together does not change the result."""
-    if len(holes) * 2 > size:
-        members = [bid for bid in rows.ids_in(jid, classes) if bid not in holes]
-        return sorted(rng.sample(members, asked))
-    proposals = _proposals(rng, size)
-    chosen: list[int] = []
-    while len(chosen) < asked:
-        need = asked - len(chosen)
-        batch = list(
-            itertools.islice(proposals, need + need * len(holes) // (size - len(holes)) + 8)
-        )
-        if not batch:
-            break
-        found = rows.ids_at(jid, classes, batch)
+@dataclass
+class _Rejection:
+    """A row stratum drawn by rejection: the first ``asked`` proposed positions among the
+    ``size`` buildings of ``classes`` that hold no hole."""
+
+    jid: int
+    classes: tuple[int, ...]
+    size: int
+    holes: set[int]
+    asked: int
+    proposals: Iterator[int]
+    chosen: list[int]
+
+    def next_batch(self) -> list[int]:
+        need = self.asked - len(self.chosen)
+        extra = need * len(self.holes) // max(self.size - len(self.holes), 1)
+        return list(itertools.islice(self.proposals, need + extra + 8))
+
+    def take(self, batch: list[int], found: dict[int, int]) -> None:
         for position in batch:
             bid = found.get(position)
-            if bid is not None and bid not in holes:
-                chosen.append(bid)
-                if len(chosen) == asked:
-                    break
-    return sorted(chosen)
+            if bid is not None and bid not in self.holes:
+                self.chosen.append(bid)
+                if len(self.chosen) == self.asked:
+                    return
+
+
+def _reject_all(rows: Rows, tasks: list[_Rejection]) -> None:
+    """Run every rejection draw, one ``rows.ids_at`` call per round for all of them. Which
+    positions are fetched together does not change any task's result."""
+    running = tasks
+    while running:
+        batches = [task.next_batch() for task in running]
+        found = rows.ids_at([(t.jid, t.classes, b) for t, b in zip(running, batches, strict=True)])
+        still = []
+        for task, batch, got in zip(running, batches, found, strict=True):
+            task.take(batch, got)
+            if batch and len(task.chosen) < task.asked:
+                still.append(task)
+        running = still
 
 
 def draw_positions(spec: Spec, populations: dict[int, Population], rows: Rows) -> Draw:
     """The ``positions`` method: draw the sample of ``spec`` from ``populations``
     (jurisdiction id → counts and the strata read whole), fetching drawn buildings from
-    ``rows``."""
+    ``rows``. What each stratum asks for follows from the counts; the row strata drawn by
+    rejection are then fetched together."""
     quotas, notes = _start(spec, {jid: p.building_count for jid, p in populations.items()})
-    drawn: list[Drawn] = []
+    planned: list[tuple[int, StratumSpec, Population, list[int]]] = []
+    short: dict[int, list[str]] = {}
+    tasks: list[_Rejection] = []
     for jid in sorted(populations):
         pop = populations[jid]
         quota = left = quotas[jid]
+        short[jid] = []
         claimed = dict(pop.excluded)  # building id → operator count
         claimed_classes: set[int] = set()
         for index, stratum in enumerate(spec.strata):
@@ -303,32 +322,38 @@ def draw_positions(spec: Spec, populations: dict[int, Population], rows: Rows) -
             asked = _asked(stratum, quota, left)
             if asked <= 0:
                 continue
+            chosen: list[int] = []
             if available <= asked:
                 if stratum.kind in ROW_STRATA:
                     chosen = [bid for bid in rows.ids_in(jid, classes) if bid not in holes]
                 else:
                     chosen = sorted(members)
                 if available < asked:
-                    notes.append(_short_note(pop.name, stratum, asked, available))
-            elif stratum.kind in ROW_STRATA:
-                chosen = _draw_rows(
-                    rows, jid, classes, size=size, holes=holes, asked=asked, rng=rng
-                )
+                    short[jid].append(_short_note(pop.name, stratum, asked, available))
+            elif stratum.kind not in ROW_STRATA:
+                chosen = rng.sample(sorted(members), asked)
+            elif len(holes) * 2 > size:
+                members = [bid for bid in rows.ids_in(jid, classes) if bid not in holes]
+                chosen = rng.sample(members, asked)
             else:
-                chosen = sorted(rng.sample(sorted(members), asked))
-            chosen.sort()
-            left -= len(chosen)
-            drawn.extend(
-                Drawn(
-                    bid,
-                    jid,
-                    stratum.kind,
-                    _reason(stratum.kind, stratum, bid, pop.complaint_counts),
-                )
-                for bid in chosen
-            )
-        if left > 0:
-            notes.append(f"{pop.name}：配额 {quota} 栋，实际抽取 {quota - left} 栋。")
+                proposals = _proposals(rng, size)
+                tasks.append(_Rejection(jid, classes, size, holes, asked, proposals, chosen))
+            left -= min(asked, available)
+            planned.append((jid, stratum, pop, chosen))
+    _reject_all(rows, tasks)
+    drawn: list[Drawn] = []
+    taken = dict.fromkeys(populations, 0)
+    for jid, stratum, pop, chosen in planned:
+        taken[jid] += len(chosen)
+        drawn.extend(
+            Drawn(bid, jid, stratum.kind, _reason(stratum.kind, stratum, bid, pop.complaint_counts))
+            for bid in sorted(chosen)
+        )
+    for jid in sorted(populations):
+        notes.extend(short[jid])
+        if taken[jid] < quotas[jid]:
+            name = populations[jid].name
+            notes.append(f"{name}：配额 {quotas[jid]} 栋，实际抽取 {taken[jid]} 栋。")
     return Draw(buildings=drawn, quotas=quotas, notes=notes)
 
 
@@ -389,58 +414,19 @@ def _set_stratum(stratum: StratumSpec, jids: list[int], today) -> list[tuple[int
     )
 
 
-class DatabaseRows:
-    """``Rows`` read with one statement per call; the positions come from ``ROW_NUMBER``
-    over the partial index ``buildings_sampling_idx`` (jurisdiction, operator count, id of
-    active buildings), so only the drawn ids are sent back."""
-
-    def _where(self, classes: tuple[int, ...]) -> str:
-        marks = ", ".join(["%s"] * len(classes))
-        return f"jurisdiction_id = %s AND is_active = TRUE AND operator_count IN ({marks})"
-
-    def ids_at(self, jurisdiction_id, classes, positions):
-        table = connection.ops.quote_name(Building._meta.db_table)
-        wanted = ", ".join(["(%s)"] * len(positions))
-        # Only placeholders and the quoted table name are formatted in.
-        sql = (
-            f"WITH wanted (pos) AS (VALUES {wanted}) "  # noqa: S608
-            "SELECT ranked.pos, ranked.id FROM ("
-            "SELECT id, ROW_NUMBER() OVER (ORDER BY operator_count, id) - 1 AS pos "
-            f"FROM {table} WHERE {self._where(classes)}"
-            ") ranked JOIN wanted ON ranked.pos = wanted.pos"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*positions, jurisdiction_id, *classes])
-            return dict(cursor.fetchall())
-
-    def ids_in(self, jurisdiction_id, classes):
-        return list(
-            Building.objects.filter(
-                jurisdiction_id=jurisdiction_id, is_active=True, operator_count__in=classes
-            )
-            .order_by("operator_count", "id")
-            .values_list("id", flat=True)
-        )
-
-
 def read_populations(
-    spec: Spec, jurisdictions, *, today: datetime.date | None = None
+    spec: Spec, jurisdictions, *, rows: DatabaseRows, today: datetime.date | None = None
 ) -> dict[int, Population]:
-    """What the ``positions`` method needs of each of ``jurisdictions``."""
+    """What the ``positions`` method needs of each of ``jurisdictions``; the buildings per
+    operator count come from ``rows``."""
     today = today or timezone.localdate()
     jids = [j.pk for j in jurisdictions]
     populations = {
-        j.pk: Population(code=j.code, name=j.short_name or j.name) for j in jurisdictions
+        j.pk: Population(
+            code=j.code, name=j.short_name or j.name, class_counts=dict(rows.counts[j.pk])
+        )
+        for j in jurisdictions
     }
-    counts = (
-        Building.objects.filter(is_active=True, jurisdiction_id__in=jids)
-        .order_by()
-        .values("jurisdiction_id", "operator_count")
-        .annotate(n=Count("id"))
-        .values_list("jurisdiction_id", "operator_count", "n")
-    )
-    for jid, operators, n in counts:
-        populations[jid].class_counts[operators] = n
     for stratum in spec.strata:
         if stratum.kind in ROW_STRATA:
             continue
@@ -502,4 +488,6 @@ def sample(spec: Spec, jurisdictions, *, today: datetime.date | None = None) -> 
     jurisdictions = sorted(jurisdictions, key=lambda j: j.pk)
     if spec.method == SamplingMethod.IDS:
         return draw(spec, read_pools(spec, jurisdictions, today=today))
-    return draw_positions(spec, read_populations(spec, jurisdictions, today=today), DatabaseRows())
+    rows = DatabaseRows([j.pk for j in jurisdictions])
+    populations = read_populations(spec, jurisdictions, rows=rows, today=today)
+    return draw_positions(spec, populations, rows)

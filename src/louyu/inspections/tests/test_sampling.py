@@ -13,6 +13,7 @@ from louyu.complaints.tests.factories import ComplaintFactory
 from louyu.inspections import sampling, services
 from louyu.inspections.models import Assignment, Inspection, SampledBuilding, Team
 from louyu.inspections.sampling import Pool, Population, Spec, StratumSpec
+from louyu.inspections.sampling_rows import DatabaseRows
 from louyu.inspections.tests.conftest import building
 from louyu.inspections.workflow import NotInspectedReason, Outcome, SamplingMethod
 
@@ -59,11 +60,13 @@ class MemoryRows:
         ordered = sorted((n, bid) for bid, n in self.worlds[jid].buildings.items() if n in classes)
         return [bid for _, bid in ordered]
 
-    def ids_at(self, jid, classes, positions):
-        ordered = self.ids_in(jid, classes)
-        found = {p: ordered[p] for p in positions if p < len(ordered)}
-        self.handed_out += len(found)
-        return found
+    def ids_at(self, requests):
+        answers = []
+        for jid, classes, positions in requests:
+            ordered = self.ids_in(jid, classes)
+            answers.append({p: ordered[p] for p in positions if p < len(ordered)})
+            self.handed_out += len(answers[-1])
+        return answers
 
 
 def _run(method, spec, worlds: dict[int, World], rows=None) -> sampling.Draw:
@@ -458,3 +461,24 @@ def test_plan_keeps_the_method_it_was_drawn_with(ins):
     assert list(drawn.sample.values_list("building_id", flat=True)) == [
         d.building_id for d in by_ids.buildings
     ]
+
+
+@pytest.mark.parametrize("block", [None, 1, 3])
+def test_database_rows_find_the_building_at_each_position(ins, block):
+    made = [building(ADDRESS.format(n), operators=n % 3) for n in range(1, 23)]
+    type(made[4]).objects.filter(pk=made[4].pk).update(is_active=False)
+    building("辽宁省大连市中山区人民路1号", operators=1)
+    rows = DatabaseRows([ins.beijing.pk, ins.dalian.pk], block=block)
+    assert rows.counts[ins.beijing.pk] == {0: 7, 1: 8, 2: 6}
+    assert rows.counts[ins.dalian.pk] == {1: 1}
+    for classes in [(0,), (1,), (0, 2), (0, 1, 2)]:
+        ordered = rows.ids_in(ins.beijing.pk, classes)
+        expected = sorted(
+            (b for b in made if b.operator_count in classes and b != made[4]),
+            key=lambda b: (b.operator_count, b.pk),
+        )
+        assert ordered == [b.pk for b in expected]
+        positions = list(range(len(ordered) + 2))[::-1]
+        found = rows.ids_at([(ins.beijing.pk, classes, positions), (ins.dalian.pk, classes, [0])])
+        assert found[0] == dict(enumerate(ordered))
+        assert found[1] == ({0: rows.ids_in(ins.dalian.pk, (1,))[0]} if 1 in classes else {})
