@@ -118,6 +118,13 @@ class Building(models.Model):
                 fields=["jurisdiction", "normalized_name", "id"], name="buildings_jur_name_id_idx"
             ),
             models.Index(fields=["operator_count", "id"], name="buildings_opcount_id_idx"),
+            # Stratified sampling counts and draws by position among a jurisdiction's active
+            # buildings in the order (operator count, id), from this index alone (ADR 0015).
+            models.Index(
+                fields=["jurisdiction", "operator_count", "id"],
+                condition=models.Q(is_active=True),
+                name="buildings_sampling_idx",
+            ),
             models.Index(
                 fields=["normalized_name", "id"],
                 condition=models.Q(exclusive_deal_known=True),

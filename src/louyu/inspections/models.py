@@ -17,6 +17,7 @@ from louyu.inspections.workflow import (
     Evidence,
     NotInspectedReason,
     Outcome,
+    SamplingMethod,
     State,
     StratumKind,
 )
@@ -126,6 +127,13 @@ class InspectionPlan(models.Model):
     )
     seed = models.BigIntegerField(_("随机种子"))
     spec_version = models.PositiveIntegerField(_("抽样规格版本"), default=1)
+    sampling_method = models.CharField(
+        _("抽样方法"),
+        max_length=16,
+        choices=SamplingMethod.choices,
+        default=SamplingMethod.POSITIONS,
+        help_text=_("方案始终按创建时的方法抽样，同一规格、数据和种子抽出同一样本。"),
+    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("取代的方案"),

@@ -35,6 +35,14 @@ class StratumKind(models.TextChoices):
     RANDOM_REST = "random_rest", _("其余楼宇随机抽取")
 
 
+class SamplingMethod(models.TextChoices):
+    """How a plan's sample is drawn from its specification and seed (``sampling``). A plan
+    keeps the method it was created with, so drawing it again draws the same sample."""
+
+    IDS = "ids", _("读取全部候选楼宇后抽取")
+    POSITIONS = "positions", _("按位置抽取")
+
+
 class AnswerType(models.TextChoices):
     YES_NO = "yes_no", _("是/否")
     CHOICE = "choice", _("单选")

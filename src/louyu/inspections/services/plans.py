@@ -259,6 +259,7 @@ def plan_spec(plan: InspectionPlan) -> sampling.Spec:
         seed=plan.seed,
         exclude_inspected_months=plan.exclude_inspected_months,
         exclude_case_closed_months=plan.exclude_case_closed_months,
+        method=plan.sampling_method,
         strata=tuple(
             StratumSpec(
                 kind=s.kind,
@@ -393,7 +394,7 @@ def inspection_plan_draw(
         raise InvalidTransition(FROZEN_MESSAGE)
     jurisdictions = list(locked.jurisdictions.order_by("pk"))
     spec = plan_spec(locked)
-    result = sampling.draw(spec, sampling.read_pools(spec, jurisdictions, plan_id=locked.pk))
+    result = sampling.sample(spec, jurisdictions)
     locked.sample.all().delete()
     SampledBuilding.objects.bulk_create(
         (
@@ -416,7 +417,12 @@ def inspection_plan_draw(
         actor=actor,
         action="inspection_plan.draw",
         obj=locked,
-        changes={"seed": locked.seed, "drawn": len(result.buildings), "notes": result.notes},
+        changes={
+            "seed": locked.seed,
+            "method": locked.sampling_method,
+            "drawn": len(result.buildings),
+            "notes": result.notes,
+        },
     )
     plan.__dict__.update(locked.__dict__)
     return locked

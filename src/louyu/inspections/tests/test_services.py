@@ -5,7 +5,6 @@ from louyu.buildings.models import Building
 from louyu.core.audit import AuditEvent
 from louyu.core.errors import InvalidTransition
 from louyu.inspections import services
-from louyu.inspections.models import InspectionPlan
 from louyu.inspections.sampling import StratumSpec
 from louyu.inspections.tests.conftest import building, nothing_changes
 
@@ -172,20 +171,6 @@ def test_deactivated_buildings_are_not_drawn(ins, stock):
     plan = services.inspection_plan_draw(actor=ins.bj, plan=ins.plan())
     assert not plan.sample.filter(building__is_active=False).exists()
     assert not plan.sample.filter(stratum="zero_operator").exists()
-
-
-def test_inspected_recently_excluded(ins, stock):
-    first = services.inspection_plan_draw(
-        actor=ins.bj, plan=ins.plan(strata=[StratumSpec(kind="random_rest")], sample_size=6)
-    )
-    for to in ("approved", "running"):
-        services.inspection_plan_transition(actor=ins.bj, plan=first, to=to)
-    second = services.inspection_plan_draw(
-        actor=ins.bj,
-        plan=ins.plan(strata=[StratumSpec(kind="random_rest")], exclude_inspected_months=3),
-    )
-    assert second.sample.count() == 0
-    assert InspectionPlan.objects.count() == 2
 
 
 def test_planning_needs_an_organisation(ins):
