@@ -88,7 +88,7 @@ class _Values:
             return "—"
         if isinstance(value, bool):
             return _("是") if value else _("否")
-        if model_field is not None and model_field.choices:
+        if getattr(model_field, "choices", None):
             return str(dict(model_field.flatchoices).get(value, value))
         if model_field is not None and model_field.many_to_one and not isinstance(value, dict):
             return self._related(model_field.related_model, value)
