@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from louyu.core.labels import localized_text
 from louyu.core.models import AuditEvent
 from louyu.core.visibility import detail_url
 
@@ -146,7 +147,7 @@ def events_in_words(events: list[AuditEvent], *, user) -> list[EventText]:
             EventText(
                 who=who,
                 before=before,
-                label=event.object_repr or event.object_id,
+                label=localized_text(event.object_repr) or event.object_id,
                 after=after,
                 url=url,
                 changes=[values.change(model, key, value) for key, value in changes.items()],
