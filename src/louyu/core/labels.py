@@ -92,6 +92,7 @@ STORED_PHRASES = [
     pgettext_lazy("stored title", "整改措施"),
     pgettext_lazy("stored title", "移送办理"),
     pgettext_lazy("stored title", "新立整治案件"),
+    pgettext_lazy("stored title", "随工作方案关闭而取消"),
     pgettext_lazy("stored title", "组织验收"),
     pgettext_lazy("stored title", "整治案件即将到整改期限"),
     pgettext_lazy("stored title", "整治案件已超过整改期限"),
@@ -106,8 +107,9 @@ STORED_PHRASES = [
     pgettext_lazy("stored title", "复核零运营商楼宇清单"),
 ]
 
-# Whole stored texts with values in them, as msgids with placeholders; a value that is
-# itself a known phrase or interface label (a state) is translated too, names stay.
+# Whole stored texts with values in them, as msgids with placeholders. A value, like the
+# text after a phrase's colon, that is itself a known phrase or an interface label (a
+# state, an outcome) is translated too; names and user text stay.
 STORED_SENTENCES = [
     pgettext_lazy("stored title", "办理时限 %(due)s。"),
     pgettext_lazy("stored title", "办理时限 %(due)s 已过。"),
@@ -176,7 +178,7 @@ def localized_text(text: str) -> str:
     if colon:
         translated = _phrase(head)
         if translated is not None:
-            return f"{translated}: {localized_text(rest)}"
+            return f"{translated}: {_value(localized_text(rest))}"
     suffix = _SUFFIX.match(text)
     if suffix:
         translated = _phrase(suffix["head"])

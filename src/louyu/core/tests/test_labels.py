@@ -21,6 +21,10 @@ CASES = [
         "Work plan can be closed: 某大厦 (中国电信 now serves it)",
     ),
     ("经验做法““一楼一档”做法”已发布", "Good practice ““一楼一档”做法”: Published"),
+    (
+        "随工作方案关闭而取消：已实现入驻",
+        "Cancelled when the work plan was closed: Achieved (operator entered)",
+    ),
     ("某人手写的待办", "某人手写的待办"),
     ("", ""),
 ]
