@@ -47,7 +47,7 @@ def _rows(cases):
     )
     for case in queryset[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=1000):
         violations = "；".join(
-            f"{v.category.name}（{v.get_responsible_party_display()}）"
+            f"{v.category.label}（{v.get_responsible_party_display()}）"
             for v in case.violations.all()
         )
         yield [

@@ -94,7 +94,10 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, categories=(), jurisdictions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("全部")), *((c.code, c.name) for c in categories)]
+        self.fields["category"].choices = [
+            ("", _("全部")),
+            *((c.code, c.label) for c in categories),
+        ]
         self.show_jurisdiction = jurisdictions is not None
         if self.show_jurisdiction:
             self.fields["jurisdiction"].choices = [
@@ -131,7 +134,7 @@ class ViolationFieldsMixin:
     def _violation_fields(self, categories, organizations) -> None:
         self.fields["category"].choices = [
             ("", _("请选择")),
-            *((str(c.pk), c.name) for c in categories),
+            *((str(c.pk), c.label) for c in categories),
         ]
         self.categories = {str(c.pk): c for c in categories}
         self.organizations = {str(o.pk): o for o in organizations}

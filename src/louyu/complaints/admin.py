@@ -6,7 +6,15 @@ from louyu.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
-    list_display = ["code", "name", "lead_department", "is_fee_dispute", "sort_order", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "lead_department",
+        "is_fee_dispute",
+        "sort_order",
+        "is_active",
+    ]
     list_editable = ["sort_order", "is_active"]
 
 

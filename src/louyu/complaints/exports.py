@@ -58,7 +58,7 @@ def _rows(complaints):
             complaint.tracking_code,
             _local(complaint.received_at),
             complaint.get_channel_display(),
-            complaint.category.name,
+            complaint.category.label,
             complaint.building.name if complaint.building_id else "",
             complaint.building.address if complaint.building_id else complaint.address,
             complaint.jurisdiction.name,

@@ -61,7 +61,10 @@ class ComplaintFilterForm(forms.Form):
 
     def __init__(self, *args, categories=(), jurisdictions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("全部")), *((c.code, c.name) for c in categories)]
+        self.fields["category"].choices = [
+            ("", _("全部")),
+            *((c.code, c.label) for c in categories),
+        ]
         self.show_jurisdiction = jurisdictions is not None
         if self.show_jurisdiction:
             self.fields["jurisdiction"].choices = [
@@ -335,7 +338,7 @@ class IntakeForm(forms.Form):
         self.building_lookup = building_lookup
         self.fields["category"].choices = [
             ("", _("请选择")),
-            *((c.code, c.name) for c in categories),
+            *((c.code, c.label) for c in categories),
         ]
         self.fields["operator"].choices = [
             ("", _("无（不涉及基础电信企业）")),

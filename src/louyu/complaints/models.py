@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from louyu.complaints.workflow import RefusalReason, ReplyResult, State
+from louyu.core.labels import EnglishLabel
 from louyu.core.models import OrganizationType
 
 
-class Category(models.Model):
+class Category(EnglishLabel):
     """A problem category of DESIGN.md (exclusive_deal, entry_blocked, …)."""
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
@@ -37,9 +38,6 @@ class Category(models.Model):
         ordering = ["sort_order", "code"]
         verbose_name = _("问题类别")
         verbose_name_plural = _("问题类别")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DeadlinePolicy(models.Model):

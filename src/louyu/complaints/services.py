@@ -434,6 +434,9 @@ def complaint_transition(
     return locked
 
 
+# Stored in Chinese whatever the actor's language; shown through core.labels.localized_text.
+REFERRAL_TITLES = {Referral.Kind.REFER: "转办申诉", Referral.Kind.CO_HANDLE: "协办申诉"}
+
 NEXT_STEP_TITLES = {
     State.ACCEPTED: "核查处理：{code}",
     State.VERIFYING: "核查处理：{code}",
@@ -540,7 +543,7 @@ def complaint_refer(
     )
     work_item_create(
         actor=actor,
-        title=f"{Referral.Kind(kind).label}申诉：{locked.tracking_code}",
+        title=f"{REFERRAL_TITLES[kind]}：{locked.tracking_code}",
         assignee_organization=to_organization,
         due_at=locked.reply_due_at,
         target=referral,

@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from louyu.core.labels import localized_text
 from louyu.core.models import AuditEvent
 from louyu.core.visibility import detail_url
 
@@ -88,7 +89,7 @@ class _Values:
             return "—"
         if isinstance(value, bool):
             return _("是") if value else _("否")
-        if model_field is not None and model_field.choices:
+        if getattr(model_field, "choices", None):
             return str(dict(model_field.flatchoices).get(value, value))
         if model_field is not None and model_field.many_to_one and not isinstance(value, dict):
             return self._related(model_field.related_model, value)
@@ -146,7 +147,7 @@ def events_in_words(events: list[AuditEvent], *, user) -> list[EventText]:
             EventText(
                 who=who,
                 before=before,
-                label=event.object_repr or event.object_id,
+                label=localized_text(event.object_repr) or event.object_id,
                 after=after,
                 url=url,
                 changes=[values.change(model, key, value) for key, value in changes.items()],

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.labels import localized_text
+
 
 class RegionLevel(models.IntegerChoices):
     PROVINCE = 1, _("省级")
@@ -385,6 +387,10 @@ class WorkItem(models.Model):
         return self.title
 
     @property
+    def title_display(self) -> str:
+        return localized_text(self.title)
+
+    @property
     def is_overdue(self) -> bool:
         return (
             self.state == WorkItemState.OPEN
@@ -416,6 +422,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_display(self) -> str:
+        return localized_text(self.title)
+
+    @property
+    def body_display(self) -> str:
+        return localized_text(self.body)
 
 
 class AuthorizationVersion(models.Model):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.labels import EnglishLabel
 from louyu.inspections.workflow import (
     AnswerType,
     CaptureSource,
@@ -23,7 +24,7 @@ from louyu.inspections.workflow import (
 )
 
 
-class ChecklistVersion(models.Model):
+class ChecklistVersion(EnglishLabel):
     """A published version of the on-site checklist. Items of a version in use are never
     edited; a change is a new version."""
 
@@ -37,13 +38,12 @@ class ChecklistVersion(models.Model):
         verbose_name = _("检查表版本")
         verbose_name_plural = _("检查表版本")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ChecklistItem(models.Model):
+class ChecklistItem(EnglishLabel):
     """One question of a checklist version: its answer type, the problem category a failed
     answer reveals, and the evidence it needs."""
+
+    label_field = "text"
 
     version = models.ForeignKey(
         ChecklistVersion,
@@ -78,9 +78,6 @@ class ChecklistItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="checklist_item_code_unique")
         ]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class InspectionPlan(models.Model):

@@ -15,6 +15,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from louyu.core.labels import label_in_language
 from louyu.core.models import Jurisdiction, Organization, User
 from louyu.core.scope import referable_organizations_q, reference_jurisdiction_ids, scope_for
 from louyu.inspections.models import (
@@ -174,11 +175,18 @@ def plan_failure_rates(*, user: User, plan: InspectionPlan) -> list[dict]:
             inspection__assignment__in=plan_assignments(user=user, plan=plan).values("pk"),
             passed__isnull=False,
         )
-        .values("item__code", "item__text", "item__sort_order")
+        .values("item__code", "item__text", "item__name_en", "item__sort_order")
         .annotate(judged=Count("id"), failed=Count("id", filter=Q(passed=False)))
         .order_by("item__sort_order", "item__code")
     )
-    return [{**row, "rate": round(100 * row["failed"] / row["judged"], 1)} for row in rows]
+    return [
+        {
+            **row,
+            "label": label_in_language(row["item__text"], row["item__name_en"]),
+            "rate": round(100 * row["failed"] / row["judged"], 1),
+        }
+        for row in rows
+    ]
 
 
 def _failed_q() -> Q:

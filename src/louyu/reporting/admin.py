@@ -6,7 +6,7 @@ from louyu.reporting.models import Bulletin, MonthlyReport, ReportPolicy
 
 @admin.register(ReportPolicy)
 class ReportPolicyAdmin(AuditedAdmin):
-    list_display = ["name", "due_working_day", "remind_days_before", "is_active"]
+    list_display = ["name", "name_en", "due_working_day", "remind_days_before", "is_active"]
 
 
 @admin.register(MonthlyReport)

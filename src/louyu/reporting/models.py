@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.labels import EnglishLabel
 from louyu.reporting.workflow import BulletinState, ReportState
 
 
@@ -69,7 +70,7 @@ class RollupState(models.Model):
         return f"figures as of {self.as_of}"
 
 
-class ReportPolicy(models.Model):
+class ReportPolicy(EnglishLabel):
     """When the monthly report of a period is due: the N-th working day of the next month
     on the legal calendar (the 5th by default), with a reminder some days before."""
 
@@ -87,7 +88,10 @@ class ReportPolicy(models.Model):
         verbose_name_plural = _("报送时限规则")
 
     def __str__(self) -> str:
-        return f"{self.name}：次月第 {self.due_working_day} 个工作日"
+        return _("%(name)s：次月第 %(day)s 个工作日") % {
+            "name": self.label,
+            "day": self.due_working_day,
+        }
 
 
 class MonthlyReport(models.Model):

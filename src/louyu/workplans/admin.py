@@ -6,7 +6,7 @@ from louyu.workplans.models import MeasureKind, PlanMeasure, PlanStatusChange, W
 
 @admin.register(MeasureKind)
 class MeasureKindAdmin(AuditedAdmin):
-    list_display = ["code", "name", "is_commitment", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "is_commitment", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
 
 

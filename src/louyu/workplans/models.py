@@ -9,10 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from louyu.core.labels import EnglishLabel
 from louyu.workplans.workflow import MeasureStatus, Outcome, State
 
 
-class MeasureKind(models.Model):
+class MeasureKind(EnglishLabel):
     """A kind of measure (data, editable in the admin). ``is_commitment`` kinds record an
     operator's entry commitment: the owner must be an operator and a committed entry date
     is required."""
@@ -27,9 +28,6 @@ class MeasureKind(models.Model):
         ordering = ["sort_order", "code"]
         verbose_name = _("措施类型")
         verbose_name_plural = _("措施类型")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class WorkPlan(models.Model):

@@ -22,6 +22,7 @@ from louyu.core.audit import audit_record
 from louyu.core.clean import actor_or_none as _actor_or_none
 from louyu.core.clean import clean_date
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
+from louyu.core.labels import in_stored_language
 from louyu.core.models import Organization, OrganizationType, User, WorkItemState
 from louyu.core.scope import ScopeKind, check_organization_reference, scope_for
 from louyu.core.services import work_item_create, work_items_close_for
@@ -220,7 +221,9 @@ def work_plan_transition(
         locked.outcome, locked.close_reason, locked.closed_at = outcome, reason[:2000], now
         note = reason
         changes["outcome"] = outcome
-        cancel_text = f"随工作方案关闭而取消：{reason or Outcome(outcome).label}"
+        cancel_text = (
+            f"随工作方案关闭而取消：{reason or in_stored_language(Outcome(outcome).label)}"
+        )
         for measure in PlanMeasure.objects.select_for_update().filter(
             plan=locked, status__in=OPEN_MEASURE_STATUSES
         ):

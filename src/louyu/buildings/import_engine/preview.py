@@ -31,7 +31,8 @@ ACTION_LABELS = {
     "rejected": _("未通过"),
 }
 # The fields an import can change, as the preview names them ("district" is the county the
-# building moves to; "op:<key>" an operator's presence).
+# building moves to; "op:<key>" an operator's presence, named as the operator is: an
+# organisation's name stays as it is in every language).
 CHANGE_LABELS = {
     "name": _("楼宇名称"),
     "address": _("地址"),
@@ -49,10 +50,10 @@ CHANGE_LABELS = {
     "entry_fee_charged": _("收取进场费"),
     "notice_posted": _("已公示服务信息"),
     "friendly_pledge": _("友好楼宇承诺"),
-    "op:telecom": _("中国电信"),
-    "op:mobile": _("中国移动"),
-    "op:unicom": _("中国联通"),
-    "op:broadnet": _("中国广电"),
+    "op:telecom": "中国电信",
+    "op:mobile": "中国移动",
+    "op:unicom": "中国联通",
+    "op:broadnet": "中国广电",
 }
 
 

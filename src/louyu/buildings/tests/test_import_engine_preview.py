@@ -112,7 +112,7 @@ def test_changes_read_in_the_active_language():
         (
             {"field": "op:mobile", "old": "", "new": "refused"},
             ("中国移动", "—", "被拒绝进场"),
-            ("China Mobile", "—", "Refused entry"),
+            ("中国移动", "—", "Refused entry"),
         ),
         (
             {"field": "building_type", "old": "office_tower", "new": "business_park"},

@@ -19,6 +19,7 @@ from django.utils import timezone
 from louyu.core.audit import audit_record
 from louyu.core.clean import FieldErrors, actor_or_none, clean_date, clean_text
 from louyu.core.errors import ConcurrentEdit, Conflict, InvalidTransition
+from louyu.core.labels import in_stored_language
 from louyu.core.models import Jurisdiction, OrganizationType, User
 from louyu.core.scope import scope_for
 from louyu.core.services import notify, users_of_organization
@@ -313,7 +314,7 @@ def practice_transition(
     if locked.created_by_id and locked.created_by_id != getattr(actor, "pk", None):
         notify(
             recipients=[locked.created_by],
-            title=f"经验做法“{locked.title}”{locked.get_state_display()}"[:200],
+            title=f"经验做法“{locked.title}”{in_stored_language(locked.get_state_display())}"[:200],
             body=note,
             link=practice_link(locked),
             kind="practice",

@@ -51,6 +51,15 @@ DATA_MIGRATIONS = [
     ("louyu.reporting.migrations.0002_report_policy", "load", "reporting.ReportPolicy"),
     ("louyu.inspections.migrations.0002_checklist_v1", "seed", "inspections.ChecklistVersion"),
 ]
+# Data migrations that fill in the English labels of rows the ones above made: (module,
+# loader, model checked for a row whose English label is still missing).
+DATA_FILL_MIGRATIONS = [
+    ("louyu.complaints.migrations.0011_english_labels", "load", "complaints.Category"),
+    ("louyu.workplans.migrations.0004_english_labels", "load", "workplans.MeasureKind"),
+    ("louyu.reporting.migrations.0006_english_labels", "load", "reporting.ReportPolicy"),
+    ("louyu.inspections.migrations.0007_english_labels", "load", "inspections.ChecklistItem"),
+]
+ENGLISH_LABEL_MISSING = {"name_en": ""}
 
 
 @pytest.fixture
@@ -70,6 +79,11 @@ def browser_reference_data(transactional_db):
         emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     for module, loader, sentinel in DATA_MIGRATIONS:
         if not apps.get_model(sentinel).objects.exists():
+            migration = importlib.import_module(module)
+            with connection.schema_editor() as editor:
+                getattr(migration, loader)(apps, editor)
+    for module, loader, model in DATA_FILL_MIGRATIONS:
+        if apps.get_model(model).objects.filter(**ENGLISH_LABEL_MISSING).exists():
             migration = importlib.import_module(module)
             with connection.schema_editor() as editor:
                 getattr(migration, loader)(apps, editor)

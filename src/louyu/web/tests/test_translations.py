@@ -88,3 +88,35 @@ def test_every_message_in_the_source_has_an_english_translation(tmp_path):
     assert not missing, f"{len(missing)} messages have no English translation:\n" + "\n".join(
         missing
     )
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs the GNU gettext tools")
+def test_the_catalogue_passes_msgfmt_check():
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", os.devnull, str(PO)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+REFERENCE_LABELS = [
+    "complaints.Category",
+    "workplans.MeasureKind",
+    "reporting.ReportPolicy",
+    "inspections.ChecklistVersion",
+    "inspections.ChecklistItem",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REFERENCE_LABELS)
+def test_every_shipped_reference_row_has_an_english_label(model):
+    from django.apps import apps
+    from django.utils import translation
+
+    rows = list(apps.get_model(model).objects.all())
+    assert rows, f"{model}: no reference rows shipped"
+    assert [str(row) for row in rows if not row.name_en.strip()] == []
+    with translation.override("en"):
+        assert all(row.label == row.name_en for row in rows)
+    with translation.override("zh-hans"):
+        assert all(row.label == getattr(row, row.label_field) for row in rows)
