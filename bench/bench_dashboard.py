@@ -292,7 +292,9 @@ def main() -> int:
     midnight = datetime.datetime.combine(
         today, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    generate_complaints(count=200, seed=99, building_limit=5000, received_since=midnight)
+    generate_complaints(  # a seed of its own per run: tracking codes come from it
+        count=200, seed=100 + before % 900, building_limit=5000, received_since=midnight
+    )
     Complaint.objects.filter(
         pk__gt=Complaint.objects.order_by("pk").values_list("pk", flat=True)[before - 1]
     ).update(created_at=timezone.now())
