@@ -32,6 +32,7 @@ PHRASES = [
     "新楼没有光纤到户，只能用代理商的线路",
 ]
 OPERATORS = ["电信", "移动", "联通", "广电"]
+TWO_YEARS = datetime.timedelta(days=2 * 365)
 # The states each current state went through after ``submitted``.
 PATHS = {
     State.SUBMITTED: [],
@@ -65,10 +66,11 @@ def generate_complaints(
     batch_size: int = 5000,
     progress=None,
     building_limit: int | None = None,
+    received_since: datetime.datetime | None = None,
 ) -> int:
     """Write ``count`` complaints over the existing buildings (only over the first
-    ``building_limit`` of them when given: complaints concentrate on problem buildings);
-    returns how many."""
+    ``building_limit`` of them when given: complaints concentrate on problem buildings),
+    received over the last two years (or since ``received_since``); returns how many."""
     if count < 1:
         raise ValueError("数量须为正整数。")
     rng = random.Random(seed)
@@ -88,6 +90,7 @@ def generate_complaints(
         raise ValueError("请先生成楼宇。")
     states, weights = zip(*STATES, strict=True)
     now = timezone.now()
+    span = max(1, int((now - (received_since or now - TWO_YEARS)).total_seconds() // 60))
     secret_hash = secret_digest("BENCH", "BENCH0")
     written = 0
     with transaction.atomic():
@@ -97,7 +100,7 @@ def generate_complaints(
             for index in range(written, written + size):
                 building = buildings[rng.randrange(len(buildings))]
                 state = rng.choices(states, weights)[0]
-                received = now - datetime.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+                received = now - datetime.timedelta(minutes=rng.randrange(span))
                 text = rng.choice(PHRASES).format(op=rng.choice(OPERATORS))
                 times = _path_times(rng, received, now, PATHS[state])
                 accepted = times.get(State.ACCEPTED)

@@ -13,7 +13,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from louyu.reporting.metrics import HISTOGRAMS, METRICS, Kind, Measure, Metric
+from louyu.reporting.metrics import (
+    HISTOGRAM_CAP,
+    HISTOGRAMS,
+    METRICS,
+    Kind,
+    Measure,
+    Metric,
+    action_measure,
+    histogram_measure,
+)
 from louyu.reporting.rollup import query
 from louyu.reporting.rollup.query import Area
 
@@ -57,8 +66,11 @@ class Value:
 
 
 def _measures(metric: Metric) -> list[str]:
-    if metric.measure in HISTOGRAMS or metric.measure == Measure.ACTIONS:
-        return [f"{metric.measure}.*"]
+    """The measures a metric reads, a histogram's buckets and a breakdown's kinds by name."""
+    if metric.measure in HISTOGRAMS:
+        return [histogram_measure(metric.measure, days) for days in range(HISTOGRAM_CAP + 1)]
+    if metric.measure == Measure.ACTIONS:
+        return [action_measure(kind) for kind, _label in metric.breakdown]
     return [m for m in (metric.measure, metric.denominator_measure) if m]
 
 

@@ -18,13 +18,22 @@ from louyu.reporting.workflow import BulletinState, ReportState
 class Grain(models.TextChoices):
     DAY = "D", _("日")
     MONTH = "M", _("月")
+    RUNNING = "R", _("截至月末累计")
+
+
+# ``Figure.until`` of a running total that still holds.
+FOREVER = datetime.date(9999, 12, 31)
 
 
 class Figure(models.Model):
     """One additive measure (``metrics.MEASURES``) of one jurisdiction (and one city, or
     ``""`` for the whole jurisdiction) on one day or in one month: a count of events that
-    day, or for a level the change that day. Rebuilt from the append-only histories of the
-    domain apps by ``rollup.refresh``; never edited by hand."""
+    day, or for a level the change that day. A running total (``Grain.RUNNING``) is the sum
+    from the first day to the end of the month ``date`` starts, written for each month with
+    a month row, and holds through the end of the month ``until`` starts (``FOREVER`` for
+    the latest), so a total as of any month's end is one row per measure. Rebuilt from the
+    append-only histories of the domain apps by ``rollup.refresh``; never edited by
+    hand."""
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     date = models.DateField()
@@ -34,6 +43,8 @@ class Figure(models.Model):
     city = models.CharField(max_length=6, blank=True)
     measure = models.CharField(max_length=40)
     value = models.BigIntegerField()
+    # Running totals only: the last month (its first day) through which the total holds.
+    until = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -51,6 +62,13 @@ class Figure(models.Model):
             # ranges instead of a scan of every month row (bench_dashboard: 1.17 → 0.34 s).
             models.Index(
                 fields=["city", "measure", "grain", "date"], name="figure_city_measure_grain_date"
+            ),
+            # A total as of a month's end reads, per measure, the running totals holding
+            # then: the ones still holding (``until`` >= the month) are an index range.
+            models.Index(
+                fields=["city", "measure", "until"],
+                name="figure_running_until",
+                condition=models.Q(grain="R"),
             ),
         ]
 

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from louyu.buildings.demo import generate_buildings
 from louyu.complaints.generate import generate_complaints
@@ -24,6 +27,15 @@ def test_generates_complaints_with_the_status_history_of_their_state(cenv):
             assert path[-1].details["satisfaction"] == complaint.satisfaction
     states = set(Complaint.objects.values_list("state", flat=True))
     assert {"closed", "submitted", "handling"} <= states
+
+
+def test_received_since_keeps_complaints_and_their_histories_after_it(cenv):
+    generate_buildings(count=10, seed=3)
+    since = timezone.now() - datetime.timedelta(hours=3)
+    generate_complaints(count=60, seed=9, received_since=since)
+    assert Complaint.objects.filter(received_at__lt=since).count() == 0
+    assert StatusChange.objects.filter(created_at__lt=since).count() == 0
+    assert Complaint.objects.filter(received_at__gte=since).count() == 60
 
 
 def test_without_buildings_it_says_so(cenv):

@@ -10,8 +10,9 @@ changes arrive. Changes are looked for from a little before the last refresh
 (``OVERLAP``), so a transaction that committed late is still seen; ``rebuild()`` (nightly,
 and ``louyu rollup --rebuild``) recomputes everything.
 
-The month rows (``Grain.MONTH``) are the sums of the day rows of their month, so a
-cumulative figure reads a few hundred rows instead of tens of thousands."""
+The month rows (``Grain.MONTH``) are the sums of the day rows of their month, and the
+running totals (``Grain.RUNNING``, see ``running``) the sums of the month rows up to each
+month, so a cumulative figure reads one row per measure instead of tens of thousands."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from louyu.cases.models import Case, CaseStatusChange, EnforcementAction
 from louyu.complaints.models import Complaint, StatusChange
 from louyu.core.bulk import bulk_insert
 from louyu.reporting.models import Figure, Grain, RollupState
-from louyu.reporting.rollup import timelines
+from louyu.reporting.rollup import running, timelines
 from louyu.workplans.models import PlanStatusChange
 
 OVERLAP = datetime.timedelta(minutes=5)
@@ -67,6 +68,7 @@ def rebuild() -> Refreshed:
     days = {key[0] for key in sums}
     _write_days(sums)
     _write_months({_month(day) for day in days})
+    running.rebuild()
     state.as_of = state.rebuilt_at = started
     state.days_refreshed = len(days)
     state.save()
@@ -118,8 +120,8 @@ def dirty_days(since: datetime.datetime) -> set[datetime.date]:
 
 
 def recompute(days: set[datetime.date]) -> None:
-    """Recompute the day rows of ``days`` from every entity with something on them, and the
-    month rows of their months."""
+    """Recompute the day rows of ``days`` from every entity with something on them, the
+    month rows of their months, and the running totals from the first month that changed."""
     if not days:
         return
     cities = timelines.Cities()
@@ -130,7 +132,7 @@ def recompute(days: set[datetime.date]) -> None:
     for start, end in timelines.runs(sorted(days)):
         Figure.objects.filter(grain=Grain.DAY, date__gte=start, date__lte=end).delete()
     _write_days(sums)
-    _write_months({_month(day) for day in days})
+    running.update(_write_months({_month(day) for day in days}))
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -157,28 +159,48 @@ def _write_days(sums: Counter) -> None:
     )
 
 
-def _write_months(months: set[datetime.date]) -> None:
+def _write_months(months: set[datetime.date]) -> dict[running.Key, datetime.date]:
+    """Make the month rows of ``months`` the sums of their day rows; returns each
+    (jurisdiction, city, measure) whose month row changed with the first month it changed
+    in."""
+    changed: dict[running.Key, datetime.date] = {}
     for month in sorted(months):
         following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        Figure.objects.filter(grain=Grain.MONTH, date=month).delete()
-        rows = (
-            Figure.objects.filter(grain=Grain.DAY, date__gte=month, date__lt=following)
+        old = {
+            (j, city, measure): (pk, value)
+            for pk, j, city, measure, value in Figure.objects.filter(
+                grain=Grain.MONTH, date=month
+            ).values_list("pk", "jurisdiction_id", "city", "measure", "value")
+        }
+        new = {
+            (row["jurisdiction_id"], row["city"], row["measure"]): row["total"]
+            for row in Figure.objects.filter(grain=Grain.DAY, date__gte=month, date__lt=following)
             .values("jurisdiction_id", "city", "measure")
             .annotate(total=Sum("value"))
-        )
+            if row["total"]
+        }
+        moved = [
+            key for key in old.keys() | new.keys() if old.get(key, (None, 0))[1] != new.get(key, 0)
+        ]
+        gone = [old[key][0] for key in moved if key in old]
+        for start in range(0, len(gone), WRITE_BATCH):
+            Figure.objects.filter(pk__in=gone[start : start + WRITE_BATCH]).delete()
         bulk_insert(
             Figure,
             [
                 Figure(
                     grain=Grain.MONTH,
                     date=month,
-                    jurisdiction_id=row["jurisdiction_id"],
-                    city=row["city"],
-                    measure=row["measure"],
-                    value=row["total"],
+                    jurisdiction_id=key[0],
+                    city=key[1],
+                    measure=key[2],
+                    value=new[key],
                 )
-                for row in rows
-                if row["total"]
+                for key in moved
+                if key in new
             ],
             batch_size=WRITE_BATCH,
         )
+        for key in moved:
+            changed.setdefault(key, month)
+    return changed
