@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
+from rest_framework.test import APIClient
 
 from louyu.buildings.models import PresenceSource, PresenceStatus
 from louyu.buildings.services import presence_set
@@ -120,3 +122,15 @@ def submit(env, *, actor=None, answers=None, key=None, assignment=None, **extra)
         photos=photos,
         **extra,
     )
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -12,6 +12,8 @@ from louyu.inspections.tests.conftest import nothing_changes
 from louyu.inspections.tests.records_fixtures import (
     EVIDENCE_CODES,
     PASSING,
+    api_for,
+    client_for,
     jpeg,
     running,
     submit,
@@ -19,18 +21,6 @@ from louyu.inspections.tests.records_fixtures import (
 
 __all__ = ["running"]
 API = "/api/v1/inspections/"
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def form_data(key, **extra):

@@ -16,23 +16,18 @@ from louyu.core.models import WorkItem
 from louyu.inspections import selectors, services
 from louyu.inspections.models import Assignment
 from louyu.inspections.tests.conftest import nothing_changes
-from louyu.inspections.tests.records_fixtures import PASSING, jpeg, running, submit
+from louyu.inspections.tests.records_fixtures import (
+    PASSING,
+    api_for,
+    client_for,
+    jpeg,
+    running,
+    submit,
+)
 
 __all__ = ["running"]
 FAILING = {**PASSING, "exclusive_deal": "yes"}
 EXCLUSIVE = "物业或代理商是否与单一运营商/代理商存在排他协议或安排"
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def board(env):
