@@ -13,6 +13,7 @@ import functools
 import io
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,6 +22,8 @@ from matplotlib.figure import Figure
 logger = logging.getLogger(__name__)
 
 CHINESE_FAMILY = "Noto Sans CJK SC"
+# The file name Debian's fonts-noto-cjk gives that family (NotoSansCJK-Regular.ttc, -Bold.ttc).
+CHINESE_FILE_STEM = "NotoSansCJK"
 WIDTH_MM = 160
 MIN_HEIGHT_MM = 90
 # Each bar takes this much height, so that 32 jurisdictions keep legible names; with the
@@ -40,12 +43,17 @@ MM_PER_INCH = 25.4
 @functools.cache
 def chart_family() -> str:
     """The font family of the charts: CHINESE_FAMILY when matplotlib finds it, else its
-    default sans-serif family, with a warning logged once."""
-    try:
-        font_manager.findfont(
-            font_manager.FontProperties(family=CHINESE_FAMILY), fallback_to_default=False
-        )
-    except ValueError:
+    default sans-serif family, with a warning logged once.
+
+    matplotlib keeps its list of system fonts in a cache written on first use; a font
+    installed after that (scripts/ensure-documents.sh runs before the suite, but anything
+    may have used matplotlib earlier on the machine) is missing from it, so the system's
+    CJK font files are added once before giving up."""
+    if not _chinese_font_found():
+        for path in font_manager.findSystemFonts():
+            if CHINESE_FILE_STEM in Path(path).name:
+                font_manager.fontManager.addfont(path)
+    if not _chinese_font_found():
         logger.warning(
             "The font %s is missing: charts are drawn without Chinese glyphs. "
             "Install it with scripts/ensure-documents.sh.",
@@ -53,6 +61,16 @@ def chart_family() -> str:
         )
         return "sans-serif"
     return CHINESE_FAMILY
+
+
+def _chinese_font_found() -> bool:
+    try:
+        font_manager.findfont(
+            font_manager.FontProperties(family=CHINESE_FAMILY), fallback_to_default=False
+        )
+    except ValueError:
+        return False
+    return True
 
 
 def ranking_chart(
