@@ -44,7 +44,9 @@ test-sqlite: install-test browser documents
 test-postgres: install-test browser documents
 	@bash scripts/test-postgres.sh "$(PG_TEST_URL)"
 
-test: lint test-sqlite test-postgres
+# Both halves at once (scripts/test-all.sh); LOUYU_TEST_SERIAL=1 runs them one after the other.
+test: lint install-test browser documents
+	@bash scripts/test-all.sh "$(PG_TEST_URL)"
 
 messages: install-test
 	cd src/louyu && ../../$(BIN)/louyu makemessages -l en --ignore=tests && ../../$(BIN)/louyu compilemessages
