@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from louyu.core.labels import EnglishLabel
+from louyu.core.labels import EnglishLabel, english_active
 from louyu.inspections.workflow import (
     AnswerType,
     CaptureSource,
@@ -55,6 +55,12 @@ class ChecklistItem(EnglishLabel):
     text = models.CharField(_("检查内容"), max_length=300)
     answer_type = models.CharField(_("回答类型"), max_length=16, choices=AnswerType.choices)
     choices = models.JSONField(_("选项"), default=list, blank=True)
+    choices_en = models.JSONField(
+        _("英文选项"),
+        default=list,
+        blank=True,
+        help_text=_("与选项一一对应，界面切换为英文时显示；答案始终按中文选项保存。"),
+    )
     passing_answer = models.JSONField(_("合格答案"), null=True, blank=True)
     category = models.ForeignKey(
         "complaints.Category",
@@ -70,6 +76,20 @@ class ChecklistItem(EnglishLabel):
     applies_to_fibre_rule_only = models.BooleanField(_("仅适用光纤到户国标的楼宇"), default=False)
     updates_presence = models.BooleanField(_("回答更新运营商入驻情况"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    def choice_label(self, value) -> str:
+        """A choice as the active language shows it: its English where the interface is
+        English and ``choices_en`` has one at the same place, else the stored value."""
+        if english_active() and value in self.choices:
+            index = self.choices.index(value)
+            if index < len(self.choices_en) and self.choices_en[index]:
+                return self.choices_en[index]
+        return value
+
+    @property
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label) of each choice, for the answer form."""
+        return [(choice, self.choice_label(choice)) for choice in self.choices]
 
     class Meta:
         ordering = ["version", "sort_order", "code"]
@@ -408,6 +428,8 @@ class InspectionAnswer(models.Model):
             return str(_("否"))
         if isinstance(self.value, list):
             return "、".join(self.value) or "—"
+        if isinstance(self.value, str) and self.item.answer_type == AnswerType.CHOICE:
+            return self.item.choice_label(self.value)
         if isinstance(self.value, float) and self.value.is_integer():
             return str(int(self.value))
         return str(self.value if self.value not in (None, "") else "—")

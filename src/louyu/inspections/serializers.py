@@ -80,6 +80,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
             "exclude_inspected_months",
             "exclude_case_closed_months",
             "seed",
+            "sampling_method",
             "spec_version",
             "supersedes",
             "drawn_at",

@@ -48,6 +48,7 @@ def test_create_draw_and_approve_through_the_common_transition_endpoint(ins, dra
     drawn_plan = client.post(f"{PLANS}{pk}/draw/").json()
     assert len(drawn_plan["sample"]) == 3 and drawn_plan["sample"][0]["reason"]
     assert drawn_plan["strata"][0]["kind"] == "zero_operator"
+    assert drawn_plan["sampling_method"] == "positions"
     approved = client.post(f"{PLANS}{pk}/transition/", {"to": "approved"}, format="json")
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     again = client.post(f"{PLANS}{pk}/transition/", {"to": "approved"}, format="json")

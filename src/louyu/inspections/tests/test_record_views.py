@@ -1,6 +1,7 @@
 import json
 import uuid
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
@@ -49,6 +50,26 @@ def test_member_sees_the_form_and_submits_once(running):
     assert other.status_code == 409
     shown = client.get(url).content.decode()
     assert 'data-testid="inspection-record"' in shown and "inspection-form" not in shown
+
+
+def test_choice_answers_read_in_english_and_are_stored_as_the_chinese_choice(running):
+    url = f"/inspections/assignments/{running.assignment.pk}/"
+    client = client_for(running.samr)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(url).content.decode()
+    assert '<option value="部分公示">Partly posted</option>' in form
+    assert '<option value="全部公示">All posted</option>' in form
+    response = client.post(
+        url + "inspection/",
+        form_data(uuid.uuid4(), answer_notice_posted="部分公示"),
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 201
+    answer = Inspection.objects.get().answers.get(item__code="notice_posted")
+    assert answer.value == "部分公示" and answer.passed is False
+    assert "<strong>Partly posted</strong>" in client.get(url).content.decode()
+    chinese = client_for(running.samr).get(url).content.decode()
+    assert "<strong>部分公示</strong>" in chinese
 
 
 def test_web_refuses_a_non_image_with_a_chinese_message(running):

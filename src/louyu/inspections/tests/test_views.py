@@ -54,6 +54,7 @@ def test_create_draw_approve_through_the_pages(ins, drawn):
     client.post(f"{LIST}{plan.pk}/draw/", {"version": plan.version})
     body = client.get(f"{LIST}{plan.pk}/").content.decode()
     assert "零运营商楼宇：没有基础电信企业提供服务" in body
+    assert 'data-testid="plan-sampling-method">按位置抽取<' in body
     client.post(f"{LIST}{plan.pk}/transition/", {"to": "approved"})
     plan.refresh_from_db()
     assert plan.state == "approved" and plan.sample.count() == 3

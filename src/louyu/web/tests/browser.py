@@ -51,15 +51,41 @@ DATA_MIGRATIONS = [
     ("louyu.reporting.migrations.0002_report_policy", "load", "reporting.ReportPolicy"),
     ("louyu.inspections.migrations.0002_checklist_v1", "seed", "inspections.ChecklistVersion"),
 ]
-# Data migrations that fill in the English labels of rows the ones above made: (module,
-# loader, model checked for a row whose English label is still missing).
-DATA_FILL_MIGRATIONS = [
-    ("louyu.complaints.migrations.0011_english_labels", "load", "complaints.Category"),
-    ("louyu.workplans.migrations.0004_english_labels", "load", "workplans.MeasureKind"),
-    ("louyu.reporting.migrations.0006_english_labels", "load", "reporting.ReportPolicy"),
-    ("louyu.inspections.migrations.0007_english_labels", "load", "inspections.ChecklistItem"),
-]
 ENGLISH_LABEL_MISSING = {"name_en": ""}
+# Data migrations that fill in the English labels of rows the ones above made: (module,
+# loader, model, filter finding a row whose English is still missing).
+DATA_FILL_MIGRATIONS = [
+    (
+        "louyu.complaints.migrations.0011_english_labels",
+        "load",
+        "complaints.Category",
+        ENGLISH_LABEL_MISSING,
+    ),
+    (
+        "louyu.workplans.migrations.0004_english_labels",
+        "load",
+        "workplans.MeasureKind",
+        ENGLISH_LABEL_MISSING,
+    ),
+    (
+        "louyu.reporting.migrations.0006_english_labels",
+        "load",
+        "reporting.ReportPolicy",
+        ENGLISH_LABEL_MISSING,
+    ),
+    (
+        "louyu.inspections.migrations.0007_english_labels",
+        "load",
+        "inspections.ChecklistItem",
+        ENGLISH_LABEL_MISSING,
+    ),
+    (
+        "louyu.inspections.migrations.0008_choice_labels_en",
+        "load",
+        "inspections.ChecklistItem",
+        {"answer_type": "choice", "choices_en": []},
+    ),
+]
 
 
 @pytest.fixture
@@ -82,8 +108,8 @@ def browser_reference_data(transactional_db):
             migration = importlib.import_module(module)
             with connection.schema_editor() as editor:
                 getattr(migration, loader)(apps, editor)
-    for module, loader, model in DATA_FILL_MIGRATIONS:
-        if apps.get_model(model).objects.filter(**ENGLISH_LABEL_MISSING).exists():
+    for module, loader, model, missing in DATA_FILL_MIGRATIONS:
+        if apps.get_model(model).objects.filter(**missing).exists():
             migration = importlib.import_module(module)
             with connection.schema_editor() as editor:
                 getattr(migration, loader)(apps, editor)
