@@ -22,6 +22,7 @@ from louyu.buildings.import_engine.registry import (
 )
 from louyu.buildings.import_engine.rows import ParsedRow, RejectedRow, data_status, parse_row
 from louyu.buildings.import_engine.writer import write_changes
+from louyu.buildings.models import Building
 from louyu.buildings.permissions import import_rights
 from louyu.buildings.services import normalize_name
 from louyu.core.audit import audit_record
@@ -124,6 +125,7 @@ def run_import(
         )
         if not dry_run:
             result.created_ids = write_changes(accepted, changes, registry, operators, actor)
+            _fill_new_codes(result.preview, accepted)
             audit_record(
                 actor=actor,
                 action="building.import",
@@ -193,3 +195,16 @@ def _parse_rows(
         except RowError as exc:
             rejected.append(RejectedRow(row=row_number, reason=str(exc), values=cells))
     return parsed_rows, rejected
+
+
+def _fill_new_codes(preview: list[dict], accepted: list[ParsedRow]) -> None:
+    """Give the new buildings in the preview the codes they were written with (a row
+    without a code gets one when written): one query for at most the preview's rows."""
+    shown = {row["row"] for row in preview if row["action"] == "new" and not row["code"]}
+    if not shown:
+        return
+    ids = {p.row: p.match_id for p in accepted if p.row in shown}
+    codes = dict(Building.objects.filter(pk__in=ids.values()).values_list("pk", "code"))
+    for row in preview:
+        if row["row"] in ids:
+            row["code"] = codes.get(ids[row["row"]], "")

@@ -64,12 +64,16 @@ def test_the_preview_says_what_each_row_does(importers):
     assert guomao.floors == 38
 
 
-def test_a_committed_import_keeps_the_same_preview(importers):
+def test_a_committed_import_keeps_the_same_preview_with_the_new_codes(importers):
     run_import(table=table_of(GOOD), actor=None, dry_run=False)
     dry = run_import(table=_mixed_file(), actor=None, dry_run=True)
     committed = run_import(table=_mixed_file(), actor=None, dry_run=False)
-    assert committed.preview == dry.preview
     assert Building.objects.get(name="国贸大厦").floors == 40
+    created = Building.objects.get(name="望京创新大厦")
+    assert committed.preview[2]["row"] == 4 and committed.preview[2]["code"] == created.code
+    assert created.code and dry.preview[2]["code"] == ""
+    dry.preview[2]["code"] = created.code
+    assert committed.preview == dry.preview
 
 
 def test_the_preview_keeps_exactly_the_first_50_rows(importers):

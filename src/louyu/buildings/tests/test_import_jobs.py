@@ -637,6 +637,9 @@ def test_a_dry_run_keeps_a_preview_of_every_kind_of_row(env, run_tasks):
     assert "无法从地址识别所在区县" in job.preview[3]["reason"]
     assert Building.objects.get(name="国贸大厦").floors == 30
     committed = confirm(run_tasks, env["bj"], job)
+    # the same rows, the new building now with the code it was written with
+    assert job.preview[2]["code"] == ""
+    job.preview[2]["code"] = Building.objects.get(name="望京创新大厦").code
     assert committed.preview == job.preview
 
 
