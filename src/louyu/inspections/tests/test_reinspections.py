@@ -213,6 +213,26 @@ def test_reinspection_refusals_change_nothing(running):
     ]
 
 
+def test_a_record_outside_the_actors_jurisdiction_is_refused_by_the_service(running):
+    """The pages and the API never offer another jurisdiction's record; the service checks
+    it anyway, for a record whose building is (here, forged to be) in 大连."""
+    record, _ = submit(running, answers=FAILING)
+    sampled = record.assignment.sampled
+    type(sampled).objects.filter(pk=sampled.pk).update(jurisdiction=running.dalian)
+    with nothing_changes(), pytest.raises(ValidationError) as exc:
+        services.reinspection_schedule(
+            actor=running.bj,
+            plan=running.plan_obj,
+            inspections=[record],
+            team=running.plan_obj.teams.get(),
+            scheduled_on=running.today + datetime.timedelta(days=1),
+        )
+    assert exc.value.message_dict["inspections"] == [
+        f"“{record.building.name}”不在您的管辖范围内。"
+    ]
+    assert not Assignment.objects.filter(reinspection_of=record).exists()
+
+
 def test_passing_building_and_stopped_plan_are_refused(running):
     record, _ = submit(running)
     team = running.plan_obj.teams.get()
